@@ -1,0 +1,117 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * npm run experiments -- [ids...] [--profile quick|full] [--force] [--explain] [--list] [--jobs N]
+ *                        [--set field=value] [--backend auto|node-gpu|node|wasm|cpu] [--time-limit S]
+ * The Astro integration runs this same script, so the build and the CLI share one code path.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { registry } from './index';
+import { BACKENDS, parseBackendRequest } from './runtime/backend';
+import { PROFILES, type Profile } from './runtime/experiment';
+import { UsageError } from './runtime/plan';
+import { runExperiments } from './runtime/runner';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const FLAGS = ['--profile', '--force', '--explain', '--list', '--jobs', '--set', '--backend', '--time-limit', '--help'];
+
+function usage(): string {
+  return `usage: npm run experiments -- [ids...] [--profile ${PROFILES.join('|')}] [--force] [--explain] [--list] [--jobs N]
+                              [--set field=value ...] [--backend ${BACKENDS.join('|')}] [--time-limit SECONDS]
+experiments: ${registry.map((d) => d.id).join(', ')}`;
+}
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        profile: { type: 'string' },
+        force: { type: 'boolean' },
+        explain: { type: 'boolean' },
+        list: { type: 'boolean' },
+        jobs: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        backend: { type: 'string' },
+        'time-limit': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (err: any) {
+    const m = /'(--?[^']+)'/.exec(err.message);
+    throw new UsageError(m ? `unknown or malformed flag ${m[1]}; allowed flags: ${FLAGS.join(', ')}` : err.message);
+  }
+  const v = parsed.values;
+  const profile = (v.profile ?? env.READOFF_PROFILE ?? 'full') as Profile;
+  if (!PROFILES.includes(profile)) throw new UsageError(`--profile: got "${profile}"; allowed values: ${PROFILES.join(', ')}`);
+  const jobsText = v.jobs ?? env.READOFF_JOBS ?? '1';
+  const jobs = Number(jobsText);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: got "${jobsText}"; allowed values: a whole number ≥ 1`);
+  const limitText = v['time-limit'];
+  const timeLimitSeconds = limitText === undefined ? undefined : Number(limitText);
+  if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0)) throw new UsageError(`--time-limit: got "${limitText}"; allowed values: a number of seconds > 0`);
+  let backend;
+  try {
+    backend = parseBackendRequest(v.backend ?? env.READOFF_BACKEND);
+  } catch (err: any) {
+    throw new UsageError(err.message.replace('READOFF_BACKEND', v.backend ? '--backend' : 'READOFF_BACKEND'));
+  }
+  const overrides: Record<string, unknown> = {};
+  for (const item of v.set ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set: got "${item}"; expected field=value, for example --set d=256`);
+    const raw = item.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a bare string */
+    }
+    overrides[item.slice(0, eq)] = value;
+  }
+  return {
+    ids: parsed.positionals,
+    profile,
+    force: Boolean(v.force) || env.READOFF_FORCE === '1',
+    explain: Boolean(v.explain),
+    list: Boolean(v.list),
+    help: Boolean(v.help),
+    jobs,
+    backend,
+    overrides,
+    timeLimitSeconds,
+  };
+}
+
+async function main() {
+  const args = parseCli(process.argv.slice(2), process.env);
+  if (args.help) {
+    console.log(usage());
+    return;
+  }
+  if (args.list) {
+    for (const d of registry) {
+      const up = d.upstream?.length ? ` (needs ${d.upstream.join(', ')})` : '';
+      console.log(`${d.id.padEnd(28)} ${d.title}${up}`);
+    }
+    return;
+  }
+  const t0 = performance.now();
+  const summary = await runExperiments({
+    registry, root, ...args,
+    workerScript: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+  });
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`experiments (${args.profile}): ${summary.ran.length} ran, ${summary.reused.length} reused, ${secs}s → ${path.relative(root, summary.artifactsDir)}`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof UsageError ? `error: ${err.message}\n\n${usage()}` : `error: ${err?.message ?? err}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  });
+}

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { sha256 } from './canonicalJson';
+import { writeFileAtomic, type AtomicWriteHooks } from './atomicWrite';
+
+/** Where an artifact lives and what it records about how it was made. */
+export const provenanceSchema = z.object({
+  cacheKey: z.string(),
+  /** The inputs the cache key hashes, kept so `--explain` can say which one changed. */
+  keyInputs: z.object({
+    sources: z.record(z.string()),
+    config: z.unknown(),
+    profile: z.string(),
+    tfjsVersion: z.string(),
+    upstream: z.record(z.string()),
+  }),
+  /** Repo-relative path of the module that declares the experiment. */
+  module: z.string(),
+  backend: z.string(),
+  tfjsVersion: z.string(),
+  nodeVersion: z.string(),
+  platform: z.string(),
+  gitCommit: z.string().nullable(),
+  gitDirty: z.boolean().nullable(),
+  seed: z.number().int(),
+  startedAt: z.string(),
+  wallSeconds: z.number().nonnegative(),
+  /** Side files (trained weights, …) beside the artifact: name → sha256. */
+  sideFiles: z.record(z.string()),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+export const artifactEnvelopeSchema = z.object({
+  experiment: z.string(),
+  title: z.string(),
+  profile: z.string(),
+  config: z.unknown(),
+  provenance: provenanceSchema,
+  results: z.unknown(),
+});
+export type Artifact<R = unknown> = Omit<z.infer<typeof artifactEnvelopeSchema>, 'results'> & { results: R };
+
+export function artifactPath(dir: string, id: string): string {
+  return path.join(dir, `${id}.json`);
+}
+
+export function sideFileDir(dir: string, id: string): string {
+  return path.join(dir, id);
+}
+
+export async function writeArtifact(
+  dir: string,
+  artifact: Artifact,
+  resultSchema: z.ZodTypeAny,
+  hooks?: AtomicWriteHooks,
+): Promise<void> {
+  const check = resultSchema.safeParse(artifact.results);
+  if (!check.success) {
+    throw new Error(`experiment "${artifact.experiment}" returned results that do not match its result schema:\n${formatZodIssues(check.error)}`);
+  }
+  artifactEnvelopeSchema.parse(artifact);
+  await writeFileAtomic(artifactPath(dir, artifact.experiment), `${JSON.stringify(artifact, null, 1)}\n`, hooks);
+}
+
+export type ReadResult =
+  | { status: 'ok'; artifact: Artifact }
+  | { status: 'missing' }
+  | { status: 'malformed'; reason: string };
+
+/** Read and validate an artifact (envelope, results and side-file hashes). Never throws for bad content. */
+export async function readArtifact(dir: string, id: string, resultSchema: z.ZodTypeAny): Promise<ReadResult> {
+  let text: string;
+  try {
+    text = await readFile(artifactPath(dir, id), 'utf8');
+  } catch (err: any) {
+    if (err?.code === 'ENOENT') return { status: 'missing' };
+    return { status: 'malformed', reason: String(err?.message ?? err) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err: any) {
+    return { status: 'malformed', reason: `not valid JSON (${err.message})` };
+  }
+  const env = artifactEnvelopeSchema.safeParse(json);
+  if (!env.success) return { status: 'malformed', reason: formatZodIssues(env.error) };
+  if (env.data.experiment !== id) return { status: 'malformed', reason: `file names experiment "${env.data.experiment}"` };
+  const res = resultSchema.safeParse(env.data.results);
+  if (!res.success) return { status: 'malformed', reason: `results: ${formatZodIssues(res.error)}` };
+  for (const [name, hash] of Object.entries(env.data.provenance.sideFiles)) {
+    try {
+      const bytes = await readFile(path.join(sideFileDir(dir, id), name));
+      if (sha256(bytes) !== hash) return { status: 'malformed', reason: `side file ${name} does not match its hash` };
+    } catch {
+      return { status: 'malformed', reason: `side file ${name} is missing` };
+    }
+  }
+  return { status: 'ok', artifact: { ...env.data, results: res.data } as Artifact };
+}
+
+/** One line per issue: `field.path: message`. */
+export function formatZodIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((i) => {
+      const at = [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)';
+      return `  ${at}: ${describeIssue(i)}`;
+    })
+    .join('\n');
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_enum_value':
+      return `got ${JSON.stringify(issue.received)}; allowed values: ${issue.options.map((o) => JSON.stringify(o)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown field(s) ${issue.keys.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,76 @@
+import type * as TF from '@tensorflow/tfjs';
+
+export const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKENDS)[number];
+export type Tf = typeof TF;
+
+export interface LoadedBackend {
+  tf: Tf;
+  /** The backend that actually runs: node-gpu, node, wasm or cpu. */
+  name: Exclude<BackendRequest, 'auto'>;
+  tfjsVersion: string;
+  /** Why faster backends were skipped under `auto`. */
+  skipped: string[];
+}
+
+const INSTALL_HELP: Record<string, string> = {
+  'node-gpu':
+    'install @tensorflow/tfjs-node-gpu on a Linux machine with CUDA and network access: set "@tensorflow/tfjs-node-gpu": true in package.json "allowScripts", then run `npm rebuild @tensorflow/tfjs-node-gpu` (its install script downloads libtensorflow)',
+  node: 'run `npm install @tensorflow/tfjs-node` with its install script allowed in package.json "allowScripts" (it downloads libtensorflow at install time)',
+  wasm: 'run `npm install` (it is a regular dependency: @tensorflow/tfjs-backend-wasm)',
+  cpu: 'run `npm install` (@tensorflow/tfjs ships the cpu backend)',
+};
+
+export function parseBackendRequest(value: string | undefined): BackendRequest {
+  const v = (value ?? 'auto').trim() || 'auto';
+  if (!(BACKENDS as readonly string[]).includes(v)) {
+    throw new Error(`READOFF_BACKEND: got "${v}"; allowed values: ${BACKENDS.join(', ')}`);
+  }
+  return v as BackendRequest;
+}
+
+async function tryLoad(name: Exclude<BackendRequest, 'auto'>): Promise<Tf> {
+  const tf = await import('@tensorflow/tfjs');
+  if (name === 'node-gpu') {
+    await import('@tensorflow/tfjs-node-gpu' as string);
+    await setOrThrow(tf, 'tensorflow');
+  } else if (name === 'node') {
+    await import('@tensorflow/tfjs-node' as string);
+    await setOrThrow(tf, 'tensorflow');
+  } else if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await setOrThrow(tf, 'wasm');
+  } else {
+    await setOrThrow(tf, 'cpu');
+  }
+  return tf as unknown as Tf;
+}
+
+async function setOrThrow(tf: typeof TF, backend: string) {
+  const ok = await tf.setBackend(backend);
+  if (!ok) throw new Error(`tf.setBackend("${backend}") returned false`);
+  await tf.ready();
+}
+
+/** Load the requested backend; `auto` tries node-gpu, node, then wasm. cpu runs only when named. */
+export async function loadBackend(request: BackendRequest): Promise<LoadedBackend> {
+  const order: Exclude<BackendRequest, 'auto'>[] = request === 'auto' ? ['node-gpu', 'node', 'wasm'] : [request];
+  const skipped: string[] = [];
+  for (const name of order) {
+    try {
+      const tf = await tryLoad(name);
+      return { tf, name, tfjsVersion: tf.version.tfjs, skipped };
+    } catch (err: any) {
+      const why = firstLine(err?.message ?? String(err));
+      if (request !== 'auto') {
+        throw new Error(`READOFF_BACKEND=${name}: the backend could not load (${why}). To use it, ${INSTALL_HELP[name]}.`);
+      }
+      skipped.push(`${name}: ${why}`);
+    }
+  }
+  throw new Error(`READOFF_BACKEND=auto: no backend could load:\n  ${skipped.join('\n  ')}\nTo fix, ${INSTALL_HELP.wasm}.`);
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].slice(0, 300);
+}

@@ -1,0 +1,50 @@
+import { canonicalJson, sha256 } from './canonicalJson';
+
+/** Everything an artifact's content depends on. Its hash is the cache key. */
+export interface KeyInputs {
+  /** Repo-relative path → sha256 of every local module the experiment imports. */
+  sources: Record<string, string>;
+  /** The resolved (parsed, defaults filled) config. */
+  config: unknown;
+  profile: string;
+  tfjsVersion: string;
+  /** Upstream experiment id → its cache key. */
+  upstream: Record<string, string>;
+}
+
+export function cacheKey(inputs: KeyInputs): string {
+  return sha256(canonicalJson(inputs)).slice(0, 24);
+}
+
+/** Human-readable reasons why `next` differs from `prev` (empty when equal). */
+export function explainChange(prev: KeyInputs, next: KeyInputs): string[] {
+  const reasons: string[] = [];
+  for (const file of new Set([...Object.keys(prev.sources), ...Object.keys(next.sources)])) {
+    const a = prev.sources[file];
+    const b = next.sources[file];
+    if (a === b) continue;
+    reasons.push(!a ? `source ${file} added` : !b ? `source ${file} no longer imported` : `source ${file} changed`);
+  }
+  const configDiffs = diffValues(prev.config, next.config, 'config');
+  reasons.push(...configDiffs);
+  if (prev.profile !== next.profile) reasons.push(`profile ${prev.profile} → ${next.profile}`);
+  if (prev.tfjsVersion !== next.tfjsVersion) reasons.push(`tfjs ${prev.tfjsVersion} → ${next.tfjsVersion}`);
+  for (const id of new Set([...Object.keys(prev.upstream), ...Object.keys(next.upstream)])) {
+    if (prev.upstream[id] !== next.upstream[id]) reasons.push(`upstream ${id} changed`);
+  }
+  return reasons;
+}
+
+function diffValues(a: unknown, b: unknown, at: string): string[] {
+  if (canonicalJson(a) === canonicalJson(b)) return [];
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => diffValues((a as any)[k], (b as any)[k], `${at}.${k}`));
+  }
+  return [`${at} ${short(a)} → ${short(b)}`];
+}
+
+function short(v: unknown): string {
+  const s = v === undefined ? 'unset' : JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}

@@ -1,0 +1,56 @@
+/** Small dense float64 linear algebra (tfjs core has no solve). Matrices are row-major. */
+
+/**
+ * Solve G X = B for symmetric positive definite G (n×n) and B (n×k) by Cholesky.
+ * G and B are not modified. Throws if G is not positive definite.
+ */
+export function choleskySolve(G: ArrayLike<number>, n: number, B: ArrayLike<number>, k: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = G[i * n + j];
+      for (let p = 0; p < j; p++) sum -= L[i * n + p] * L[j * n + p];
+      if (i === j) {
+        if (!(sum > 0)) throw new Error(`choleskySolve: matrix is not positive definite (pivot ${i} = ${sum})`);
+        L[i * n + i] = Math.sqrt(sum);
+      } else {
+        L[i * n + j] = sum / L[j * n + j];
+      }
+    }
+  }
+  const X = Float64Array.from({ length: n * k }, (_, idx) => B[idx]);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n; i++) {
+      let sum = X[i * k + c];
+      for (let p = 0; p < i; p++) sum -= L[i * n + p] * X[p * k + c];
+      X[i * k + c] = sum / L[i * n + i];
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let sum = X[i * k + c];
+      for (let p = i + 1; p < n; p++) sum -= L[p * n + i] * X[p * k + c];
+      X[i * k + c] = sum / L[i * n + i];
+    }
+  }
+  return X;
+}
+
+/** Determinant by Gaussian elimination with partial pivoting. */
+export function determinant(A: ArrayLike<number>, n: number): number {
+  const M = Float64Array.from(A as ArrayLike<number>);
+  let det = 1;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]) > Math.abs(M[piv * n + c])) piv = r;
+    if (M[piv * n + c] === 0) return 0;
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) [M[c * n + j], M[piv * n + j]] = [M[piv * n + j], M[c * n + j]];
+      det = -det;
+    }
+    det *= M[c * n + c];
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r * n + c] / M[c * n + c];
+      for (let j = c; j < n; j++) M[r * n + j] -= f * M[c * n + j];
+    }
+  }
+  return det;
+}

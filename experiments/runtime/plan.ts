@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readArtifact, formatZodIssues } from './artifacts';
+import { cacheKey, explainChange, type KeyInputs } from './cacheKey';
+import type { AnyExperiment, Profile } from './experiment';
+import { localModuleGraphs } from './sourceGraph';
+
+export interface PlanEntry {
+  def: AnyExperiment;
+  config: Record<string, unknown> & { seed: number };
+  keyInputs: KeyInputs;
+  key: string;
+  action: 'reuse' | 'run';
+  /** Why it runs (or, when reused, why that is safe). */
+  reasons: string[];
+  /** Set when an existing artifact was unreadable: the runner warns about it. */
+  warning?: string;
+}
+
+export interface PlanOptions {
+  registry: readonly AnyExperiment[];
+  root: string;
+  profile: Profile;
+  artifactsDir: string;
+  tfjsVersion: string;
+  /** Experiments asked for; their upstreams are added. Default: all. */
+  ids?: readonly string[];
+  /** Re-run the asked-for experiments even when their artifacts are current. */
+  force?: boolean;
+  /** Config overrides for the single asked-for experiment. */
+  overrides?: Record<string, unknown>;
+}
+
+export class UsageError extends Error {}
+
+export function modulePath(def: AnyExperiment): string {
+  return def.module.startsWith('file:') ? fileURLToPath(def.module) : def.module;
+}
+
+/** Check ids and resolve, in dependency order, the experiments to consider. */
+export function orderExperiments(registry: readonly AnyExperiment[], ids?: readonly string[]): AnyExperiment[] {
+  const byId = new Map(registry.map((d) => [d.id, d]));
+  const known = registry.map((d) => d.id).join(', ');
+  for (const id of ids ?? []) {
+    if (!byId.has(id)) throw new UsageError(`unknown experiment id "${id}"; allowed values: ${known}`);
+  }
+  const ordered: AnyExperiment[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, from: string) => {
+    const def = byId.get(id);
+    if (!def) throw new UsageError(`experiment "${from}" lists unknown upstream "${id}"; known experiments: ${known}`);
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new UsageError(`upstream cycle through experiment "${id}"`);
+    state.set(id, 'visiting');
+    for (const up of def.upstream ?? []) visit(up, id);
+    state.set(id, 'done');
+    ordered.push(def);
+  };
+  for (const id of ids && ids.length ? ids : registry.map((d) => d.id)) visit(id, id);
+  return ordered;
+}
+
+export function resolveConfig(def: AnyExperiment, profile: Profile, overrides?: Record<string, unknown>) {
+  const raw = { ...(def.profiles[profile] as object), ...(overrides ?? {}) };
+  const parsed = def.config.safeParse(raw);
+  if (!parsed.success) {
+    const where = overrides && Object.keys(overrides).length ? 'config (after --set)' : `profile "${profile}" config`;
+    throw new UsageError(`experiment "${def.id}": invalid ${where}:\n${formatZodIssues(parsed.error, 'config')}`);
+  }
+  return parsed.data as PlanEntry['config'];
+}
+
+export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
+  const ordered = orderExperiments(opts.registry, opts.ids);
+  const asked = new Set(opts.ids && opts.ids.length ? opts.ids : ordered.map((d) => d.id));
+  if (opts.overrides && Object.keys(opts.overrides).length && asked.size !== 1) {
+    throw new UsageError('--set needs exactly one experiment id, so it is clear which config it changes');
+  }
+  const graphs = await localModuleGraphs(
+    Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])),
+    opts.root,
+  );
+  const entries: PlanEntry[] = [];
+  const byId = new Map<string, PlanEntry>();
+  for (const def of ordered) {
+    const config = resolveConfig(def, opts.profile, asked.has(def.id) ? opts.overrides : undefined);
+    const upstream = Object.fromEntries((def.upstream ?? []).map((u: string) => [u, byId.get(u)!.key]));
+    const keyInputs: KeyInputs = { sources: graphs[def.id], config, profile: opts.profile, tfjsVersion: opts.tfjsVersion, upstream };
+    const key = cacheKey(keyInputs);
+    const entry: PlanEntry = { def, config, keyInputs, key, action: 'run', reasons: [] };
+    const upstreamRuns = (def.upstream ?? []).filter((u: string) => byId.get(u)!.action === 'run');
+    const existing = await readArtifact(opts.artifactsDir, def.id, def.result);
+    if (opts.force && asked.has(def.id)) {
+      entry.reasons.push('forced');
+    } else if (existing.status === 'missing') {
+      entry.reasons.push('no artifact yet');
+    } else if (existing.status === 'malformed') {
+      entry.warning = `artifact for "${def.id}" is malformed and will be re-run: ${existing.reason}`;
+      entry.reasons.push(`malformed artifact (${existing.reason.trim().split('\n')[0]})`);
+    } else if (existing.artifact.provenance.cacheKey !== key) {
+      const why = explainChange(existing.artifact.provenance.keyInputs as KeyInputs, keyInputs);
+      entry.reasons.push(...(why.length ? why : ['cache key changed']));
+    } else if (upstreamRuns.length) {
+      entry.reasons.push(...upstreamRuns.map((u: string) => `upstream ${u} re-runs`));
+    } else {
+      entry.action = 'reuse';
+      entry.reasons.push(`key ${key.slice(0, 10)} matches (${Object.keys(keyInputs.sources).length} source files, config, profile, tfjs ${opts.tfjsVersion})`);
+    }
+    entries.push(entry);
+    byId.set(def.id, entry);
+  }
+  return entries;
+}
+
+export function relativeModule(def: AnyExperiment, root: string): string {
+  return path.relative(root, modulePath(def)).split(path.sep).join('/');
+}

@@ -1,0 +1,72 @@
+/** Progress for long experiments: a bar with ETA on a terminal, a plain line every few seconds otherwise. */
+
+export interface ProgressSink {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+export interface ProgressOptions {
+  sink: ProgressSink;
+  /** Milliseconds clock, injectable for tests. */
+  now?: () => number;
+  /** Minimum interval between plain (non-terminal) lines. */
+  plainIntervalMs?: number;
+  /** Called on every update so long loops notice an abort. */
+  onTick?: () => void;
+}
+
+export interface ProgressBar {
+  /** Advance by `n` units of work. */
+  tick(n?: number): void;
+  /** Finish: clears the bar and prints a summary line. */
+  done(): void;
+}
+
+export type ProgressFactory = (label: string, total: number) => ProgressBar;
+
+export function createProgressFactory(prefix: string, opts: ProgressOptions): ProgressFactory {
+  const now = opts.now ?? (() => Date.now());
+  const interval = opts.plainIntervalMs ?? 5000;
+  return (label, total) => {
+    const start = now();
+    let done = 0;
+    let lastDraw = -Infinity;
+    let lastPlain = start;
+    const render = (final: boolean) => {
+      const t = now();
+      const elapsed = (t - start) / 1000;
+      const frac = total > 0 ? Math.min(1, done / total) : 1;
+      const eta = frac > 0 && !final ? (elapsed / frac) * (1 - frac) : 0;
+      const pct = `${Math.round(frac * 100)}%`.padStart(4);
+      const counts = `${done}/${total}`;
+      const time = final ? `${elapsed.toFixed(1)}s` : `ETA ${formatSeconds(eta)}`;
+      if (opts.sink.isTTY) {
+        const width = 24;
+        const filled = Math.round(frac * width);
+        const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+        opts.sink.write(`\r\x1b[2K${prefix} ${label} ${bar} ${pct} ${counts} ${time}${final ? '\n' : ''}`);
+      } else if (final || t - lastPlain >= interval) {
+        lastPlain = t;
+        opts.sink.write(`${prefix} ${label} ${pct} (${counts}) ${time}\n`);
+      }
+      lastDraw = t;
+    };
+    return {
+      tick(n = 1) {
+        done += n;
+        opts.onTick?.();
+        if (now() - lastDraw >= 100) render(false);
+      },
+      done() {
+        done = Math.max(done, total);
+        render(true);
+      },
+    };
+  };
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${Math.ceil(s)}s`;
+  return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, '0')}s`;
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { defineExperiment } from '../runtime/experiment';
+import { CORNER_DESIGN, minimaxAffine, mseAffine } from './affineReadoff';
+import { histogram, summarizeErrors } from './errorStats';
+import { fitReadoffs } from './leastSquares';
+import { gaussianLayer, hiddenActivations } from './randomLayer';
+import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive, xorTarget } from './sparseInputs';
+
+const config = z
+  .object({
+    /** Base seed: the layer, the pairs and the samples each draw from their own stream of it. */
+    seed: z.number().int().nonnegative(),
+    /** Number of boolean input features (identity embedding: no input superposition). */
+    m: z.number().int().min(3).max(100_000),
+    /** Width of the frozen ReLU layer. */
+    d: z.number().int().min(1).max(4096),
+    /** Compositeness: exactly s features are on in every input. */
+    s: z.number().int().min(2).max(64),
+    /** Pairs (i, j) to fit and test; all m(m−1)/2 when this reaches that number. */
+    pairs: z.number().int().min(1),
+    /** Training inputs per pair and per case (x_i, x_j): the four cases are balanced, so ones count as much as zeros. */
+    trainPerCase: z.number().int().min(1),
+    /** Fresh test inputs per pair and per case. */
+    testPerCase: z.number().int().min(1),
+    /** Ridge penalty per sample (λ in (HᵀH + λ·n·I) r = Hᵀy). */
+    ridge: z.number().nonnegative(),
+    /** Pairs fitted together in one batched Gram computation (memory ∝ pairBatch·4·trainPerCase·d). */
+    pairBatch: z.number().int().min(1).max(4096),
+    /** Histogram bins on [−histRange, histRange]. */
+    histBins: z.number().int().min(4).max(400),
+    histRange: z.number().positive(),
+  })
+  .strict();
+
+const errorSummary = z.object({
+  count: z.number().int(),
+  mean: z.number(),
+  rms: z.number(),
+  p99Abs: z.number(),
+  maxAbs: z.number(),
+  fracBelowQuarter: z.number().min(0).max(1),
+});
+
+const fnResult = z.object({
+  /** Errors on inputs whose target is 0, and on inputs whose target is 1. */
+  zeros: errorSummary,
+  ones: errorSummary,
+  all: errorSummary,
+  byCase: z.record(z.enum(['00', '10', '01', '11']), errorSummary),
+});
+
+const affineFit = z.object({ coef: z.array(z.number()), errors: z.array(z.number()), maxAbsError: z.number() });
+
+const result = z.object({
+  pairsEvaluated: z.number().int(),
+  and: fnResult,
+  xor: fnResult,
+  /** Tidy histogram rows of signed test errors: one row per (function, target, bin). */
+  histogram: z.array(z.object({ fn: z.enum(['AND', 'XOR']), target: z.union([z.literal(0), z.literal(1)]), x0: z.number(), x1: z.number(), count: z.number().int(), share: z.number() })),
+  affine: z.object({
+    /** Best worst-case affine readoff of (x_i, x_j): 1/4 for AND, 1/2 for XOR. */
+    andMinimax: affineFit,
+    xorMinimax: affineFit,
+    /** MSE-optimal affine readoff when each feature is on with probability q = s/m. */
+    q: z.number(),
+    andMse: affineFit,
+  }),
+});
+
+export const uandFrozenLayer = defineExperiment({
+  id: 'uand-frozen-layer',
+  title: 'U-AND and U-XOR read off a frozen random ReLU layer',
+  description:
+    'A ReLU layer with N(0,1) weights and zero bias is never trained. For each pair of features, a least-squares linear readoff is fitted on inputs balanced over the four cases of (x_i, x_j), and its errors on fresh inputs are compared with the best affine readoff of the raw inputs.',
+  module: import.meta.url,
+  config,
+  profiles: {
+    quick: { seed: 0, m: 40, d: 100, s: 3, pairs: 150, trainPerCase: 250, testPerCase: 50, ridge: 1e-3, pairBatch: 60, histBins: 60, histRange: 0.75 },
+    full: { seed: 0, m: 50, d: 100, s: 3, pairs: 1225, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
+  },
+  result,
+  timeLimitSeconds: { quick: 60, full: 600 },
+  async run(cfg, ctx) {
+    const { m, d, s } = cfg;
+    const W = gaussianLayer(ctx.rng('layer'), m, d);
+    const pairs = choosePairs(ctx.rng('pairs'), m, cfg.pairs);
+    const trainRng = ctx.rng('train');
+    const testRng = ctx.rng('test');
+    const nTrain = 4 * cfg.trainPerCase;
+    const errs = { AND: CASE_NAMES.map(() => [] as number[]), XOR: CASE_NAMES.map(() => [] as number[]) };
+    const bar = ctx.progress('pairs', pairs.length);
+    const h = new Float32Array(d);
+    for (let start = 0; start < pairs.length; start += cfg.pairBatch) {
+      ctx.signal.throwIfAborted();
+      const chunk = pairs.slice(start, start + cfg.pairBatch);
+      const H = new Float32Array(chunk.length * nTrain * d);
+      const Y = new Float32Array(chunk.length * nTrain * 2);
+      chunk.forEach(([i, j], b) => {
+        let row = b * nTrain;
+        for (const [a, c] of CASES) {
+          for (let t = 0; t < cfg.trainPerCase; t++, row++) {
+            hiddenActivations(W, d, pairCaseActive(trainRng, m, s, i, j, a, c), H, row * d);
+            Y[row * 2] = andTarget(a, c);
+            Y[row * 2 + 1] = xorTarget(a, c);
+          }
+        }
+      });
+      const R = fitReadoffs(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
+      chunk.forEach(([i, j], b) => {
+        const r = R.subarray(b * d * 2, (b + 1) * d * 2);
+        CASES.forEach(([a, c], ci) => {
+          for (let t = 0; t < cfg.testPerCase; t++) {
+            hiddenActivations(W, d, pairCaseActive(testRng, m, s, i, j, a, c), h);
+            let and = 0;
+            let xor = 0;
+            for (let k = 0; k < d; k++) {
+              and += h[k] * r[k * 2];
+              xor += h[k] * r[k * 2 + 1];
+            }
+            errs.AND[ci].push(and - andTarget(a, c));
+            errs.XOR[ci].push(xor - xorTarget(a, c));
+          }
+        });
+      });
+      bar.tick(chunk.length);
+    }
+    bar.done();
+
+    const byTarget = (fn: 'AND' | 'XOR', target: 0 | 1) =>
+      CASES.flatMap(([a, c], ci) => ((fn === 'AND' ? andTarget(a, c) : xorTarget(a, c)) === target ? errs[fn][ci] : []));
+    const summarize = (fn: 'AND' | 'XOR') => ({
+      zeros: summarizeErrors(byTarget(fn, 0)),
+      ones: summarizeErrors(byTarget(fn, 1)),
+      all: summarizeErrors(errs[fn].flat()),
+      byCase: Object.fromEntries(CASE_NAMES.map((name, ci) => [name, summarizeErrors(errs[fn][ci])])),
+    });
+    const hist = (['AND', 'XOR'] as const).flatMap((fn) =>
+      ([0, 1] as const).flatMap((target) => {
+        const values = byTarget(fn, target);
+        return histogram(values, -cfg.histRange, cfg.histRange, cfg.histBins).map((bin) => ({ fn, target, ...bin, share: bin.count / values.length }));
+      }),
+    );
+    const q = s / m;
+    return {
+      pairsEvaluated: pairs.length,
+      and: summarize('AND'),
+      xor: summarize('XOR'),
+      histogram: hist,
+      affine: {
+        andMinimax: minimaxAffine(CORNER_DESIGN, CASES.map(([a, c]) => andTarget(a, c))),
+        xorMinimax: minimaxAffine(CORNER_DESIGN, CASES.map(([a, c]) => xorTarget(a, c))),
+        q,
+        andMse: mseAffine(CASES.map(([a, c]) => andTarget(a, c)), q),
+      },
+    };
+  },
+});

@@ -1,0 +1,5 @@
+// A child process that runs one experiment for `--jobs N`.
+import { registry } from './index';
+import { serveWorker } from './runtime/runner';
+
+serveWorker(registry);

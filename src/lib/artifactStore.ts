@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { artifactEnvelopeSchema, type Artifact } from '../../experiments/runtime/artifacts';
+import { currentProfile } from './profile';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cache = new Map<string, Artifact>();
+
+/**
+ * The artifact of one experiment in the site's profile. The build has already run or validated every
+ * experiment, so a missing file here means a page names an experiment that does not exist.
+ */
+export function loadArtifact(experiment: string): Artifact {
+  const profile = currentProfile();
+  const file = path.join(root, 'artifacts', profile, `${experiment}.json`);
+  const hit = cache.get(file);
+  if (hit) return hit;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err: any) {
+    throw new Error(`no readable artifact for experiment "${experiment}" in the ${profile} profile (${file}): ${err.message}`);
+  }
+  const parsed = artifactEnvelopeSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`artifact ${file} is malformed: ${parsed.error.message}`);
+  if (parsed.data.profile !== profile) throw new Error(`artifact ${file} says profile "${parsed.data.profile}", expected "${profile}"`);
+  cache.set(file, parsed.data as Artifact);
+  return parsed.data as Artifact;
+}
+
+/** Read `a.b.0.c` from an object; the error lists the keys that do exist at the failing step. */
+export function getPath(value: unknown, dotted: string, what = 'results'): unknown {
+  let cur: any = value;
+  const parts = dotted.split('.').filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    if (cur === null || typeof cur !== 'object' || !(parts[i] in cur)) {
+      const at = [what, ...parts.slice(0, i)].join('.');
+      const keys = cur && typeof cur === 'object' ? Object.keys(cur).slice(0, 20).join(', ') : `(a ${typeof cur})`;
+      throw new Error(`no "${parts[i]}" in ${at}; available: ${keys}`);
+    }
+    cur = cur[parts[i]];
+  }
+  return cur;
+}
+
+export function getNumber(artifact: Artifact, dotted: string): number {
+  const v = getPath(artifact.results, dotted);
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new Error(`${artifact.experiment}: results.${dotted} is ${JSON.stringify(v)}, not a finite number`);
+  }
+  return v;
+}
