@@ -46,7 +46,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
     throw new UsageError(m ? `unknown or malformed flag ${m[1]}; allowed flags: ${FLAGS.join(', ')}` : err.message);
   }
   const v = parsed.values;
-  const profile = (v.profile ?? env.READOFF_PROFILE ?? 'full') as Profile;
+  const profile = (v.profile ?? (env.READOFF_PROFILE || 'full')) as Profile;
   if (!PROFILES.includes(profile)) throw new UsageError(`--profile: got "${profile}"; allowed values: ${PROFILES.join(', ')}`);
   const jobsText = v.jobs ?? env.READOFF_JOBS ?? '1';
   const jobs = Number(jobsText);

@@ -4,8 +4,8 @@ import type { PlotSpec } from '../lib/plotRender';
 interface Row { fn: 'AND' | 'XOR'; target: 0 | 1; x0: number; x1: number; share: number }
 
 /** Error histograms for targets 0 and 1, AND and XOR side by side, with the affine readoff's ±1/4 marked. */
-export function uandErrorHistograms(results: { histogram: Row[]; affine: { andMinimax: { maxAbsError: number } } }): PlotSpec {
-  const quarter = results.affine.andMinimax.maxAbsError;
+export function uandErrorHistograms(results: { histogram: Row[]; affine: { andMinimax: number } }): PlotSpec {
+  const quarter = results.affine.andMinimax;
   const rows = results.histogram.map((r) => ({ ...r, targetLabel: `target ${r.target}` }));
   return {
     width: 720,

@@ -17,6 +17,7 @@ export default function readoff(): AstroIntegration {
     name: 'readoff',
     hooks: {
       'astro:config:setup': async ({ command, logger }) => {
+        process.env.READOFF_ROOT = root;
         if (command !== 'build' && command !== 'dev') return;
         const profile = currentProfile();
         logger.info(`running experiments (${profile} profile)`);

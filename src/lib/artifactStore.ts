@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './projectRoot';
 import { artifactEnvelopeSchema, type Artifact } from '../../experiments/runtime/artifacts';
 import { currentProfile } from './profile';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cache = new Map<string, Artifact>();
 
 /**
@@ -13,7 +12,7 @@ const cache = new Map<string, Artifact>();
  */
 export function loadArtifact(experiment: string): Artifact {
   const profile = currentProfile();
-  const file = path.join(root, 'artifacts', profile, `${experiment}.json`);
+  const file = path.join(projectRoot(), 'artifacts', profile, `${experiment}.json`);
   const hit = cache.get(file);
   if (hit) return hit;
   let json: unknown;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './projectRoot';
 import { z } from 'zod';
 
 const entrySchema = z.object({
@@ -15,11 +15,10 @@ const entrySchema = z.object({
 });
 export type BibEntry = z.infer<typeof entrySchema>;
 
-const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../content/bibliography.json');
 let entries: Map<string, BibEntry> | undefined;
 
 export function bibEntry(id: string): BibEntry {
-  entries ??= new Map(z.array(entrySchema).parse(JSON.parse(readFileSync(file, 'utf8'))).map((e) => [e.id, e]));
+  entries ??= new Map(z.array(entrySchema).parse(JSON.parse(readFileSync(path.join(projectRoot(), 'content/bibliography.json'), 'utf8'))).map((e) => [e.id, e]));
   const e = entries.get(id);
   if (!e) throw new Error(`unknown citation "${id}"; known: ${[...entries.keys()].join(', ')}`);
   return e;

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cacheKey } from '../../experiments/runtime/cacheKey';
+import { localModuleGraphs } from '../../experiments/runtime/sourceGraph';
+import { makeTempRoot } from '../helpers/tempRoot';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function project() {
+  const t = await makeTempRoot({
+    'exp/a.ts': "import { helper } from './helper';\nimport type { T } from './types';\nimport { z } from 'zod';\nexport const a = (x: T) => helper(x) + String(z);\n",
+    'exp/helper.ts': "import { deep } from './deep/deep';\nexport const helper = (x: number) => deep(x) * 2;\n",
+    'exp/deep/deep.ts': 'export const deep = (x: number) => x + 1;\n',
+    'exp/types.ts': 'export type T = number;\n',
+    'exp/unrelated.ts': 'export const unrelated = 1;\n',
+  });
+  cleanups.push(t.cleanup);
+  const key = async () => {
+    const g = await localModuleGraphs({ a: `${t.root}/exp/a.ts` }, t.root);
+    return { graph: g.a, key: cacheKey({ sources: g.a, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} }) };
+  };
+  return { ...t, key };
+}
+
+describe('module graph and cache key', () => {
+  it('lists every local module imported transitively, and no package or type-only module', async () => {
+    const p = await project();
+    const { graph } = await p.key();
+    expect(Object.keys(graph).sort()).toEqual(['exp/a.ts', 'exp/deep/deep.ts', 'exp/helper.ts']);
+  });
+
+  it('changes when a transitively imported module changes', async () => {
+    const p = await project();
+    const before = await p.key();
+    await p.write('exp/deep/deep.ts', 'export const deep = (x: number) => x + 2;\n');
+    const after = await p.key();
+    expect(after.key).not.toBe(before.key);
+    expect(after.graph['exp/deep/deep.ts']).not.toBe(before.graph['exp/deep/deep.ts']);
+  });
+
+  it('does not change when an unrelated file changes', async () => {
+    const p = await project();
+    const before = await p.key();
+    await p.write('exp/unrelated.ts', 'export const unrelated = 2;\n');
+    await p.write('exp/new-file.ts', 'export const x = 1;\n');
+    expect((await p.key()).key).toBe(before.key);
+  });
+
+  it('changes with the config, profile, tfjs version and upstream keys', () => {
+    const base = { sources: { 'a.ts': 'h' }, config: { d: 1 }, profile: 'quick', tfjsVersion: '4.22.0', upstream: { u: 'k1' } };
+    const k = cacheKey(base);
+    expect(cacheKey({ ...base, config: { d: 2 } })).not.toBe(k);
+    expect(cacheKey({ ...base, profile: 'full' })).not.toBe(k);
+    expect(cacheKey({ ...base, tfjsVersion: '4.23.0' })).not.toBe(k);
+    expect(cacheKey({ ...base, upstream: { u: 'k2' } })).not.toBe(k);
+    // Key order in the config does not matter.
+    expect(cacheKey({ ...base, config: { d: 1 } })).toBe(k);
+  });
+});

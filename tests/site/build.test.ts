@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
+
+/** Build the whole site in the quick profile (running the quick experiments for real), once. */
+let out: string;
+let build: ReturnType<typeof spawnSync>;
+let page: Document;
+
+beforeAll(async () => {
+  out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
+  await rm(out, { recursive: true, force: true });
+  build = spawnSync('npx', ['astro', 'build'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out },
+    timeout: 280_000,
+  });
+  if (build.status === 0) page = parseHTML(await readFile(path.join(out, 'superposition/index.html'), 'utf8')).document as unknown as Document;
+}, 300_000);
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+describe('quick-profile site build', () => {
+  it('succeeds', () => {
+    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+  });
+
+  it('renders figures as inline SVG with numbered captions and provenance links that resolve', async () => {
+    const figures = [...page.querySelectorAll('figure.readoff-figure')];
+    expect(figures.length).toBeGreaterThan(0);
+    figures.forEach((fig, i) => {
+      expect(fig.querySelector('.plot svg')).not.toBeNull();
+      expect(fig.querySelector('figcaption')!.textContent).toContain(`Figure ${i + 1}.`);
+    });
+    for (const a of page.querySelectorAll('.provenance a')) {
+      const href = a.getAttribute('href')!;
+      expect(existsSync(path.join(out, href)), href).toBe(true);
+    }
+    expect(page.querySelector('.provenance')!.textContent!.replace(/\s+/g, ' ')).toMatch(/quick profile · backend (wasm|node|node-gpu|cpu) · seed \d+/);
+  });
+
+  it('renders math with KaTeX, styled from the site itself (no CDN)', async () => {
+    expect(page.querySelectorAll('.katex').length).toBeGreaterThan(5);
+    expect(page.querySelector('.katex-display')).not.toBeNull();
+    const html = await readFile(path.join(out, 'superposition/index.html'), 'utf8');
+    expect(html).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs/);
+    const css = (await readdir(path.join(out, '_astro'))).filter((f) => f.endsWith('.css'));
+    const cssText = (await Promise.all(css.map((f) => readFile(path.join(out, '_astro', f), 'utf8')))).join('');
+    expect(cssText).toContain('KaTeX_Main');
+    expect((await readdir(path.join(out, '_astro'))).some((f) => f.startsWith('KaTeX_Main-Regular') && f.endsWith('.woff2'))).toBe(true);
+  });
+
+  it('prints values read from the artifacts, and shows the quick-profile banner', async () => {
+    const values = [...page.querySelectorAll('.value')];
+    expect(values.length).toBeGreaterThanOrEqual(2);
+    const artifact = JSON.parse(await readFile(path.join(repoRoot, 'artifacts/quick/uand-frozen-layer.json'), 'utf8'));
+    const v = values.find((e) => e.getAttribute('data-path') === 'and.ones.fracBelowQuarter')!;
+    expect(v.textContent).toBe(`${(artifact.results.and.ones.fracBelowQuarter * 100).toFixed(1)}%`);
+    expect(page.querySelector('.profile-banner')!.textContent).toMatch(/Quick profile/);
+    expect(page.querySelectorAll('.claim').length).toBeGreaterThan(0);
+  });
+});
+
+describe('claims', () => {
+  it('fail the build, naming the condition and the values, when they stop holding', async () => {
+    const t = await makeTempRoot();
+    try {
+      for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
+      await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true });
+      await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
+      await mkdir(path.join(t.root, 'content'), { recursive: true });
+      await writeFile(
+        path.join(t.root, 'content/zz-false-claim.mdx'),
+        `---\ntitle: t\ndescription: d\norder: 99\n---\nimport Claim from '../src/components/Claim.astro';\n\n<Claim experiment="uand-frozen-layer" holds="and.all.rms > 10">AND is terrible</Claim>\n`,
+      );
+      const r = spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist') }, timeout: 200_000 });
+      expect(r.status).not.toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/Claim failed on \/zz-false-claim\/: "and\.all\.rms > 10" does not hold for experiment "uand-frozen-layer" \(quick profile\): and\.all\.rms = 0\.\d+/);
+    } finally {
+      await t.cleanup();
+    }
+  }, 240_000);
+});
