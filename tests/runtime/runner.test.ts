@@ -55,7 +55,13 @@ let lines: string[];
 const silent = { write: () => {}, isTTY: false };
 
 beforeAll(async () => {
-  t = await makeTempRoot({ 'exp/toyA.ts': toyA, 'exp/toyB.ts': toyB, 'exp/toyBad.ts': toyBad, 'exp/helper.ts': 'export const scale = (x: number) => x;\n', 'exp/other.ts': 'export const o = 1;\n' });
+  t = await makeTempRoot({
+    'exp/worker.ts': `import { serveWorker } from ${JSON.stringify(path.join(repoRoot, 'experiments/runtime/runner.ts'))};
+import { toyA } from './toyA';
+import { toyB } from './toyB';
+serveWorker([toyA, toyB]);
+`,
+    'exp/toyA.ts': toyA, 'exp/toyB.ts': toyB, 'exp/toyBad.ts': toyBad, 'exp/helper.ts': 'export const scale = (x: number) => x;\n', 'exp/other.ts': 'export const o = 1;\n' });
   const a = await import(path.join(t.root, 'exp/toyA.ts'));
   const b = await import(path.join(t.root, 'exp/toyB.ts'));
   const bad = await import(path.join(t.root, 'exp/toyBad.ts'));
@@ -92,6 +98,8 @@ describe('runner', () => {
     expect(r.ran.map((x) => x.id)).toEqual(['toy-a', 'toy-b']);
     expect(lines.join('\n')).toMatch(/run\s+toy-a\s+source exp\/helper\.ts changed/);
     expect(lines.join('\n')).toMatch(/run\s+toy-b\s+upstream toy-a changed/);
+    // Restore it: this process keeps the module it imported first, while worker processes read the file.
+    await t.write('exp/helper.ts', 'export const scale = (x: number) => x;\n');
   });
 
   it('gives the same results for the same seed', async () => {
@@ -128,6 +136,16 @@ describe('runner', () => {
     expect(r.artifactsDir).toBe(path.join(t.root, 'artifacts/scratch/quick'));
     expect(await readFile(artifactFile('toy-a'), 'utf8')).toBe(before);
   });
+
+  it('runs experiments in worker processes with --jobs, with the same results as in-process', async () => {
+    await run({ force: true, ids: ['toy-a'] });
+    const inProcess = JSON.parse(await readFile(artifactFile('toy-a'), 'utf8')).results.sum;
+    const r = await run({ force: true, ids: ['toy-a', 'toy-b'], jobs: 2, workerScript: path.join(t.root, 'exp/worker.ts'), registry: registry.slice(0, 2) });
+    expect(r.ran.map((x) => x.id)).toEqual(['toy-a', 'toy-b']);
+    const a = JSON.parse(await readFile(artifactFile('toy-a'), 'utf8'));
+    expect(a.results.sum).toBe(inProcess);
+    expect(JSON.parse(await readFile(artifactFile('toy-b'), 'utf8')).results.double).toBe(2 * inProcess);
+  }, 30_000);
 
   it('fails naming the experiment, and stops a run at its time limit', async () => {
     await expect(run({ ids: ['toy-fail'] })).rejects.toThrow('experiment "toy-fail" failed: division by zero in layer 3');

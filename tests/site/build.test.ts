@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
@@ -65,21 +65,45 @@ describe('quick-profile site build', () => {
   });
 });
 
-describe('claims', () => {
-  it('fail the build, naming the condition and the values, when they stop holding', async () => {
-    const t = await makeTempRoot();
+/** A copy of the project (sharing node_modules and the quick artifacts) that a test may break. */
+async function projectCopy() {
+  const t = await makeTempRoot();
+  for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
+  await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true });
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
+  const buildIt = () => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist') }, timeout: 200_000 });
+  return { ...t, buildIt };
+}
+
+describe('build failures', () => {
+  it('a claim that stops holding fails the build, naming the condition and the values', async () => {
+    const t = await projectCopy();
     try {
-      for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
-      await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true });
-      await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
-      await mkdir(path.join(t.root, 'content'), { recursive: true });
       await writeFile(
         path.join(t.root, 'content/zz-false-claim.mdx'),
         `---\ntitle: t\ndescription: d\norder: 99\n---\nimport Claim from '../src/components/Claim.astro';\n\n<Claim experiment="uand-frozen-layer" holds="and.all.rms > 10">AND is terrible</Claim>\n`,
       );
-      const r = spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist') }, timeout: 200_000 });
+      const r = t.buildIt();
       expect(r.status).not.toBe(0);
       expect(`${r.stdout}${r.stderr}`).toMatch(/Claim failed on \/zz-false-claim\/: "and\.all\.rms > 10" does not hold for experiment "uand-frozen-layer" \(quick profile\): and\.all\.rms = 0\.\d+/);
+    } finally {
+      await t.cleanup();
+    }
+  }, 240_000);
+
+  it('a failing experiment fails the build before any page renders, naming the experiment and its error', async () => {
+    const t = await projectCopy();
+    try {
+      await writeFile(
+        path.join(t.root, 'experiments/zzFail.ts'),
+        `import { z } from 'zod';\nimport { defineExperiment } from './runtime/experiment';\nexport const zzFail = defineExperiment({ id: 'zz-fail', title: 'f', description: 'f', module: import.meta.url, config: z.object({ seed: z.number() }), profiles: { quick: { seed: 0 }, full: { seed: 0 } }, result: z.object({}), async run() { throw new Error('matrix is singular'); } });\n`,
+      );
+      const index = await readFile(path.join(t.root, 'experiments/index.ts'), 'utf8');
+      await writeFile(path.join(t.root, 'experiments/index.ts'), `${index.replace('export const registry: readonly AnyExperiment[] = [', "import { zzFail } from './zzFail';\nexport const registry: readonly AnyExperiment[] = [zzFail, ")}`);
+      const r = t.buildIt();
+      expect(r.status).not.toBe(0);
+      expect(`${r.stdout}${r.stderr}`).toMatch(/Readoff experiments failed \(exit 1\): error: experiment "zz-fail" failed: matrix is singular/);
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/generating static routes/);
     } finally {
       await t.cleanup();
     }
