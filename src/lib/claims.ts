@@ -1,8 +1,8 @@
 /**
  * Conditions that `<Claim>` checks against artifact values, for example
  * `xor.all.rms < affine.xorMinimax.maxAbsError` or `0.45 < slope * -1 < 0.55`.
- * Grammar: comparison chain of arithmetic expressions over numbers, result paths,
- * + - * / and abs, sqrt, log, log2, log10, min, max. Nothing is evaluated with eval.
+ * Grammar: comparison chains of arithmetic expressions over numbers, result paths,
+ * + - * / and abs, sqrt, log, log2, log10, min, max, joined by &&. Nothing is evaluated with eval.
  */
 
 export interface ClaimOutcome {
@@ -22,7 +22,7 @@ const FUNCTIONS: Record<string, (...a: number[]) => number> = {
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[\w]+)*)|(<=|>=|==|!=|[<>+\-*/(),]))/y;
+  const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[\w]+)*)|(&&|<=|>=|==|!=|[<>+\-*/(),]))/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
@@ -86,16 +86,23 @@ export function evaluateClaim(src: string, lookup: (path: string) => number): Cl
     while (isOp('+') || isOp('-')) v = tokens[i++].value === '+' ? v + term() : v - term();
     return v;
   };
-  const sides = [expr()];
-  const ops: string[] = [];
-  while (peek()?.kind === 'op' && COMPARATORS.includes(peek()!.value as string)) {
-    ops.push(tokens[i++].value as string);
-    sides.push(expr());
+  const allSides: number[] = [];
+  let holds = true;
+  for (;;) {
+    const sides = [expr()];
+    const ops: string[] = [];
+    while (peek()?.kind === 'op' && COMPARATORS.includes(peek()!.value as string)) {
+      ops.push(tokens[i++].value as string);
+      sides.push(expr());
+    }
+    if (ops.length === 0) throw new Error(`claim "${src}" has a part with no comparison (use <, <=, >, >=, == or !=)`);
+    holds &&= ops.every((op, k) => compare(sides[k], op, sides[k + 1]));
+    allSides.push(...sides);
+    if (!isOp('&&')) break;
+    i++;
   }
   if (i !== tokens.length) throw new Error(`claim "${src}": unexpected "${tokens[i].value}"`);
-  if (ops.length === 0) throw new Error(`claim "${src}" has no comparison (use <, <=, >, >=, == or !=)`);
-  const holds = ops.every((op, k) => compare(sides[k], op, sides[k + 1]));
-  return { holds, values, sides };
+  return { holds, values, sides: allSides };
 }
 
 function compare(a: number, op: string, b: number): boolean {

@@ -16,11 +16,13 @@ describe('claim conditions', () => {
     expect(evaluateClaim('abs(a.slope + 0.5) <= 0.02', lookup).holds).toBe(true);
     expect(evaluateClaim('list.2 - list.0 == 2', lookup).holds).toBe(true);
     expect(evaluateClaim('max(list.0, list.1) / 2 == 1', lookup).holds).toBe(true);
+    expect(evaluateClaim('a.rms < b && 0 < b < 1', lookup).holds).toBe(true);
+    expect(evaluateClaim('a.rms < b && b > 1', lookup).holds).toBe(false);
     expect(evaluateClaim('a.rms < b', lookup).values).toEqual({ 'a.rms': 0.2, b: 0.5 });
   });
 
   it('rejects malformed conditions and missing paths with a clear message', () => {
-    expect(() => evaluateClaim('a.rms', lookup)).toThrow('has no comparison');
+    expect(() => evaluateClaim('a.rms', lookup)).toThrow('has a part with no comparison');
     expect(() => evaluateClaim('a.rms < ', lookup)).toThrow('ends too early');
     expect(() => evaluateClaim('a.rms < b; process.exit()', lookup)).toThrow('cannot read claim');
     expect(() => evaluateClaim('exp(a.rms) < 1', lookup)).toThrow('unknown function exp');
