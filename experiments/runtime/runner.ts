@@ -56,7 +56,8 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   const summary: RunSummary = { plan, ran: [], reused: plan.filter((e) => e.action === 'reuse').map((e) => e.def.id), artifactsDir };
   if (toRun.length === 0) return summary;
 
-  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, toRun.length));
+  // Parallel runs need separate processes; without a worker script, run one at a time.
+  const jobs = opts.workerScript ? Math.max(1, Math.min(opts.jobs ?? 1, toRun.length)) : 1;
   const git = gitState(opts.root);
   const backendRequest = opts.backend ?? 'auto';
   let backend: LoadedBackend | undefined;
@@ -74,7 +75,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
       id: entry.def.id, config: entry.config, keyInputs: entry.keyInputs, key: entry.key,
       root: opts.root, profile: opts.profile, artifactsDir, backend: backendRequest, git, timeLimitSeconds: opts.timeLimitSeconds,
     });
-  const runOne = jobs > 1 && opts.workerScript ? runInWorker : runInProcess;
+  const runOne = jobs > 1 ? runInWorker : runInProcess;
 
   // Start each experiment as soon as its upstreams are done, at most `jobs` at once.
   const pending = new Map(toRun.map((e) => [e.def.id, e]));

@@ -116,7 +116,7 @@ export const qkBigramCapacity = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, repeats: 1, dResids: [16], dHeads: [2, 4], featuresPerDim: 2, accuracy: 0.95, steps: 400, learningRate: 0.05, searchRounds: 5 },
+    quick: { seed: 0, repeats: 1, dResids: [12, 16], dHeads: [2, 4], featuresPerDim: 2, accuracy: 0.95, steps: 300, learningRate: 0.05, searchRounds: 4 },
     full: { seed: 0, repeats: 3, dResids: [16, 32, 48], dHeads: [2, 4, 8], featuresPerDim: 2, accuracy: 0.95, steps: 500, learningRate: 0.05, searchRounds: 6 },
   },
   result,
