@@ -11,7 +11,9 @@ export function fitReadoffs(tf: Tf, H: Float32Array, Y: Float32Array, batch: num
   const [gram, rhs] = tf.tidy(() => {
     const h = tf.tensor3d(H, [batch, n, d]);
     const y = tf.tensor3d(Y, [batch, n, k]);
-    return [tf.matMul(h, h, true, false).dataSync(), tf.matMul(h, y, true, false).dataSync()];
+    // An explicit transpose then a plain matmul: wasm's transposeA path is several times slower.
+    const hT = tf.transpose(h, [0, 2, 1]);
+    return [tf.matMul(hT, h).dataSync(), tf.matMul(hT, y).dataSync()];
   });
   const out = new Float64Array(batch * d * k);
   const G = new Float64Array(d * d);

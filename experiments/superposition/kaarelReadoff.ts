@@ -1,0 +1,273 @@
+/**
+ * Kaarel's readoff from a random ReLU layer, h_k = ReLU(Σ_l W_lk x_l) with W_lk iid N(0,1), zero bias and
+ * exactly s features on. Closed forms and 1-D quadratures for its constants and error moments
+ * (superposition.md §3), and the readoff vectors themselves. Nothing here is fitted.
+ *
+ * Per neuron k, a readoff that is a function f(σ_i, σ_j) of the signs of W_ik, W_jk contributes f·h_k; neurons
+ * are iid given the input, so the width-d readoff (1/d)Σ_k f·h_k has mean μ = E[f h] and variance (E[f²h²] − μ²)/d.
+ * Both expectations reduce to 1-D integrals: in case (1,1) over u = (w_i + w_j)/√2, in case (1,0) over w_i.
+ */
+
+const SQRT2 = Math.SQRT2;
+const SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+export function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / SQRT_2PI;
+}
+
+/** erfc to near double precision: an all-positive series for erf below 2.5, a continued fraction above. */
+export function erfc(x: number): number {
+  if (x < 0) return 2 - erfc(-x);
+  if (x < 2.5) {
+    // erf(x) = (2/√π) e^{−x²} Σ_n (2x²)^n x / (2n+1)!!
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200 && term > 1e-17 * sum; n++) {
+      term *= (2 * x * x) / (2 * n + 1);
+      sum += term;
+    }
+    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
+  }
+  // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by modified Lentz.
+  const tiny = 1e-300;
+  let f = x;
+  let C = x;
+  let D = 0;
+  for (let n = 1; n < 500; n++) {
+    const a = n / 2;
+    D = x + a * D;
+    D = D === 0 ? 1 / tiny : 1 / D;
+    C = x + a / C;
+    if (C === 0) C = tiny;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+}
+
+export function normalCdf(x: number): number {
+  return 0.5 * erfc(-x / SQRT2);
+}
+
+/** E[ReLU(a + Z)^p] for Z ~ N(0, σ²), p ∈ {1, 2}. */
+export function reluMoment(a: number, sigma: number, p: 1 | 2): number {
+  if (sigma === 0) return a > 0 ? a ** p : 0;
+  const t = a / sigma;
+  const Phi = normalCdf(t);
+  const phi = normalPdf(t);
+  return p === 1 ? a * Phi + sigma * phi : (a * a + sigma * sigma) * Phi + a * sigma * phi;
+}
+
+/** ∫_lo^hi φ(u) f(u) du by composite Simpson; callers split at kinks so each piece is smooth. */
+export function gaussianIntegral(f: (u: number) => number, lo: number, hi: number, intervals = 2000): number {
+  const n = intervals % 2 === 0 ? intervals : intervals + 1;
+  const h = (hi - lo) / n;
+  let sum = 0;
+  for (let k = 0; k <= n; k++) {
+    const u = lo + k * h;
+    const w = k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2;
+    sum += w * normalPdf(u) * f(u);
+  }
+  return (sum * h) / 3;
+}
+
+const TAIL = 12;
+
+/** The four sign patterns (sign W_ik, sign W_jk). */
+export const QUADRANTS = [
+  [1, 1],
+  [1, -1],
+  [-1, 1],
+  [-1, -1],
+] as const;
+
+/**
+ * E[h^p · 1{(sign W_ik, sign W_jk) = q}] for each quadrant q in QUADRANTS order, for one neuron when x_i = a,
+ * x_j = b and s features are on in all.
+ */
+export function quadrantMoments(s: number, a: 0 | 1, b: 0 | 1, p: 1 | 2): number[] {
+  const key = `${s}/${a}${b}/${p}`;
+  let cached = momentCache.get(key);
+  if (!cached) momentCache.set(key, (cached = computeQuadrantMoments(s, a, b, p)));
+  return cached.slice();
+}
+
+// The quadratures are pure and each costs milliseconds; experiments ask for the same few many times.
+const momentCache = new Map<string, number[]>();
+
+function computeQuadrantMoments(s: number, a: 0 | 1, b: 0 | 1, p: 1 | 2): number[] {
+  const on = a + b;
+  if (s < on) throw new Error(`quadrantMoments: s = ${s} < ${on} active pair features`);
+  const sigma = Math.sqrt(s - on);
+  if (on === 0) return QUADRANTS.map(() => reluMoment(0, sigma, p) / 4);
+  if (on === 1) {
+    // h depends on the active weight w only; the other sign is an independent fair coin.
+    const pos = gaussianIntegral((w) => reluMoment(w, sigma, p), 0, TAIL) / 2;
+    const neg = gaussianIntegral((w) => reluMoment(w, sigma, p), -TAIL, 0) / 2;
+    // QUADRANTS: (+,+), (+,−), (−,+), (−,−); the active feature's sign is the first if a, else the second.
+    return a ? [pos, pos, neg, neg] : [pos, neg, pos, neg];
+  }
+  // Both on: h = ReLU(√2 u + Z) with u = (w_i + w_j)/√2; given u, v = (w_i − w_j)/√2 ~ N(0,1) sets the quadrant.
+  const m = (u: number) => reluMoment(SQRT2 * u, sigma, p);
+  const same = (u: number) => 2 * normalCdf(Math.abs(u)) - 1; // P(|v| < |u|): both signs equal sign(u)
+  const mixed = (u: number) => 1 - normalCdf(Math.abs(u)); // P(v > |u|), and likewise P(v < −|u|)
+  const pp = gaussianIntegral((u) => same(u) * m(u), 0, TAIL);
+  const nn = gaussianIntegral((u) => same(u) * m(u), -TAIL, 0);
+  const pn = gaussianIntegral((u) => mixed(u) * m(u), -TAIL, 0) + gaussianIntegral((u) => mixed(u) * m(u), 0, TAIL);
+  return [pp, pn, pn, nn];
+}
+
+/** A readoff weight that depends on the two weight signs only: r_k = f(σ_i, σ_j)/d. */
+export type SignReadoff = (si: number, sj: number) => number;
+
+/** Per-neuron mean E[f·h] and second moment E[f²·h²] of a sign-only readoff in case (a, b). */
+export function signReadoffMoments(f: SignReadoff, s: number, a: 0 | 1, b: 0 | 1): { mean: number; second: number } {
+  const m1 = quadrantMoments(s, a, b, 1);
+  const m2 = quadrantMoments(s, a, b, 2);
+  let mean = 0;
+  let second = 0;
+  QUADRANTS.forEach(([si, sj], q) => {
+    const v = f(si, sj);
+    mean += v * m1[q];
+    second += v * v * m2[q];
+  });
+  return { mean, second };
+}
+
+/** c(s) = E[sign(w_i w_j)·ReLU(w_i + w_j + Z)], Z ~ N(0, s−2): the (1,1) mean of the unscaled sign readoff. */
+export function signConstant(s: number): number {
+  return signReadoffMoments((si, sj) => si * sj, s, 1, 1).mean;
+}
+
+/** c(2) in closed form. */
+export const SIGN_CONSTANT_S2 = (Math.SQRT2 - 1) / Math.sqrt(Math.PI);
+
+/** c_prod(s) = E[w_i w_j ReLU(S)] = E[δ(S)] = 1/√(2πs) by Stein's lemma twice, S ~ N(0, s). */
+export function productConstant(s: number): number {
+  return 1 / Math.sqrt(2 * Math.PI * s);
+}
+
+/** c1 = E[sign(w)·ReLU(w + Z)] = ∫_0^∞ w φ(w) dw = 1/√(2π), the same for every s (ReLU(t) − ReLU(−t) = t). */
+export const FEATURE_CONSTANT = 1 / SQRT_2PI;
+
+/**
+ * E[(w_i w_j)² h²] = (s + 2a + 2b)/2 for the unscaled product readoff: write w = S/s + e with e ⟂ S and use
+ * E[S^{2n} 1{S>0}] = (2n−1)!!·sⁿ/2 (derivation in the tests' brute-force check).
+ */
+export function productSecondMoment(s: number, a: 0 | 1, b: 0 | 1): number {
+  return (s + 2 * a + 2 * b) / 2;
+}
+
+/** RMS error of a width-d readoff whose per-neuron value has this mean and second moment, for target t. */
+export function rmsAtWidth(moments: { mean: number; second: number }, target: number, d: number): number {
+  const variance = moments.second - moments.mean ** 2;
+  return Math.sqrt(variance / d + (moments.mean - target) ** 2);
+}
+
+export interface CasePrediction {
+  /** Mean readoff (not error) in this case, independent of d. */
+  mean: number;
+  /** RMS error times √d when the readoff is unbiased: the width-free constant K. */
+  k: number;
+}
+
+/** Predicted mean and K for the sign readoff scaled by 1/c(sCal), on inputs with s features on, per case. */
+export function signAndPrediction(s: number, a: 0 | 1, b: 0 | 1, sCal = s): CasePrediction {
+  const c = signConstant(sCal);
+  const mom = signReadoffMoments((si, sj) => (si * sj) / c, s, a, b);
+  return { mean: mom.mean, k: Math.sqrt(mom.second - mom.mean ** 2) };
+}
+
+/** Predicted mean and K for the product readoff scaled by 1/c_prod(sCal). */
+export function productAndPrediction(s: number, a: 0 | 1, b: 0 | 1, sCal = s): CasePrediction {
+  const c = productConstant(sCal);
+  const mean = a && b ? productConstant(s) / c : 0;
+  return { mean, k: Math.sqrt(productSecondMoment(s, a, b) / (c * c) - mean ** 2) };
+}
+
+/** Predicted mean and K for the XOR readoff r_i + r_j − 2·r_ij, with r_ij scaled by 1/c(sCal). */
+export function xorPrediction(s: number, a: 0 | 1, b: 0 | 1, sCal = s): CasePrediction {
+  const c = signConstant(sCal);
+  const mom = signReadoffMoments((si, sj) => (si + sj) / FEATURE_CONSTANT - (2 * si * sj) / c, s, a, b);
+  return { mean: mom.mean, k: Math.sqrt(mom.second - mom.mean ** 2) };
+}
+
+/** K(s) = √(s/2)/c(s): RMS·√d of the sign readoff on the zero cases (E[h²] = s/2 whatever the case). */
+export function kaarelK(s: number): number {
+  return Math.sqrt(s / 2) / signConstant(s);
+}
+
+// Readoff vectors for one pair: w_i, w_j are the features' weight rows (length d).
+
+/** r_k = sign(W_ik·W_jk)/(d·c). */
+export function signAndReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, c: number): Float64Array {
+  const d = wi.length;
+  return Float64Array.from({ length: d }, (_, k) => Math.sign(wi[k] * wj[k]) / (d * c));
+}
+
+/** r_k = W_ik·W_jk/(d·c_prod). */
+export function productAndReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, cProd: number): Float64Array {
+  const d = wi.length;
+  return Float64Array.from({ length: d }, (_, k) => (wi[k] * wj[k]) / (d * cProd));
+}
+
+/** r_k = sign(W_ik)/(d·c1): reads x_i off a random layer without bias. */
+export function featureReadoff(wi: ArrayLike<number>, c1 = FEATURE_CONSTANT): Float64Array {
+  const d = wi.length;
+  return Float64Array.from({ length: d }, (_, k) => Math.sign(wi[k]) / (d * c1));
+}
+
+/** XOR_ij = r_i + r_j − 2·r_ij. */
+export function xorReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, c: number, c1 = FEATURE_CONSTANT): Float64Array {
+  const ri = featureReadoff(wi, c1);
+  const rj = featureReadoff(wj, c1);
+  const rij = signAndReadoff(wi, wj, c);
+  return ri.map((v, k) => v + rj[k] - 2 * rij[k]);
+}
+
+export function dot(r: ArrayLike<number>, h: ArrayLike<number>, offset = 0): number {
+  let sum = 0;
+  for (let k = 0; k < r.length; k++) sum += r[k] * h[offset + k];
+  return sum;
+}
+
+/**
+ * Unscaled readoff sums over the first d neurons, for every d in `widths` (ascending): Σ_{k<d} sign(W_ik W_jk)·h_k
+ * into outSign and Σ_{k<d} W_ik W_jk·h_k into outProd. One pass over the widest layer serves all narrower ones.
+ */
+export function prefixPairSums(
+  wi: ArrayLike<number>,
+  wj: ArrayLike<number>,
+  h: ArrayLike<number>,
+  widths: readonly number[],
+  outSign: Float64Array,
+  outProd: Float64Array,
+): void {
+  let accS = 0;
+  let accP = 0;
+  let k = 0;
+  for (let w = 0; w < widths.length; w++) {
+    const end = widths[w];
+    for (; k < end; k++) {
+      const hk = h[k];
+      if (hk === 0) continue;
+      const p = wi[k] * wj[k];
+      accS += p > 0 ? hk : -hk;
+      accP += p * hk;
+    }
+    outSign[w] = accS;
+    outProd[w] = accP;
+  }
+}
+
+/** E[max of N iid |N(0,1)|] = ∫_0^∞ 1 − (2Φ(x) − 1)^N dx: what the largest of N Gaussian errors should be, in RMS units. */
+export function expectedMaxAbsNormal(N: number): number {
+  const f = (x: number) => 1 - Math.exp(N * Math.log1p(-erfc(x / SQRT2)));
+  const n = 4000;
+  const hi = 12;
+  const h = hi / n;
+  let sum = 0;
+  for (let k = 0; k <= n; k++) sum += (k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2) * f(k * h);
+  return (sum * h) / 3;
+}

@@ -1,0 +1,54 @@
+/** Small summaries shared by the Kaarel-readoff experiments: spread across seeds and log-log slopes. */
+
+export interface MeanSd {
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 for a single value. */
+  sd: number;
+}
+
+export function meanSd(values: readonly number[]): MeanSd {
+  const n = values.length;
+  if (n === 0) throw new Error('meanSd: no values');
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const ss = values.reduce((a, b) => a + (b - mean) ** 2, 0);
+  return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
+}
+
+/** Least-squares slope of log y against log x. */
+export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
+  const lx = xs.map(Math.log);
+  const ly = ys.map(Math.log);
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  let num = 0;
+  let den = 0;
+  lx.forEach((x, k) => {
+    num += (x - mx) * (ly[k] - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
+/** Running sums of signed errors: mean, RMS and max |error| without keeping the samples. */
+export class ErrorAccumulator {
+  count = 0;
+  sum = 0;
+  sumSq = 0;
+  maxAbs = 0;
+
+  add(e: number): void {
+    this.count++;
+    this.sum += e;
+    this.sumSq += e * e;
+    const a = Math.abs(e);
+    if (a > this.maxAbs) this.maxAbs = a;
+  }
+
+  get mean(): number {
+    return this.sum / this.count;
+  }
+
+  get rms(): number {
+    return Math.sqrt(this.sumSq / this.count);
+  }
+}
