@@ -14,6 +14,11 @@ export function meanSd(values: readonly number[]): MeanSd {
   return { mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
 }
 
+/** meanSd that also keeps the per-seed values, for figures that draw each seed. */
+export function meanSdWithValues(values: readonly number[]): MeanSd & { values: number[] } {
+  return { ...meanSd(values), values: [...values] };
+}
+
 /** Least-squares slope of log y against log x. */
 export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
   const lx = xs.map(Math.log);

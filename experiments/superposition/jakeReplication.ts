@@ -1,0 +1,408 @@
+import { z } from 'zod';
+import { defineExperiment } from '../runtime/experiment';
+import type { Rng } from '../runtime/rng';
+import { histogram, summarizeErrors, type ErrorSummary } from './errorStats';
+import { meanSdWithValues as meanSd } from './kaarelSeedStats';
+import { fitReadoffs } from './leastSquares';
+import { gaussianLayer, hiddenActivations } from './randomLayer';
+import { CASES, choosePairs } from './sparseInputs';
+import { forward, trainNetwork, type TwoLayerNet } from './trainReadoffs';
+
+const FNS = ['and', 'xor'] as const;
+type Fn = (typeof FNS)[number];
+const CONDITIONS = ['trained', 'frozen', 'leastSquares'] as const;
+type Condition = (typeof CONDITIONS)[number];
+const target = (fn: Fn, a: number, b: number) => (fn === 'and' ? a & b : a ^ b);
+
+/** Each feature on independently with probability q; x is n×m, row-major. */
+function fillBernoulli(rng: Rng, q: number, x: Float32Array): void {
+  for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < q ? 1 : 0;
+}
+
+/** Targets of every pair in (pi, pj) for each of n inputs: y is n×pairs. */
+export function fillTargets(fn: Fn, x: Float32Array, m: number, pi: Int32Array, pj: Int32Array, y: Float32Array): void {
+  const k = pi.length;
+  const n = x.length / m;
+  for (let r = 0; r < n; r++) {
+    for (let o = 0; o < k; o++) y[r * k + o] = target(fn, x[r * m + pi[o]], x[r * m + pj[o]]);
+  }
+}
+
+/** Active features of a Bernoulli input conditioned on (x_i, x_j) = (a, b): the others stay independent Bernoulli(q). */
+export function pairCaseBernoulliActive(rng: Rng, m: number, q: number, i: number, j: number, a: number, b: number): number[] {
+  const active: number[] = [];
+  for (let l = 0; l < m; l++) {
+    if (l === i) {
+      if (a) active.push(l);
+    } else if (l === j) {
+      if (b) active.push(l);
+    } else if (rng.uniform() < q) active.push(l);
+  }
+  return active;
+}
+
+/** The first d of dMax neurons: widths are nested, so one layer serves every width. */
+function prefixColumns(W: Float32Array, rows: number, dMax: number, d: number): Float32Array {
+  const out = new Float32Array(rows * d);
+  for (let r = 0; r < rows; r++) out.set(W.subarray(r * dMax, r * dMax + d), r * d);
+  return out;
+}
+
+const config = z
+  .object({
+    /** Base seed; replicate r draws its layer, pairs and data from streams labelled `rep{r}/…`. */
+    seed: z.number().int().nonnegative(),
+    /** Independent replicates (layer, evaluated pairs, data): the spread across them is the error bar. */
+    replicates: z.number().int().min(1).max(20),
+    /** Features, embedded as the identity (m = d0): all m(m−1)/2 pairs are outputs. */
+    m: z.number().int().min(3).max(200),
+    /** Hidden widths, ascending; the width-d layer is the first d neurons of the widest, at initialisation. */
+    widths: z.array(z.number().int().min(2).max(1024)).min(1),
+    /** Expected number of active features: each is on with probability expectedActive/m (the script's 2√(ln d0)). */
+    expectedActive: z.number().positive(),
+    /** Exponent of the L_p loss. */
+    p: z.number().min(2),
+    /** Loss = onesWeight·mean_{y=1}|e|^p + mean_{y=0}|e|^p, each mean over its own class. */
+    onesWeight: z.number().positive(),
+    /** Adam steps per training run, and inputs per step. */
+    steps: z.number().int().min(1),
+    batch: z.number().int().min(1),
+    /** Adam step size, decayed linearly from lr to lrFinal. */
+    lr: z.number().positive(),
+    lrFinal: z.number().positive(),
+    /** Adam's ε, kept far below the tiny L_6 gradients so Adam stays scale-free. */
+    adamEpsilon: z.number().positive(),
+    /**
+     * Pairs on which all three conditions are evaluated. The frozen condition trains readoffs for these pairs only:
+     * with a frozen layer every output is an independent problem, so a subset changes nothing but cost.
+     */
+    evalPairs: z.number().int().min(1),
+    /** Least-squares condition: training inputs per pair and case (x_i, x_j), the rest Bernoulli. */
+    lsTrainPerCase: z.number().int().min(1),
+    /** Ridge penalty per sample for the least-squares readoffs. */
+    ridge: z.number().nonnegative(),
+    /** Fresh Bernoulli test inputs, shared by the three conditions. */
+    testSamples: z.number().int().min(1),
+    /** |error| histogram: bins on [0, histMax); larger errors land in the last bin. */
+    histBins: z.number().int().min(4).max(400),
+    histMax: z.number().positive(),
+  })
+  .strict();
+
+const stat = z.object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) });
+const summaryAcrossSeeds = z.object({ mean: stat, rms: stat, p99Abs: stat, maxAbs: stat, fracBelowQuarter: stat });
+const fnStats = z.object({
+  /** Errors on test outputs whose target is 0, and 1. */
+  zeros: summaryAcrossSeeds,
+  ones: summaryAcrossSeeds,
+  /** √((RMS₀² + RMS₁²)/2): both classes equally weighted, the metric for the ratios. */
+  balancedRms: stat,
+});
+const conditionStats = z.object({ and: fnStats, xor: fnStats });
+const fnPair = z.object({ and: stat, xor: stat });
+const widthRatios = z.object({
+  frozenOverTrained: fnPair,
+  leastSquaresOverTrained: fnPair,
+  xorOverAnd: z.object({ trained: stat, frozen: stat, leastSquares: stat }),
+});
+const widthStats = z.object({ trained: conditionStats, frozen: conditionStats, leastSquares: conditionStats });
+
+const result = z.object({
+  /** Features (= input dimension d0) and the expected number on, ℓ = q·m. */
+  m: z.number().int(),
+  expectedActive: z.number(),
+  /** Probability that each feature is on. */
+  q: z.number(),
+  pairsTotal: z.number().int(),
+  pairsEvaluated: z.number().int(),
+  samplesPerRun: z.number().int(),
+  /** Worst-case errors of the best affine readoffs of the raw inputs, from the affine-baseline experiment. */
+  affine: z.object({ andMinimax: z.number(), xorMinimax: z.number() }),
+  /** Keyed `d{width}`, then condition. */
+  byWidth: z.record(z.string(), widthStats),
+  /** The narrowest and widest widths' entries of byWidth and ratios, named so that prose can cite them in every profile. */
+  narrowest: z.object({ d: z.number().int(), stats: widthStats, ratios: widthRatios }),
+  widest: z.object({ d: z.number().int(), stats: widthStats, ratios: widthRatios }),
+  /** Keyed `d{width}`: balanced-RMS ratios per replicate. */
+  ratios: z.record(z.string(), widthRatios),
+  /** The comment's three claims, over all widths: the largest ratios and the smallest share below 1/4. */
+  worst: z.object({
+    frozenOverTrained: z.number(),
+    xorOverAnd: z.number(),
+    /** Smallest share of |error| < 1/4 over conditions, widths and both targets, per function. */
+    andFracBelowQuarter: z.number(),
+    xorFracBelowQuarter: z.number(),
+  }),
+  /** ‖W − W₀‖/‖W₀‖ over the trained-layer runs: how far training moved the first layer from its random start. */
+  trainedLayerChange: z.object({ mean: z.number(), max: z.number() }),
+  /** Tidy rows for figures. target is 0, 1 or 'balanced'. */
+  summary: z.array(
+    z.object({ d: z.number().int(), condition: z.enum(CONDITIONS), fn: z.enum(FNS), target: z.enum(['0', '1', 'balanced']), stat: z.string(), mean: z.number(), sd: z.number() }),
+  ),
+  /** |error| histograms pooled over replicates. */
+  histogram: z.array(
+    z.object({ d: z.number().int(), condition: z.enum(CONDITIONS), fn: z.enum(FNS), target: z.union([z.literal(0), z.literal(1)]), x0: z.number(), x1: z.number(), share: z.number() }),
+  ),
+  /** Per training run: loss at the first step and averaged over the last steps, and how far the first layer moved. */
+  training: z.array(
+    z.object({
+      rep: z.number().int(),
+      d: z.number().int(),
+      condition: z.enum(['trained', 'frozen']),
+      fn: z.enum(FNS),
+      initialLoss: z.number(),
+      finalLoss: z.number(),
+      /** ‖W − W₀‖/‖W₀‖ (Frobenius); 0 when frozen. */
+      layerChange: z.number(),
+      /** RMS of the first-layer bias at the end. */
+      biasRms: z.number(),
+    }),
+  ),
+});
+
+type Summaries = { zeros: ErrorSummary; ones: ErrorSummary };
+
+export const jakeReplication = defineExperiment({
+  id: 'jake-replication',
+  title: "Jake Mendel's experiment: trained vs frozen random first layer for U-AND and U-XOR",
+  description:
+    'A one-hidden-layer ReLU network must output every pairwise AND (or XOR) of m = d0 sparse Bernoulli features. Three conditions: the whole network trained with Adam on a class-weighted L_6 loss; the first layer frozen at its N(0,1), zero-bias initialisation and only the readoffs trained; and the same frozen layer with closed-form balanced least-squares readoffs. Compares error sizes with the comment\'s claims and with the affine readoff\'s 1/4.',
+  module: import.meta.url,
+  config,
+  profiles: {
+    quick: {
+      seed: 0, replicates: 1, m: 24, widths: [24, 48], expectedActive: 2 * Math.sqrt(Math.log(24)), p: 6, onesWeight: 1,
+      steps: 300, batch: 100, lr: 3e-3, lrFinal: 1e-4, adamEpsilon: 1e-10, evalPairs: 100, lsTrainPerCase: 150, ridge: 1e-3,
+      testSamples: 800, histBins: 26, histMax: 1.3,
+    },
+    full: {
+      seed: 0, replicates: 3, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), p: 6, onesWeight: 1,
+      steps: 900, batch: 100, lr: 3e-3, lrFinal: 1e-4, adamEpsilon: 1e-10, evalPairs: 200, lsTrainPerCase: 250, ridge: 1e-3,
+      testSamples: 1200, histBins: 26, histMax: 1.3,
+    },
+  },
+  result,
+  upstream: ['affine-baseline'],
+  timeLimitSeconds: { quick: 60, full: 900 },
+  async run(cfg, ctx) {
+    const { m, widths } = cfg;
+    for (let t = 1; t < widths.length; t++) if (!(widths[t] > widths[t - 1])) throw new Error('widths must be ascending');
+    const dMax = widths[widths.length - 1];
+    const q = cfg.expectedActive / m;
+    const allPairs = choosePairs(ctx.rng('allPairs'), m, (m * (m - 1)) / 2); // all of them: no draw
+    const K = allPairs.length;
+    const allI = Int32Array.from(allPairs, (pr) => pr[0]);
+    const allJ = Int32Array.from(allPairs, (pr) => pr[1]);
+    const pairIndex = new Map(allPairs.map(([i, j], o) => [i * m + j, o]));
+    const summaries = new Map<string, Summaries>();
+    const key = (rep: number, d: number, c: Condition, fn: Fn) => `${rep}/${d}/${c}/${fn}`;
+    // |error| histogram counts pooled over replicates, keyed `${d}/${c}/${fn}/${target}`.
+    const histCounts = new Map<string, number[]>();
+    const training: z.input<typeof result>['training'] = [];
+    const bar = ctx.progress('training steps', cfg.replicates * widths.length * 4 * cfg.steps);
+
+    for (let rep = 0; rep < cfg.replicates; rep++) {
+      const label = `rep${rep}`;
+      const W0 = gaussianLayer(ctx.rng(`${label}/layer`), m, dMax);
+      const evalPairs = choosePairs(ctx.rng(`${label}/evalPairs`), m, cfg.evalPairs);
+      const P = evalPairs.length;
+      const evI = Int32Array.from(evalPairs, (pr) => pr[0]);
+      const evJ = Int32Array.from(evalPairs, (pr) => pr[1]);
+      const evalCols = evalPairs.map(([i, j]) => pairIndex.get(i * m + j)!);
+      const T = cfg.testSamples;
+      const xTest = new Float32Array(T * m);
+      fillBernoulli(ctx.rng(`${label}/test`), q, xTest);
+      const yTest = Object.fromEntries(FNS.map((fn) => {
+        const y = new Float32Array(T * P);
+        fillTargets(fn, xTest, m, evI, evJ, y);
+        return [fn, y];
+      })) as Record<Fn, Float32Array>;
+      // Summarise the errors of predictions (T×stride) whose column cols[o] answers evaluated pair o.
+      const record = (c: Condition, d: number, fn: Fn, pred: Float32Array, stride: number, cols: ArrayLike<number>) => {
+        const y = yTest[fn];
+        let nOnes = 0;
+        for (let t = 0; t < y.length; t++) nOnes += y[t];
+        const byTarget = [new Float32Array(y.length - nOnes), new Float32Array(nOnes)];
+        const fill = [0, 0];
+        for (let r = 0; r < T; r++) {
+          for (let o = 0; o < P; o++) {
+            const t = y[r * P + o];
+            byTarget[t][fill[t]++] = pred[r * stride + cols[o]] - t;
+          }
+        }
+        summaries.set(key(rep, d, c, fn), { zeros: summarizeErrors(byTarget[0]), ones: summarizeErrors(byTarget[1]) });
+        byTarget.forEach((e, t) => {
+          const hk = `${d}/${c}/${fn}/${t}`;
+          const counts = histCounts.get(hk) ?? new Array<number>(cfg.histBins).fill(0);
+          histogram(e.map(Math.abs), 0, cfg.histMax, cfg.histBins).forEach((bin, b) => (counts[b] += bin.count));
+          histCounts.set(hk, counts);
+        });
+      };
+
+      // Least-squares readoffs: balanced pair-conditioned inputs at the widest layer, then every width's prefix.
+      const lsRng = ctx.rng(`${label}/leastSquares`);
+      const nLs = 4 * cfg.lsTrainPerCase;
+      const lsR = widths.map((d) => new Float32Array(d * 2 * P));
+      const H = new Float32Array(nLs * dMax);
+      const Y = new Float32Array(nLs * 2);
+      evalPairs.forEach(([i, j], o) => {
+        ctx.signal.throwIfAborted();
+        for (let row = 0; row < nLs; row++) {
+          const [a, b] = CASES[row % 4];
+          hiddenActivations(W0, dMax, pairCaseBernoulliActive(lsRng, m, q, i, j, a, b), H, row * dMax);
+          Y[row * 2] = a & b;
+          Y[row * 2 + 1] = a ^ b;
+        }
+        widths.forEach((d, w) => {
+          const r = fitReadoffs(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
+          for (let k = 0; k < d; k++) {
+            lsR[w][k * 2 * P + o] = r[k * 2];
+            lsR[w][k * 2 * P + P + o] = r[k * 2 + 1];
+          }
+        });
+      });
+      const hTest = new Float32Array(T * dMax);
+      for (let r = 0; r < T; r++) {
+        const active: number[] = [];
+        for (let l = 0; l < m; l++) if (xTest[r * m + l]) active.push(l);
+        hiddenActivations(W0, dMax, active, hTest, r * dMax);
+      }
+      const identity = Int32Array.from({ length: P }, (_, o) => o);
+      widths.forEach((d, w) => {
+        const pred = ctx.tf.tidy(() => ctx.tf.matMul(ctx.tf.tensor2d(prefixColumns(hTest, T, dMax, d), [T, d]), ctx.tf.tensor2d(lsR[w], [d, 2 * P])).dataSync()) as Float32Array;
+        record('leastSquares', d, 'and', pred, 2 * P, identity);
+        record('leastSquares', d, 'xor', pred, 2 * P, identity.map((o) => o + P));
+      });
+
+      // Trained and frozen networks. Both see the same input stream; frozen trains only the evaluated pairs' readoffs.
+      for (const d of widths) {
+        const Wd = prefixColumns(W0, m, dMax, d);
+        for (const fn of FNS) {
+          for (const c of ['trained', 'frozen'] as const) {
+            const trained = c === 'trained';
+            const [pi, pj] = trained ? [allI, allJ] : [evI, evJ];
+            const k = pi.length;
+            const dataRng = ctx.rng(`${label}/d${d}/${fn}/data`);
+            const init: TwoLayerNet = { m, d, k, W: Wd, bias: new Float32Array(d), R: new Float32Array(d * k) };
+            const run = trainNetwork(ctx.tf, {
+              init,
+              trainFirstLayer: trained,
+              steps: cfg.steps,
+              batch: cfg.batch,
+              lr: cfg.lr,
+              lrFinal: cfg.lrFinal,
+              epsilon: cfg.adamEpsilon,
+              p: cfg.p,
+              onesWeight: cfg.onesWeight,
+              sampleBatch: (x, y) => {
+                fillBernoulli(dataRng, q, x);
+                fillTargets(fn, x, m, pi, pj, y);
+              },
+              onStep: (step) => {
+                ctx.signal.throwIfAborted();
+                if (step % 50 === 49) bar.tick(50);
+              },
+            });
+            bar.tick(cfg.steps % 50);
+            record(c, d, fn, forward(ctx.tf, run.net, xTest, T), k, trained ? evalCols : identity);
+            let moved = 0;
+            let norm = 0;
+            for (let t = 0; t < Wd.length; t++) {
+              moved += (run.net.W[t] - Wd[t]) ** 2;
+              norm += Wd[t] ** 2;
+            }
+            const biasRms = Math.sqrt(run.net.bias.reduce((s, v) => s + v * v, 0) / d);
+            training.push({ rep, d, condition: c, fn, initialLoss: run.initialLoss, finalLoss: run.finalLoss, layerChange: Math.sqrt(moved / norm), biasRms });
+          }
+        }
+      }
+    }
+    bar.done();
+
+    const reps = Array.from({ length: cfg.replicates }, (_, r) => r);
+    const across = (list: ErrorSummary[]) => ({
+      mean: meanSd(list.map((e) => e.mean)),
+      rms: meanSd(list.map((e) => e.rms)),
+      p99Abs: meanSd(list.map((e) => e.p99Abs)),
+      maxAbs: meanSd(list.map((e) => e.maxAbs)),
+      fracBelowQuarter: meanSd(list.map((e) => e.fracBelowQuarter)),
+    });
+    const balanced = (rep: number, d: number, c: Condition, fn: Fn) => {
+      const e = summaries.get(key(rep, d, c, fn))!;
+      return Math.sqrt((e.zeros.rms ** 2 + e.ones.rms ** 2) / 2);
+    };
+    const byWidth: Record<string, Record<Condition, Record<Fn, z.input<typeof fnStats>>>> = {};
+    const ratios: z.input<typeof result>['ratios'] = {};
+    const summary: z.input<typeof result>['summary'] = [];
+    const hist: z.input<typeof result>['histogram'] = [];
+    for (const d of widths) {
+      const bal = Object.fromEntries(
+        CONDITIONS.map((c) => [c, Object.fromEntries(FNS.map((fn) => [fn, reps.map((rep) => balanced(rep, d, c, fn))]))]),
+      ) as Record<Condition, Record<Fn, number[]>>;
+      byWidth[`d${d}`] = Object.fromEntries(
+        CONDITIONS.map((c) => [
+          c,
+          Object.fromEntries(
+            FNS.map((fn) => {
+              const perRep = reps.map((rep) => summaries.get(key(rep, d, c, fn))!);
+              const zeros = across(perRep.map((e) => e.zeros));
+              const ones = across(perRep.map((e) => e.ones));
+              const balancedRms = meanSd(bal[c][fn]);
+              for (const [tgt, s] of [['0', zeros], ['1', ones]] as const) {
+                for (const [name, v] of Object.entries(s)) summary.push({ d, condition: c, fn, target: tgt, stat: name, mean: v.mean, sd: v.sd });
+              }
+              summary.push({ d, condition: c, fn, target: 'balanced', stat: 'rms', mean: balancedRms.mean, sd: balancedRms.sd });
+              for (const tgt of [0, 1] as const) {
+                const counts = histCounts.get(`${d}/${c}/${fn}/${tgt}`)!;
+                const total = counts.reduce((a, b) => a + b, 0);
+                const width = cfg.histMax / cfg.histBins;
+                counts.forEach((n, b) => hist.push({ d, condition: c, fn, target: tgt, x0: b * width, x1: (b + 1) * width, share: n / total }));
+              }
+              return [fn, { zeros, ones, balancedRms }];
+            }),
+          ),
+        ]),
+      ) as Record<Condition, Record<Fn, z.input<typeof fnStats>>>;
+      const ratio = (num: number[], den: number[]) => meanSd(num.map((v, r) => v / den[r]));
+      ratios[`d${d}`] = {
+        frozenOverTrained: { and: ratio(bal.frozen.and, bal.trained.and), xor: ratio(bal.frozen.xor, bal.trained.xor) },
+        leastSquaresOverTrained: { and: ratio(bal.leastSquares.and, bal.trained.and), xor: ratio(bal.leastSquares.xor, bal.trained.xor) },
+        xorOverAnd: {
+          trained: ratio(bal.trained.xor, bal.trained.and),
+          frozen: ratio(bal.frozen.xor, bal.frozen.and),
+          leastSquares: ratio(bal.leastSquares.xor, bal.leastSquares.and),
+        },
+      };
+    }
+    const ratioRows = Object.values(ratios);
+    const minBelow = (fn: Fn) =>
+      Math.min(...Object.values(byWidth).flatMap((w) => CONDITIONS.flatMap((c) => [w[c][fn].zeros.fracBelowQuarter.mean, w[c][fn].ones.fracBelowQuarter.mean])));
+    const affine = ctx.upstream('affine-baseline').results as { andMinimax: { maxAbsError: number }; xorMinimax: { maxAbsError: number } };
+    return {
+      m,
+      expectedActive: cfg.expectedActive,
+      q,
+      pairsTotal: K,
+      pairsEvaluated: cfg.evalPairs >= K ? K : cfg.evalPairs,
+      samplesPerRun: cfg.steps * cfg.batch,
+      affine: { andMinimax: affine.andMinimax.maxAbsError, xorMinimax: affine.xorMinimax.maxAbsError },
+      byWidth,
+      narrowest: { d: widths[0], stats: byWidth[`d${widths[0]}`], ratios: ratios[`d${widths[0]}`] },
+      widest: { d: dMax, stats: byWidth[`d${dMax}`], ratios: ratios[`d${dMax}`] },
+      ratios,
+      worst: {
+        frozenOverTrained: Math.max(...ratioRows.flatMap((r) => [r.frozenOverTrained.and.mean, r.frozenOverTrained.xor.mean])),
+        xorOverAnd: Math.max(...ratioRows.flatMap((r) => [r.xorOverAnd.trained.mean, r.xorOverAnd.frozen.mean, r.xorOverAnd.leastSquares.mean])),
+        andFracBelowQuarter: minBelow('and'),
+        xorFracBelowQuarter: minBelow('xor'),
+      },
+      trainedLayerChange: {
+        mean: meanSd(training.filter((t) => t.condition === 'trained').map((t) => t.layerChange)).mean,
+        max: Math.max(...training.filter((t) => t.condition === 'trained').map((t) => t.layerChange)),
+      },
+      summary,
+      histogram: hist,
+      training,
+    };
+  },
+});

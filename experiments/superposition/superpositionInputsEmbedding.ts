@@ -1,0 +1,77 @@
+import type { Tf } from '../runtime/backend';
+import type { Rng } from '../runtime/rng';
+
+/**
+ * Features in superposition: m random unit vectors φ_α ∈ R^{d0} (normalised Gaussians, so ⟨φ_α, φ_β⟩ ≈ N(0, 1/d0)),
+ * and an input with active set A is x = Σ_{α∈A} φ_α. Rows of the returned m×d0 matrix are the φ_α.
+ */
+export function randomUnitVectors(rng: Rng, m: number, d0: number): Float32Array {
+  const out = rng.fillNormal(new Float32Array(m * d0));
+  for (let a = 0; a < m; a++) {
+    let sq = 0;
+    for (let c = 0; c < d0; c++) sq += out[a * d0 + c] ** 2;
+    const inv = 1 / Math.sqrt(sq);
+    for (let c = 0; c < d0; c++) out[a * d0 + c] *= inv;
+  }
+  return out;
+}
+
+/** The n×d0 matrix of inputs x_t = Σ_{α∈A_t} φ_α. */
+export function embedInputs(Phi: Float32Array, d0: number, inputs: readonly (readonly number[])[]): Float32Array {
+  const X = new Float32Array(inputs.length * d0);
+  inputs.forEach((active, t) => {
+    for (const a of active) for (let c = 0; c < d0; c++) X[t * d0 + c] += Phi[a * d0 + c];
+  });
+  return X;
+}
+
+/** Row-major transpose of a rows×cols matrix. */
+export function transpose(A: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
+  return out;
+}
+
+/**
+ * A·B for row-major A (rows×inner) and B (inner×cols), by one tfjs matmul. Callers pass B already transposed
+ * where needed, and the tensors are disposed by hand: on the wasm backend a matMul with a transpose flag, or one
+ * inside tf.tidy, runs about 10× slower than a plain one (measured on tfjs 4.22).
+ */
+export function matMul(tf: Tf, A: Float32Array, rows: number, inner: number, B: Float32Array, cols: number): Float32Array {
+  const a = tf.tensor2d(A, [rows, inner]);
+  const b = tf.tensor2d(B, [inner, cols]);
+  const c = tf.matMul(a, b);
+  const out = c.dataSync() as Float32Array;
+  tf.dispose([a, b, c]);
+  return out;
+}
+
+/** Lower-triangular L with L·Lᵀ = G for a symmetric positive definite n×n G (row-major, float64). */
+export function choleskyFactor(G: ArrayLike<number>, n: number): Float64Array {
+  const L = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = G[i * n + j];
+      for (let k = 0; k < j; k++) sum -= L[i * n + k] * L[j * n + k];
+      if (i === j) {
+        if (!(sum > 0)) throw new Error(`choleskyFactor: not positive definite at pivot ${i}`);
+        L[i * n + i] = Math.sqrt(sum);
+      } else L[i * n + j] = sum / L[j * n + j];
+    }
+  }
+  return L;
+}
+
+/**
+ * PT[k, α] = g_k·φ_α for a d×d0 layer G with iid N(0, 1) entries, as a d×m matrix. Only the law of these projections
+ * matters (each row is N(0, ΦΦᵀ), rows independent), so with few features (m ≤ d0/4) they are drawn as Z·Lᵀ with
+ * L·Lᵀ = ΦΦᵀ and Z d×m iid normal: d·m normals instead of d·d0. Otherwise G is drawn and multiplied.
+ */
+export function gaussianProjections(tf: Tf, rng: Rng, Phi: Float32Array, PhiT: Float32Array, m: number, d0: number, d: number): Float32Array {
+  if (4 * m > d0) return matMul(tf, rng.fillNormal(new Float32Array(d * d0)), d, d0, PhiT, m);
+  const gram = matMul(tf, Phi, m, d0, PhiT, m);
+  const L = choleskyFactor(gram, m);
+  const LT = new Float32Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) LT[j * m + i] = L[i * m + j];
+  return matMul(tf, rng.fillNormal(new Float32Array(d * m)), d, m, LT, m);
+}

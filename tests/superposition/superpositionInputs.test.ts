@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../experiments/runtime/rng';
+import { sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from '../../experiments/superposition/bernoulliLayer';
+import { modelErrors, modelQuantile } from '../../experiments/superposition/bernoulliSuperposedModel';
+import { plainErrorQuantile } from '../../experiments/superposition/bernoulliTheory';
+import { quantileSorted } from '../../experiments/superposition/errorStats';
+import { signConstant } from '../../experiments/superposition/kaarelReadoff';
+import { fitPowerLaw } from '../../experiments/superposition/powerLawFit';
+import { CASES, pairCaseActive } from '../../experiments/superposition/sparseInputs';
+import { crossing, gaussianQuantilePrediction } from '../../experiments/superposition/superpositionInputs';
+import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from '../../experiments/superposition/superpositionInputsEmbedding';
+
+const dot = (A: Float32Array, d0: number, a: number, b: number) => {
+  let s = 0;
+  for (let c = 0; c < d0; c++) s += A[a * d0 + c] * A[b * d0 + c];
+  return s;
+};
+
+describe('features in superposition', () => {
+  it('draws unit vectors whose overlaps are about 1/√d0', () => {
+    const m = 400;
+    const d0 = 256;
+    const Phi = randomUnitVectors(new Rng(1, 'phi'), m, d0);
+    let sq = 0;
+    let count = 0;
+    let max = 0;
+    for (let a = 0; a < m; a++) {
+      expect(dot(Phi, d0, a, a)).toBeCloseTo(1, 5);
+      for (let b = a + 1; b < m; b++) {
+        const o = dot(Phi, d0, a, b);
+        sq += o * o;
+        count++;
+        max = Math.max(max, Math.abs(o));
+      }
+    }
+    expect(Math.sqrt(sq / count) * Math.sqrt(d0)).toBeGreaterThan(0.95);
+    expect(Math.sqrt(sq / count) * Math.sqrt(d0)).toBeLessThan(1.05);
+    expect(max).toBeLessThan(6 / Math.sqrt(d0));
+  });
+
+  it('embeds inputs as sums of feature vectors and multiplies like a hand-written loop', async () => {
+    const { loadBackend } = await import('../../experiments/runtime/backend');
+    const { tf } = await loadBackend('wasm');
+    const m = 7;
+    const d0 = 5;
+    const Phi = randomUnitVectors(new Rng(2, 'phi'), m, d0);
+    const inputs = [[0, 3], [6], [1, 2, 4]];
+    const X = embedInputs(Phi, d0, inputs);
+    expect(X[2 * d0 + 3]).toBeCloseTo(Phi[1 * d0 + 3] + Phi[2 * d0 + 3] + Phi[4 * d0 + 3], 6);
+    const U = matMul(tf, X, inputs.length, d0, transpose(Phi, m, d0), m);
+    inputs.forEach((active, t) => {
+      for (let a = 0; a < m; a++) expect(U[t * m + a]).toBeCloseTo(active.reduce((s, b) => s + dot(Phi, d0, a, b), 0), 5);
+    });
+  });
+
+  it('draws Gaussian-layer projections g_k·φ_α with covariance ⟨φ_α, φ_β⟩ by either route', async () => {
+    const { loadBackend } = await import('../../experiments/runtime/backend');
+    const { tf } = await loadBackend('wasm');
+    const d = 20_000;
+    for (const [m, d0] of [
+      [4, 40],
+      [12, 16],
+    ]) {
+      const Phi = randomUnitVectors(new Rng(3, `phi/${m}`), m, d0);
+      const PT = gaussianProjections(tf, new Rng(3, `g/${m}`), Phi, transpose(Phi, m, d0), m, d0, d);
+      for (const [a, b] of [
+        [0, 0],
+        [0, 1],
+        [1, 3],
+      ]) {
+        let cov = 0;
+        for (let k = 0; k < d; k++) cov += PT[k * m + a] * PT[k * m + b];
+        // Standard error of an empirical covariance of unit-variance normals: about √(2/d) ≈ 0.01.
+        expect(Math.abs(cov / d - dot(Phi, d0, a, b))).toBeLessThan(0.04);
+      }
+    }
+  });
+
+  it('fits a known exponent', () => {
+    const xs = [250, 500, 1000, 2000, 4000];
+    const exact = fitPowerLaw(xs, xs.map((x) => 3 * x ** 0.6));
+    expect(exact.exponent).toBeCloseTo(0.6, 12);
+    expect(exact.prefactor).toBeCloseTo(3, 9);
+    const rng = new Rng(4, 'noise');
+    const many = Array.from({ length: 40 }, (_, i) => 100 * 1.2 ** i);
+    const noisy = fitPowerLaw(many, many.map((x) => 2 * x ** (2 / 3) * Math.exp(0.05 * rng.normal())));
+    expect(Math.abs(noisy.exponent - 2 / 3)).toBeLessThan(3 * noisy.exponentSe + 1e-9);
+    expect(noisy.exponentSe).toBeLessThan(0.01);
+  });
+
+  it('interpolates the threshold crossing in log d', () => {
+    expect(crossing([100, 200, 400], [0.9, 0.6, 0.3], 0.45)).toBeCloseTo(Math.sqrt(200 * 400), 9);
+    expect(crossing([100, 200], [0.4, 0.3], 0.45)).toBe(100);
+    expect(crossing([100, 200], [0.6, 0.5], 0.45)).toBeNull();
+  });
+
+  it('predicts the Gaussian layer’s 99th percentile without superposition (checked by simulation)', () => {
+    const m = 60;
+    const d = 400;
+    const s = 3;
+    const c = signConstant(s);
+    const rng = new Rng(5, 'gauss');
+    const errs: number[] = [];
+    for (let layerRep = 0; layerRep < 4; layerRep++) {
+      const W = rng.fillNormal(new Float32Array(m * d));
+      for (let pair = 0; pair < 30; pair++) {
+        const [i, j] = rng.sampleDistinct(m, 2);
+        for (const [a, b] of CASES) {
+          for (let t = 0; t < 20; t++) {
+            const act = pairCaseActive(rng, m, s, i, j, a, b);
+            let sum = 0;
+            for (let k = 0; k < d; k++) {
+              let pre = 0;
+              for (const f of act) pre += W[f * d + k];
+              if (pre > 0) sum += Math.sign(W[i * d + k] * W[j * d + k]) * pre;
+            }
+            errs.push(Math.abs(sum / (d * c) - (a & b)));
+          }
+        }
+      }
+    }
+    const measured = quantileSorted(Float64Array.from(errs).sort(), 0.99);
+    expect(measured / gaussianQuantilePrediction(s, d, 0.99)).toBeGreaterThan(0.9);
+    expect(measured / gaussianQuantilePrediction(s, d, 0.99)).toBeLessThan(1.1);
+  });
+});
+
+describe('the reduced model of the superposed 0/1 layer', () => {
+  it('reduces to the exact discrete quantile when d0 is huge', () => {
+    const d = 64;
+    const p = 0.3;
+    const q = modelQuantile(new Rng(6, 'model'), { m: 500, d, d0: 1e12, p, s: 3 }, 40_000, 0.99);
+    expect(q).toBeCloseTo(plainErrorQuantile(3, d, p, 0.99), 3);
+  });
+
+  it('matches a full simulation with random unit vectors, case by case', () => {
+    for (const [m, d, p] of [
+      [600, 512, 0.15],
+      [1200, 256, 0.2],
+    ]) {
+      const s = 3;
+      const rng = new Rng(7, `full/${m}`);
+      // Three independent (features, layer) draws: when m ≫ d0 one draw's common drive ‖Σ_α φ_α‖ alone varies by ~10%.
+      const draws = [0, 1, 2].map((l) => {
+        const Phi = randomUnitVectors(rng.child(`phi${l}`), m, d);
+        const gram = new Float64Array(m * m);
+        for (let a = 0; a < m; a++) for (let b = a; b < m; b++) gram[a * m + b] = gram[b * m + a] = dot(Phi, d, a, b);
+        return { gram, layer: sampleBernoulliLayer(rng.child(`layer${l}`), m, d, p) };
+      });
+      const model = modelErrors(new Rng(8, `model/${m}`), { m, d, d0: d, p, s }, 20_000);
+      CASES.forEach(([a, b], ci) => {
+        const errs: number[] = [];
+        const u = new Float64Array(m);
+        for (let pair = 0; pair < 240; pair++) {
+          const { layer, gram } = draws[pair % 3];
+          const [i, j] = [2 * pair, 2 * pair + 1];
+          const shared = sharedNeurons(layer, i, j);
+          for (let t = 0; t < 6; t++) {
+            const act = pairCaseActive(rng, m, s, i, j, a, b);
+            u.fill(0);
+            for (const f of act) for (let g = 0; g < m; g++) u[g] += gram[f * m + g];
+            errs.push(superposedPairReadoff(layer, shared, u) - (a & b));
+          }
+        }
+        const rms = Math.sqrt(errs.reduce((acc, e) => acc + e * e, 0) / errs.length);
+        const slice = model.subarray(ci * 20_000, (ci + 1) * 20_000);
+        const modelRms = Math.sqrt(slice.reduce((acc, e) => acc + e * e, 0) / slice.length);
+        expect(rms / modelRms).toBeGreaterThan(0.9);
+        expect(rms / modelRms).toBeLessThan(1.1);
+      });
+    }
+  });
+});
