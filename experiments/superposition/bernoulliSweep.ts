@@ -82,6 +82,8 @@ const result = z.object({
     z.enum(['sMinDMin', 'sMinDMax', 'sMaxDMin', 'sMaxDMax']),
     z.object({ sPrime: z.number().int(), d: z.number().int(), p: spread, rms: spread, pExact: z.number(), rmsExact: z.number(), pApprox: z.number() }),
   ),
+  /** The exact optimum over (2s′d)^(−1/3) at the largest theory width, for the smallest and largest s′. */
+  largestTheory: z.object({ d: z.number().int(), ratioSMin: z.number(), ratioSMax: z.number() }),
   /** Summaries across the grid used by the prose. */
   agreement: z.object({
     /** Measured RMS / exact RMS over the grid. */
@@ -283,6 +285,11 @@ export const bernoulliSweep = defineExperiment({
         sMaxDMin: bestP.find((b) => b.sPrime === sMax && b.d === Math.min(...ds))!,
         sMaxDMax: bestP.find((b) => b.sPrime === sMax && b.d === dMax)!,
       },
+      largestTheory: (() => {
+        const dTop = Math.max(...bestPTheory.map((t) => t.d));
+        const at = (sPrime: number) => bestPTheory.find((t) => t.sPrime === sPrime && t.d === dTop)!;
+        return { d: dTop, ratioSMin: at(Math.min(...sPrimes)).pExact / at(Math.min(...sPrimes)).pApprox, ratioSMax: at(sMax).pExact / at(sMax).pApprox };
+      })(),
       agreement: {
         rmsRatioMin: Math.min(...ratios),
         rmsRatioMax: Math.max(...ratios),

@@ -60,6 +60,8 @@ const exponentRow = z.object({
 const result = z.object({
   epsilon: z.number(),
   quantile: z.number(),
+  /** Features on in every input. */
+  s: z.number().int(),
   /** One row per construction, m and evaluated width. */
   curves: z.array(
     z.object({
@@ -101,11 +103,25 @@ const result = z.object({
     exponentSimulatedRange: z.number(),
     /** The local exponent between the two largest m. */
     exponentLast: z.number(),
+    /** The largest m the model reaches, and its required width there. */
+    mMax: z.number().int(),
+    dAtMMax: z.number(),
     /** The m at which the model's required width equals m (log-interpolated): only beyond it are the features in superposition. */
     mAtSuperposition: z.number().nullable(),
   }),
   /** Scalars for the prose. */
   summary: z.object({
+    mMin: z.number().int(),
+    mMax: z.number().int(),
+    /** Measured required width of each construction at the smallest and largest m, and the predictions there. */
+    gaussianDPredicted: z.number().nullable(),
+    orthogonalDMin: z.number().nullable(),
+    orthogonalDMax: z.number().nullable(),
+    orthogonalDPredicted: z.number().nullable(),
+    bernoulliDAtMMin: z.number().nullable(),
+    bernoulliDAtMMax: z.number().nullable(),
+    bernoulliModelDAtMMin: z.number(),
+    bernoulliModelDAtMMax: z.number(),
     gaussianDMin: z.number().nullable(),
     gaussianDMax: z.number().nullable(),
     /** Measured / predicted quantile, Gaussian layer, averaged over every curve point: the cost of superposition. */
@@ -309,6 +325,7 @@ export const superpositionInputs = defineExperiment({
     return {
       epsilon,
       quantile,
+      s,
       curves,
       required: required.map(({ perRep: _, ...rest }) => rest),
       exponent,
@@ -317,6 +334,8 @@ export const superpositionInputs = defineExperiment({
         local,
         exponentSimulatedRange: fitPowerLaw(cfg.ms, cfg.ms.map((m) => modelRows.find((row) => row.m === m)!.d)).exponent,
         exponentLast: local[local.length - 1]?.exponent ?? NaN,
+        mMax: modelRows[modelRows.length - 1].m,
+        dAtMMax: modelRows[modelRows.length - 1].d,
         mAtSuperposition: crossing(
           modelRows.map((row) => row.m),
           modelRows.map((row) => row.d / row.m),
@@ -324,6 +343,16 @@ export const superpositionInputs = defineExperiment({
         ),
       },
       summary: {
+        mMin: Math.min(...cfg.ms),
+        mMax: Math.max(...cfg.ms),
+        gaussianDPredicted: reqOf('gaussian')[0].dPredicted,
+        orthogonalDMin: finiteOrNull(Math.min(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
+        orthogonalDMax: finiteOrNull(Math.max(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
+        orthogonalDPredicted: reqOf('bernoulliOrthogonal')[0].dPredicted,
+        bernoulliDAtMMin: bernReq[0].d?.mean ?? null,
+        bernoulliDAtMMax: bernReq[bernReq.length - 1].d?.mean ?? null,
+        bernoulliModelDAtMMin: bernReq[0].dPredicted!,
+        bernoulliModelDAtMMax: bernReq[bernReq.length - 1].dPredicted!,
         gaussianDMin: finiteOrNull(Math.min(...gaussD)),
         gaussianDMax: finiteOrNull(Math.max(...gaussD)),
         gaussianQOverPredicted: mean(ratiosOf('gaussian')),

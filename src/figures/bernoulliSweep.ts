@@ -35,42 +35,39 @@ export function bernoulliRms(results: Results): PlotSpec {
 }
 
 /**
- * Variance of the readoff on the (1,0) and (0,1) cases, given a shared neuron, against dp² (the expected number of
- * shared neurons): measured dots, the exact Var z·E[1/N | N ≥ 1] as a solid line per width, the source's s′(1−p)/(dp)
- * dashed. Both are divided by Var z = s′p(1−p): the exact curve becomes E[1/N | N ≥ 1] and the approximation 1/(dp²).
+ * Variance of the readoff on the (1,0) and (0,1) cases, given a shared neuron, divided by the source's s′(1−p)/(dp),
+ * against dp² (the expected number of shared neurons): measured dots ± sd, the exact Var z·E[1/N | N ≥ 1] over the
+ * same approximation as a line per width, and 1 (the approximation itself) as a dashed rule.
  */
 export function bernoulliVariance(results: Results): PlotSpec {
   const rows = results.grid.map((g) => {
-    const varZ = g.sPrime * g.p * (1 - g.p);
     const c = g.cases['10'];
+    const scale = c.varianceApprox;
     return {
       sL: sLabel(g.sPrime),
       dL: dLabel(g.d),
       d: g.d,
       dp2: g.d * g.p * g.p,
-      y: c.variance.mean / varZ,
+      y: c.variance.mean / scale,
       // On a log axis a bar cannot reach zero: where mean − sd ≤ 0 it starts at the dot.
-      lo: Math.max(c.variance.mean - c.variance.sd, 0) / varZ || c.variance.mean / varZ,
-      hi: (c.variance.mean + c.variance.sd) / varZ,
-      exact: c.varianceExact / varZ,
-      approx: c.varianceApprox / varZ,
+      lo: Math.max(c.variance.mean - c.variance.sd, 0) / scale || c.variance.mean / scale,
+      hi: (c.variance.mean + c.variance.sd) / scale,
+      exact: c.varianceExact / scale,
     };
   });
-  const approx = rows.map((r) => ({ dp2: r.dp2, approx: r.approx, sL: r.sL })).sort((a, b) => a.dp2 - b.dp2);
   return {
     width: 760,
     height: 320,
     marginLeft: 55,
     fx: { label: null, domain: [...new Set(rows.map((r) => r.sL))] },
     x: { type: 'log', label: 'expected shared neurons dp²', tickFormat: '~g' },
-    y: { type: 'log', label: 'variance / Var z', grid: true, tickFormat: '~g' },
+    y: { type: 'log', label: 'variance / [s′(1−p)/(dp)]', grid: true, tickFormat: '~g' },
     color: widthColor(rows),
     marks: [
-      Plot.line(approx, { x: 'dp2', y: 'approx', fx: 'sL', stroke: '#333', strokeDasharray: '4,3' }),
+      Plot.ruleY([1], { stroke: '#333', strokeDasharray: '4,3' }),
       Plot.line(rows, { x: 'dp2', y: 'exact', fx: 'sL', stroke: 'dL', strokeOpacity: 0.7 }),
       Plot.ruleX(rows, { x: 'dp2', y1: 'lo', y2: 'hi', fx: 'sL', stroke: 'dL' }),
       Plot.dot(rows, { x: 'dp2', y: 'y', fx: 'sL', stroke: 'dL', r: 2.5 }),
-      Plot.text([{ sL: rows[0].sL }], { fx: 'sL', frameAnchor: 'top-right', dx: -4, dy: 4, text: () => 'dashed: 1/(dp²)', fontSize: 10 }),
     ],
   };
 }
