@@ -11,7 +11,7 @@ export function affineLpFits(results: { lpFits: Fit[]; andMinimax: { maxAbsError
     width: 640,
     height: 300,
     marginLeft: 50,
-    x: { type: 'log', label: 'q, probability that a feature is on' },
+    x: { type: 'log', label: 'q, probability that a feature is on', tickFormat: '~g' },
     y: { label: 'worst-case |error| of the affine AND readoff', domain: [0, 1], grid: true },
     color: { legend: true, scheme: 'viridis' },
     marks: [

@@ -16,7 +16,7 @@ export function kaarelSparsitySweep(results: { rows: Row[]; theory: { kOverSLimi
     height: 320,
     marginLeft: 50,
     x: { type: 'log', label: 'features on, s', ticks: ss, tickFormat: 'd' },
-    y: { type: 'log', label: 'RMS error × √d', grid: true },
+    y: { type: 'log', label: 'RMS error × √d', grid: true, tickFormat: '~g' },
     color: { legend: true, domain: (['sign', 'product', 'fitted'] as const).filter((k) => rows.some((r) => r.readoff === k)).map((k) => LABEL[k]), range: ['#4e79a7', '#e15759', '#59a14f'] },
     marks: [
       Plot.line(asymptote, { x: 's', y: 'y', stroke: '#999', strokeDasharray: '2,3' }),

@@ -18,7 +18,7 @@ export function kaarelWidthSweep(results: { curves: Curve[] }): PlotSpec {
     marginLeft: 55,
     fx: { label: null, domain: [...new Set(rows.map((r) => r.sLabel))] },
     x: { type: 'log', label: 'width d', tickFormat: 'd', ticks: [64, 256, 1024, 4096] },
-    y: { type: 'log', label: 'RMS error of the AND readoff', grid: true },
+    y: { type: 'log', label: 'RMS error of the AND readoff', grid: true, tickFormat: '~g' },
     color: { legend: true, ...COLORS },
     marks: [
       Plot.line(rows, { x: 'd', y: 'predictedRms', fx: 'sLabel', stroke: 'label', strokeOpacity: 0.6 }),

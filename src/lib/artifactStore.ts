@@ -43,10 +43,12 @@ export function getPath(value: unknown, dotted: string, what = 'results'): unkno
   return cur;
 }
 
+/** A number from the artifact's results, or from its config when the path starts with `config.`. */
 export function getNumber(artifact: Artifact, dotted: string): number {
-  const v = getPath(artifact.results, dotted);
+  const fromConfig = dotted.startsWith('config.');
+  const v = fromConfig ? getPath(artifact.config, dotted.slice(7), 'config') : getPath(artifact.results, dotted);
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new Error(`${artifact.experiment}: results.${dotted} is ${JSON.stringify(v)}, not a finite number`);
+    throw new Error(`${artifact.experiment}: ${fromConfig ? '' : 'results.'}${dotted} is ${JSON.stringify(v)}, not a finite number`);
   }
   return v;
 }

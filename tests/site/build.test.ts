@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
@@ -74,6 +76,56 @@ async function projectCopy() {
   const buildIt = () => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist') }, timeout: 200_000 });
   return { ...t, buildIt };
 }
+
+/** Serve a folder on 127.0.0.1 for the browser test. */
+function serve(dir: string): Promise<Server> {
+  const types: Record<string, string> = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.json': 'application/json', '.txt': 'text/plain' };
+  const server = createServer(async (req, res) => {
+    let file = path.join(dir, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
+    if (file.endsWith('/')) file = path.join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const chromiumPath = '/usr/bin/chromium';
+// Skipped only outside CI when Chromium is absent; .ci/run installs it.
+describe.skipIf(!existsSync(chromiumPath) && !process.env.CI)('the built page in a real browser (Chromium)', () => {
+  it('loads without errors, draws every figure at a visible size, and uses the bundled KaTeX fonts', async () => {
+    const { chromium } = await import('playwright-core');
+    const server = await serve(out);
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+      const problems: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+      page.on('pageerror', (e) => problems.push(String(e)));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      const port = (server.address() as AddressInfo).port;
+      await page.goto(`http://127.0.0.1:${port}/superposition/`, { waitUntil: 'networkidle' });
+      expect(problems).toEqual([]);
+      const sizes = await page.$$eval('figure.readoff-figure .plot > svg, figure.readoff-figure .plot > figure > svg:last-of-type', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
+      expect(sizes.length).toBe(await page.$$eval('figure.readoff-figure', (f) => f.length));
+      for (const [w, h] of sizes) {
+        expect(w).toBeGreaterThan(200);
+        expect(h).toBeGreaterThan(100);
+      }
+      expect(await page.evaluate(() => document.fonts.check('16px KaTeX_Main'))).toBe(true);
+      // Nothing wider than the page: no horizontal scrolling on a 1000px screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 60_000);
+});
 
 describe('build failures', () => {
   it('a claim that stops holding fails the build, naming the condition and the values', async () => {

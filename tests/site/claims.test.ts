@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateClaim } from '../../src/lib/claims';
 import { formatNumber } from '../../src/lib/format';
-import { getPath } from '../../src/lib/artifactStore';
+import { getNumber, getPath } from '../../src/lib/artifactStore';
 import { remarkFigureNumbers } from '../../src/remark/figureNumbers';
 
 const results: Record<string, any> = { a: { rms: 0.2, slope: -0.49 }, b: 0.5, list: [1, 2, 3] };
@@ -27,6 +27,17 @@ describe('claim conditions', () => {
     expect(() => evaluateClaim('a.rms < b; process.exit()', lookup)).toThrow('cannot read claim');
     expect(() => evaluateClaim('exp(a.rms) < 1', lookup)).toThrow('unknown function exp');
     expect(() => evaluateClaim('a.mean < 1', lookup)).toThrow('no "mean" in results.a; available: rms, slope');
+  });
+});
+
+describe('artifact paths', () => {
+  it('read results by default and the config under config.', () => {
+    const artifact = { experiment: 'x', config: { d: 64 }, results: { rms: 0.5, label: 'a', nothing: null } } as any;
+    expect(getNumber(artifact, 'rms')).toBe(0.5);
+    expect(getNumber(artifact, 'config.d')).toBe(64);
+    expect(() => getNumber(artifact, 'config.m')).toThrow('no "m" in config; available: d');
+    expect(() => getNumber(artifact, 'label')).toThrow('x: results.label is "a", not a finite number');
+    expect(() => getNumber(artifact, 'nothing')).toThrow('not a finite number');
   });
 });
 
