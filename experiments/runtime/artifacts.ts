@@ -66,7 +66,7 @@ export async function writeArtifact(
 export type ReadResult =
   | { status: 'ok'; artifact: Artifact }
   | { status: 'missing' }
-  | { status: 'malformed'; reason: string };
+  | { status: 'malformed'; reason: string; /** The envelope, when only the results or side files were bad. */ envelope?: Artifact };
 
 /** Read and validate an artifact (envelope, results and side-file hashes). Never throws for bad content. */
 export async function readArtifact(dir: string, id: string, resultSchema: z.ZodTypeAny): Promise<ReadResult> {
@@ -86,14 +86,15 @@ export async function readArtifact(dir: string, id: string, resultSchema: z.ZodT
   const env = artifactEnvelopeSchema.safeParse(json);
   if (!env.success) return { status: 'malformed', reason: formatZodIssues(env.error) };
   if (env.data.experiment !== id) return { status: 'malformed', reason: `file names experiment "${env.data.experiment}"` };
+  const envelope = env.data as Artifact;
   const res = resultSchema.safeParse(env.data.results);
-  if (!res.success) return { status: 'malformed', reason: `results: ${formatZodIssues(res.error)}` };
+  if (!res.success) return { status: 'malformed', reason: `results: ${formatZodIssues(res.error)}`, envelope };
   for (const [name, hash] of Object.entries(env.data.provenance.sideFiles)) {
     try {
       const bytes = await readFile(path.join(sideFileDir(dir, id), name));
-      if (sha256(bytes) !== hash) return { status: 'malformed', reason: `side file ${name} does not match its hash` };
+      if (sha256(bytes) !== hash) return { status: 'malformed', reason: `side file ${name} does not match its hash`, envelope };
     } catch {
-      return { status: 'malformed', reason: `side file ${name} is missing` };
+      return { status: 'malformed', reason: `side file ${name} is missing`, envelope };
     }
   }
   return { status: 'ok', artifact: { ...env.data, results: res.data } as Artifact };

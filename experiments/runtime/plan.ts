@@ -94,6 +94,10 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
       entry.reasons.push('forced');
     } else if (existing.status === 'missing') {
       entry.reasons.push('no artifact yet');
+    } else if (existing.status === 'malformed' && existing.envelope && existing.envelope.provenance.cacheKey !== key) {
+      // Made by older code: its results may not fit today's schema, and that is staleness, not damage.
+      const why = explainChange(existing.envelope.provenance.keyInputs as KeyInputs, keyInputs);
+      entry.reasons.push(...(why.length ? why : ['cache key changed']));
     } else if (existing.status === 'malformed') {
       entry.warning = `artifact for "${def.id}" is malformed and will be re-run: ${existing.reason}`;
       entry.reasons.push(`malformed artifact (${existing.reason.trim().split('\n')[0]})`);

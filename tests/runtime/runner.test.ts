@@ -14,7 +14,11 @@ export const toyA = defineExperiment({
   config: z.object({ seed: z.number().int(), n: z.number().int().min(1), mode: z.enum(['fast', 'slow']) }).strict(),
   profiles: { quick: { seed: 1, n: 10, mode: 'fast' }, full: { seed: 1, n: 100, mode: 'fast' } },
   result: z.object({ sum: z.number() }),
-  async run(cfg, ctx) { const r = ctx.rng('draws'); let s = 0; for (let i = 0; i < cfg.n; i++) s += r.uniform(); return { sum: scale(s) }; },
+  async run(cfg, ctx) {
+    const r = ctx.rng('draws'); let s = 0; for (let i = 0; i < cfg.n; i++) s += r.uniform();
+    await ctx.writeSideFile('weights.bin', new Uint8Array(new Float64Array([scale(s)]).buffer));
+    return { sum: scale(s) };
+  },
 });
 `;
 const toyB = `import { z } from 'zod';
@@ -24,7 +28,13 @@ export const toyB = defineExperiment({
   config: z.object({ seed: z.number().int() }).strict(),
   profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ double: z.number() }), upstream: ['toy-a'],
-  async run(cfg, ctx) { return { double: 2 * (ctx.upstream('toy-a').results as { sum: number }).sum }; },
+  async run(cfg, ctx) {
+    const up = ctx.upstream('toy-a');
+    const bytes = await up.readSideFile('weights.bin');
+    const fromFile = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 8))[0];
+    if (fromFile !== (up.results as { sum: number }).sum) throw new Error('side file disagrees with results');
+    return { double: 2 * fromFile };
+  },
 });
 `;
 const toyBad = `import { z } from 'zod';
@@ -120,6 +130,17 @@ describe('runner', () => {
     good.results.sum = 'many';
     await writeFile(artifactFile('toy-a'), JSON.stringify(good));
     expect((await run()).ran.map((x) => x.id)).toContain('toy-a');
+  });
+
+  it('keeps side files beside the artifact, hashed, and re-runs when one is tampered with', async () => {
+    await run();
+    const a = JSON.parse(await readFile(artifactFile('toy-a'), 'utf8'));
+    expect(Object.keys(a.provenance.sideFiles)).toEqual(['weights.bin']);
+    expect(a.provenance.sideFiles['weights.bin']).toMatch(/^[0-9a-f]{64}$/);
+    await writeFile(path.join(t.root, 'artifacts/quick/toy-a/weights.bin'), 'garbage');
+    const r = await run();
+    expect(r.ran.map((x) => x.id)).toEqual(['toy-a', 'toy-b']);
+    expect(lines.some((l) => l.includes('side file weights.bin does not match its hash'))).toBe(true);
   });
 
   it('names the field and the allowed values for a bad config value', async () => {
