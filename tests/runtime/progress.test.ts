@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createProgressFactory } from '../../experiments/runtime/progress';
+
+function fakeClock() {
+  let t = 0;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+describe('progress', () => {
+  it('on a terminal, redraws one bar in place with percentage and ETA', () => {
+    const clock = fakeClock();
+    const out: string[] = [];
+    const bar = createProgressFactory('[exp]', { sink: { write: (s) => out.push(s), isTTY: true }, now: clock.now })('pairs', 10);
+    clock.advance(2000);
+    bar.tick(4); // 4 of 10 in 2 s: 3 s to go
+    expect(out.at(-1)).toMatch(/^\r\x1b\[2K\[exp\] pairs \[#{10}\.{14}\]  40% 4\/10 ETA 3s$/);
+    clock.advance(3000);
+    bar.tick(6);
+    bar.done();
+    expect(out.at(-1)).toMatch(/100% 10\/10 5\.0s\n$/);
+  });
+
+  it('off a terminal, prints a plain line at most every interval, and a final line', () => {
+    const clock = fakeClock();
+    const out: string[] = [];
+    const bar = createProgressFactory('[exp]', { sink: { write: (s) => out.push(s), isTTY: false }, now: clock.now, plainIntervalMs: 5000 })('steps', 100);
+    for (let i = 0; i < 50; i++) {
+      clock.advance(200);
+      bar.tick();
+    }
+    // 10 s elapsed: lines at 5 s and 10 s only.
+    expect(out).toEqual(['[exp] steps  25% (25/100) ETA 15s\n', '[exp] steps  50% (50/100) ETA 10s\n']);
+    bar.done();
+    expect(out.at(-1)).toBe('[exp] steps 100% (100/100) 10.0s\n');
+    expect(out.every((l) => !l.includes('\r'))).toBe(true);
+  });
+
+  it('calls the abort check on every tick', () => {
+    let checks = 0;
+    const bar = createProgressFactory('[x]', { sink: { write: () => {}, isTTY: false }, onTick: () => checks++ })('n', 3);
+    bar.tick();
+    bar.tick();
+    expect(checks).toBe(2);
+  });
+});
