@@ -14,10 +14,10 @@ import { UsageError } from './runtime/plan';
 import { runExperiments } from './runtime/runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FLAGS = ['--profile', '--force', '--explain', '--list', '--jobs', '--set', '--backend', '--time-limit', '--help'];
+const FLAGS = ['--profile', '--force', '--explain', '--check', '--list', '--jobs', '--set', '--backend', '--time-limit', '--help'];
 
 function usage(): string {
-  return `usage: npm run experiments -- [ids...] [--profile ${PROFILES.join('|')}] [--force] [--explain] [--list] [--jobs N]
+  return `usage: npm run experiments -- [ids...] [--profile ${PROFILES.join('|')}] [--force] [--explain] [--check] [--list] [--jobs N]
                               [--set field=value ...] [--backend ${BACKENDS.join('|')}] [--time-limit SECONDS]
 experiments: ${registry.map((d) => d.id).join(', ')}`;
 }
@@ -33,6 +33,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
         profile: { type: 'string' },
         force: { type: 'boolean' },
         explain: { type: 'boolean' },
+        check: { type: 'boolean' },
         list: { type: 'boolean' },
         jobs: { type: 'string' },
         set: { type: 'string', multiple: true },
@@ -47,13 +48,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
   }
   const v = parsed.values;
   const profile = (v.profile ?? (env.READOFF_PROFILE || 'full')) as Profile;
-  if (!PROFILES.includes(profile)) throw new UsageError(`--profile: got "${profile}"; allowed values: ${PROFILES.join(', ')}`);
-  const jobsText = v.jobs ?? env.READOFF_JOBS ?? '1';
+  const profileSource = v.profile !== undefined ? '--profile' : 'READOFF_PROFILE';
+  if (!PROFILES.includes(profile)) throw new UsageError(`${profileSource}: got "${profile}"; allowed values: ${PROFILES.join(', ')}`);
+  const jobsText = v.jobs ?? (env.READOFF_JOBS || '1');
   const jobs = Number(jobsText);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: got "${jobsText}"; allowed values: a whole number ≥ 1`);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`${v.jobs !== undefined ? '--jobs' : 'READOFF_JOBS'}: got "${jobsText}"; allowed values: a whole number from 1 to 64`);
+  }
   const limitText = v['time-limit'];
   const timeLimitSeconds = limitText === undefined ? undefined : Number(limitText);
-  if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0)) throw new UsageError(`--time-limit: got "${limitText}"; allowed values: a number of seconds > 0`);
+  if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0 && timeLimitSeconds <= 86_400)) {
+    throw new UsageError(`--time-limit: got "${limitText}"; allowed values: a number of seconds > 0 and ≤ 86400`);
+  }
   let backend;
   try {
     backend = parseBackendRequest(v.backend ?? env.READOFF_BACKEND);
@@ -77,7 +83,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
     ids: parsed.positionals,
     profile,
     force: Boolean(v.force) || env.READOFF_FORCE === '1',
-    explain: Boolean(v.explain),
+    explain: Boolean(v.explain) || Boolean(v.check),
+    check: Boolean(v.check),
     list: Boolean(v.list),
     help: Boolean(v.help),
     jobs,
@@ -103,9 +110,16 @@ async function main() {
   const t0 = performance.now();
   const summary = await runExperiments({
     registry, root, ...args,
+    planOnly: args.check,
     workerScript: fileURLToPath(new URL('./worker.ts', import.meta.url)),
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (args.check) {
+    const stale = summary.plan.filter((e) => e.action === 'run').map((e) => e.def.id);
+    console.log(stale.length ? `check failed: ${stale.length} ${args.profile} artifact(s) would re-run: ${stale.join(', ')}` : `check passed: every ${args.profile} artifact is current`);
+    process.exitCode = stale.length ? 1 : 0;
+    return;
+  }
   console.log(`experiments (${args.profile}): ${summary.ran.length} ran, ${summary.reused.length} reused, ${secs}s → ${path.relative(root, summary.artifactsDir)}`);
 }
 

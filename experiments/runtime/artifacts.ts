@@ -55,7 +55,8 @@ export async function writeArtifact(
   resultSchema: z.ZodTypeAny,
   hooks?: AtomicWriteHooks,
 ): Promise<void> {
-  const check = resultSchema.safeParse(artifact.results);
+  // Validate what will be read back: JSON turns NaN and Infinity into null, which must fail here, not on the next build.
+  const check = resultSchema.safeParse(JSON.parse(JSON.stringify(artifact.results ?? null)));
   if (!check.success) {
     throw new Error(`experiment "${artifact.experiment}" returned results that do not match its result schema:\n${formatZodIssues(check.error)}`);
   }

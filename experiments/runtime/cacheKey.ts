@@ -8,7 +8,7 @@ export interface KeyInputs {
   config: unknown;
   profile: string;
   tfjsVersion: string;
-  /** Upstream experiment id → its cache key. */
+  /** Upstream experiment id → fingerprint of its results and side files (see `upstreamFingerprint`). */
   upstream: Record<string, string>;
 }
 
@@ -19,12 +19,15 @@ export function cacheKey(inputs: KeyInputs): string {
 /** Human-readable reasons why `next` differs from `prev` (empty when equal). */
 export function explainChange(prev: KeyInputs, next: KeyInputs): string[] {
   const reasons: string[] = [];
+  const sourceReasons: string[] = [];
   for (const file of new Set([...Object.keys(prev.sources), ...Object.keys(next.sources)])) {
     const a = prev.sources[file];
     const b = next.sources[file];
     if (a === b) continue;
-    reasons.push(!a ? `source ${file} added` : !b ? `source ${file} no longer imported` : `source ${file} changed`);
+    sourceReasons.push(!a ? `source ${file} added` : !b ? `source ${file} no longer imported` : `source ${file} changed`);
   }
+  // Name a few; a change to a shared module would otherwise list most of the tree.
+  reasons.push(...(sourceReasons.length > 3 ? [...sourceReasons.slice(0, 2), `and ${sourceReasons.length - 2} more source files`] : sourceReasons));
   const configDiffs = diffValues(prev.config, next.config, 'config');
   reasons.push(...configDiffs);
   if (prev.profile !== next.profile) reasons.push(`profile ${prev.profile} → ${next.profile}`);
@@ -47,4 +50,12 @@ function diffValues(a: unknown, b: unknown, at: string): string[] {
 function short(v: unknown): string {
   const s = v === undefined ? 'unset' : JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/**
+ * What a consumer depends on in an upstream: its results and side files, not its inputs. So a consumer
+ * re-runs when an upstream's numbers change for any reason (a forced re-run on another backend, say).
+ */
+export function upstreamFingerprint(artifact: { results: unknown; provenance: { sideFiles: Record<string, string> } }): string {
+  return sha256(canonicalJson({ results: artifact.results, sideFiles: artifact.provenance.sideFiles })).slice(0, 24);
 }

@@ -1,14 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { readArtifact, sideFileDir, writeArtifact, type Artifact } from './artifacts';
-import { writeFileAtomic } from './atomicWrite';
 import type { LoadedBackend } from './backend';
-import { sha256 } from './canonicalJson';
-import type { AnyExperiment, Profile, RunContext } from './experiment';
+import { cacheKey, upstreamFingerprint } from './cacheKey';
+import { createRunContext } from './context';
+import type { AnyExperiment, Profile } from './experiment';
 import { relativeModule, type PlanEntry } from './plan';
-import { createProgressFactory, type ProgressSink } from './progress';
+import type { ProgressSink } from './progress';
 import type { GitState } from './provenance';
-import { Rng } from './rng';
 
 export interface ExecuteOptions {
   root: string;
@@ -28,48 +25,27 @@ export async function executeExperiment(entry: PlanEntry, opts: ExecuteOptions):
   const { def, config } = entry;
   const started = new Date();
   const t0 = performance.now();
-  const limit = opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile];
-  const controller = new AbortController();
-  const timer = limit ? setTimeout(() => controller.abort(new Error(`time limit of ${limit}s exceeded`)), limit * 1000) : undefined;
-  const sideFiles: Record<string, string> = {};
   const upstreams = await loadUpstreams(def, opts);
-  const prefix = `[${def.id}]`;
-  const ctx: RunContext = {
-    tf: opts.backend.tf,
-    backend: opts.backend.name,
-    profile: opts.profile,
-    rng: (label) => new Rng(config.seed, label),
-    progress: createProgressFactory(prefix, { sink: opts.sink, onTick: () => controller.signal.throwIfAborted() }),
-    log: (m) => opts.log(`${prefix} ${m}`),
-    signal: controller.signal,
-    upstream: (id) => {
-      const artifact = upstreams.get(id);
-      if (!artifact) throw new Error(`experiment "${def.id}" read upstream "${id}" without declaring it in \`upstream\``);
-      return {
-        results: artifact.results,
-        config: artifact.config,
-        readSideFile: async (name) => new Uint8Array(await readFile(path.join(sideFileDir(opts.artifactsDir, id), name))),
-      };
-    },
-    writeSideFile: async (name, data) => {
-      if (!/^[\w.-]+$/.test(name)) throw new Error(`side file name "${name}" may use letters, digits, '.', '_' and '-' only`);
-      await writeFileAtomic(path.join(sideFileDir(opts.artifactsDir, def.id), name), data);
-      sideFiles[name] = sha256(data);
-    },
-  };
+  // The plan could not know the results of upstreams that ran in this build; key on what they produced.
+  const keyInputs = { ...entry.keyInputs, upstream: Object.fromEntries([...upstreams].map(([id, a]) => [id, upstreamFingerprint(a)])) };
+  const key = cacheKey(keyInputs);
+  const built = createRunContext({
+    def, seed: config.seed, profile: opts.profile, backend: opts.backend, sink: opts.sink, log: opts.log,
+    sideDir: sideFileDir(opts.artifactsDir, def.id),
+    upstreamSideDir: (id) => sideFileDir(opts.artifactsDir, id),
+    upstreams,
+    timeLimitSeconds: opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile],
+  });
   try {
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    const results = await Promise.race([def.run(config, ctx), aborted]);
+    const results = await Promise.race([def.run(config, built.ctx), built.aborted]);
     const artifact: Artifact = {
       experiment: def.id,
       title: def.title,
       profile: opts.profile,
       config,
       provenance: {
-        cacheKey: entry.key,
-        keyInputs: entry.keyInputs,
+        cacheKey: key,
+        keyInputs,
         module: relativeModule(def, opts.root),
         backend: opts.backend.name,
         tfjsVersion: opts.backend.tfjsVersion,
@@ -80,7 +56,7 @@ export async function executeExperiment(entry: PlanEntry, opts: ExecuteOptions):
         seed: config.seed,
         startedAt: started.toISOString(),
         wallSeconds: round((performance.now() - t0) / 1000, 3),
-        sideFiles,
+        sideFiles: built.sideFiles,
       },
       results,
     };
@@ -92,7 +68,7 @@ export async function executeExperiment(entry: PlanEntry, opts: ExecuteOptions):
     (wrapped as any).cause = err;
     throw wrapped;
   } finally {
-    if (timer) clearTimeout(timer);
+    built.dispose();
   }
 }
 

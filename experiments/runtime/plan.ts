@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArtifact, formatZodIssues } from './artifacts';
-import { cacheKey, explainChange, type KeyInputs } from './cacheKey';
+import { cacheKey, explainChange, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import type { AnyExperiment, Profile } from './experiment';
 import { localModuleGraphs } from './sourceGraph';
 
@@ -32,6 +32,10 @@ export interface PlanOptions {
 }
 
 export class UsageError extends Error {}
+
+/** The module that builds every experiment's context (its random streams above all): part of every key. */
+const CONTEXT_MODULE = fileURLToPath(new URL('./context.ts', import.meta.url));
+const CONTEXT_ID = '@context';
 
 export function modulePath(def: AnyExperiment): string {
   return def.module.startsWith('file:') ? fileURLToPath(def.module) : def.module;
@@ -65,7 +69,10 @@ export function resolveConfig(def: AnyExperiment, profile: Profile, overrides?: 
   const parsed = def.config.safeParse(raw);
   if (!parsed.success) {
     const where = overrides && Object.keys(overrides).length ? 'config (after --set)' : `profile "${profile}" config`;
-    throw new UsageError(`experiment "${def.id}": invalid ${where}:\n${formatZodIssues(parsed.error, 'config')}`);
+    const shape = (def.config as { shape?: Record<string, unknown> }).shape;
+    const unknownField = parsed.error.issues.some((i: { code: string }) => i.code === 'unrecognized_keys');
+    const allowed = unknownField && shape ? `\n  allowed fields: ${Object.keys(shape).join(', ')}` : '';
+    throw new UsageError(`experiment "${def.id}": invalid ${where}:\n${formatZodIssues(parsed.error, 'config')}${allowed}`);
   }
   return parsed.data as PlanEntry['config'];
 }
@@ -77,15 +84,18 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
     throw new UsageError('--set needs exactly one experiment id, so it is clear which config it changes');
   }
   const graphs = await localModuleGraphs(
-    Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])),
+    { ...Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])), [CONTEXT_ID]: CONTEXT_MODULE },
     opts.root,
   );
   const entries: PlanEntry[] = [];
   const byId = new Map<string, PlanEntry>();
+  const fingerprints = new Map<string, string>();
   for (const def of ordered) {
     const config = resolveConfig(def, opts.profile, asked.has(def.id) ? opts.overrides : undefined);
-    const upstream = Object.fromEntries((def.upstream ?? []).map((u: string) => [u, byId.get(u)!.key]));
-    const keyInputs: KeyInputs = { sources: graphs[def.id], config, profile: opts.profile, tfjsVersion: opts.tfjsVersion, upstream };
+    // An upstream that will re-run has no results yet: its consumer re-runs too, and execute fills this in.
+    const upstream = Object.fromEntries((def.upstream ?? []).map((u: string) => [u, fingerprints.get(u) ?? 'pending']));
+    const sources = { ...graphs[CONTEXT_ID], ...graphs[def.id] };
+    const keyInputs: KeyInputs = { sources, config, profile: opts.profile, tfjsVersion: opts.tfjsVersion, upstream };
     const key = cacheKey(keyInputs);
     const entry: PlanEntry = { def, config, keyInputs, key, action: 'run', reasons: [] };
     const upstreamRuns = (def.upstream ?? []).filter((u: string) => byId.get(u)!.action === 'run');
@@ -110,6 +120,7 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
       entry.action = 'reuse';
       entry.reasons.push(`key ${key.slice(0, 10)} matches (${Object.keys(keyInputs.sources).length} source files, config, profile, tfjs ${opts.tfjsVersion})`);
     }
+    if (entry.action === 'reuse' && existing.status === 'ok') fingerprints.set(def.id, upstreamFingerprint(existing.artifact));
     entries.push(entry);
     byId.set(def.id, entry);
   }

@@ -10,7 +10,8 @@ export interface GitState {
 export function gitState(root: string): GitState {
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    // Untracked files count (a new experiment not yet committed), artifacts do not (they are the output).
+    const status = execFileSync('git', ['status', '--porcelain', '--', '.', ':(exclude)artifacts'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     return { commit, dirty: status.trim().length > 0 };
   } catch {
     return { commit: null, dirty: null };

@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadBackend, type BackendRequest, type LoadedBackend } from './backend';
 import { executeExperiment } from './execute';
@@ -22,6 +23,8 @@ export interface RunnerOptions {
   /** Script that calls `serveWorker(registry)`; needed when jobs > 1. */
   workerScript?: string;
   explain?: boolean;
+  /** Plan and report, run nothing (for `--check`). */
+  planOnly?: boolean;
   timeLimitSeconds?: number;
   log?: (line: string) => void;
   sink?: ProgressSink;
@@ -47,6 +50,9 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   const tfjsVersion = installedTfjsVersion(opts.root);
   const plan = await planExperiments({ ...opts, artifactsDir, tfjsVersion });
   for (const e of plan) if (e.warning) log(`warning: ${e.warning}`);
+  for (const id of await orphanArtifacts(artifactsDir, opts.registry)) {
+    log(`warning: ${path.relative(opts.root, artifactsDir)}/${id}.json belongs to no experiment in the registry; delete it if the experiment was removed`);
+  }
   if (opts.explain) {
     const width = Math.max(...plan.map((e) => e.def.id.length));
     log(`plan (${opts.profile} profile, ${path.relative(opts.root, artifactsDir) || '.'}):`);
@@ -54,7 +60,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   }
   const toRun = plan.filter((e) => e.action === 'run');
   const summary: RunSummary = { plan, ran: [], reused: plan.filter((e) => e.action === 'reuse').map((e) => e.def.id), artifactsDir };
-  if (toRun.length === 0) return summary;
+  if (toRun.length === 0 || opts.planOnly) return summary;
 
   // Parallel runs need separate processes; without a worker script, run one at a time.
   const jobs = opts.workerScript ? Math.max(1, Math.min(opts.jobs ?? 1, toRun.length)) : 1;
@@ -70,8 +76,9 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     });
     return { wallSeconds: artifact.provenance.wallSeconds, backend: artifact.provenance.backend };
   };
+  const children = new Set<ChildProcess>();
   const runInWorker = (entry: PlanEntry) =>
-    runWorkerProcess(opts.workerScript!, {
+    runWorkerProcess(opts.workerScript!, children, entry.def.timeLimitSeconds?.[opts.profile], {
       id: entry.def.id, config: entry.config, keyInputs: entry.keyInputs, key: entry.key,
       root: opts.root, profile: opts.profile, artifactsDir, backend: backendRequest, git, timeLimitSeconds: opts.timeLimitSeconds,
     });
@@ -103,10 +110,18 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     await Promise.race(running.values());
   }
   if (failure) {
+    // Stop the other workers rather than wait for them: the build has already failed.
+    for (const child of children) child.kill('SIGTERM');
     await Promise.allSettled(running.values());
     throw failure;
   }
   return summary;
+}
+
+async function orphanArtifacts(dir: string, registry: readonly AnyExperiment[]): Promise<string[]> {
+  const known = new Set(registry.map((d) => d.id));
+  const files = await readdir(dir).catch(() => [] as string[]);
+  return files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((id) => !known.has(id));
 }
 
 export interface WorkerRequest {
@@ -124,20 +139,34 @@ export interface WorkerRequest {
 
 type WorkerReply = { ok: true; wallSeconds: number; backend: string } | { ok: false; message: string };
 
-function runWorkerProcess(script: string, request: WorkerRequest): Promise<{ wallSeconds: number; backend: string }> {
+function runWorkerProcess(
+  script: string,
+  children: Set<ChildProcess>,
+  ownLimitSeconds: number | undefined,
+  request: WorkerRequest,
+): Promise<{ wallSeconds: number; backend: string }> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [], {
       execArgv: ['--import', 'tsx'],
       cwd: request.root,
-      env: { ...process.env, READOFF_PLAIN_PROGRESS: '1' },
+      env: process.env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    children.add(child);
+    // The worker enforces its own time limit when the experiment checks its signal or ticks progress;
+    // this kill is the backstop for a loop that never does.
+    const limit = request.timeLimitSeconds ?? ownLimitSeconds;
+    const killer = limit && limit < 1e6 ? setTimeout(() => child.kill('SIGKILL'), (limit + 30) * 1000) : undefined;
     let reply: WorkerReply | undefined;
     child.on('message', (m) => (reply = m as WorkerReply));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (killer) clearTimeout(killer);
       if (reply?.ok) resolve(reply);
-      else reject(new Error(reply && !reply.ok ? reply.message : `experiment "${request.id}" worker exited with ${signal ?? `code ${code}`}`));
+      else if (reply) reject(new Error(reply.message));
+      else if (signal === 'SIGKILL' && limit) reject(new Error(`experiment "${request.id}" failed: time limit of ${limit}s exceeded (worker killed)`));
+      else reject(new Error(`experiment "${request.id}" worker exited with ${signal ?? `code ${code}`}`));
     });
     child.send(request);
   });
@@ -145,6 +174,8 @@ function runWorkerProcess(script: string, request: WorkerRequest): Promise<{ wal
 
 /** Body of a worker process: run the one experiment the parent sends, reply, exit. */
 export function serveWorker(registry: readonly AnyExperiment[]) {
+  // If the parent goes away (killed, or it stopped us after another failure), stop too.
+  process.on('disconnect', () => process.exit(1));
   process.once('message', async (raw) => {
     const req = raw as WorkerRequest;
     try {

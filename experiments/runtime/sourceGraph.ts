@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, transform, type Loader } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from './canonicalJson';
@@ -7,6 +7,8 @@ import { sha256 } from './canonicalJson';
  * The local modules each entry imports, transitively, with a content hash for each.
  * esbuild resolves the graph (type-only imports are dropped, as they cannot change results);
  * packages stay external because their version is covered by the lockfile and the tfjs version.
+ * Each module is hashed after esbuild strips its types, comments and whitespace, so editing a comment
+ * or checking out with CRLF line endings does not re-run anything; changing code does.
  */
 export async function localModuleGraphs(
   entries: Record<string, string>,
@@ -31,7 +33,7 @@ export async function localModuleGraphs(
   const hashOf = async (rel: string) => {
     let h = hashes.get(rel);
     if (!h) {
-      h = sha256(await readFile(path.join(root, rel)));
+      h = sha256(await normalizedSource(path.join(root, rel)));
       hashes.set(rel, h);
     }
     return h;
@@ -46,6 +48,15 @@ export async function localModuleGraphs(
   }
   for (const id of ids) if (!graphs[id]) throw new Error(`module graph: esbuild produced no output for experiment "${id}"`);
   return graphs;
+}
+
+const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
+
+async function normalizedSource(file: string): Promise<string> {
+  const text = (await readFile(file, 'utf8')).replace(/\r\n?/g, '\n');
+  const loader = LOADERS[path.extname(file)];
+  if (!loader) return text;
+  return (await transform(text, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm' })).code;
 }
 
 function toPosix(p: string): string {

@@ -1,5 +1,6 @@
 import type { AstroIntegration } from 'astro';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ export default function readoff(): AstroIntegration {
         if (command !== 'build' && command !== 'dev') return;
         const profile = currentProfile();
         logger.info(`running experiments (${profile} profile)`);
-        await runExperimentCli(['--profile', profile, '--jobs', process.env.READOFF_JOBS ?? '2'], logger);
+        await runExperimentCli(['--profile', profile, '--jobs', process.env.READOFF_JOBS || '2'], logger);
       },
       'astro:build:done': async ({ dir, logger }) => {
         const out = fileURLToPath(dir);
@@ -46,11 +47,11 @@ function runExperimentCli(args: string[], logger: { info(m: string): void }): Pr
       process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       if (code === 0) return resolve();
       const lastError = stderr.trim().split('\n').filter((l) => l.startsWith('error:')).pop() ?? stderr.trim().split('\n').pop();
       logger.info('experiments failed; the build stops here');
-      reject(new Error(`Readoff experiments failed (exit ${code}): ${lastError ?? 'no message'}`));
+      reject(new Error(`Readoff experiments failed (exit ${code ?? signal}): ${lastError ?? 'no message'}`));
     });
   });
 }
@@ -62,15 +63,20 @@ async function publishArtifacts(profile: string, out: string) {
   await mkdir(to, { recursive: true });
   const files = (await readdir(from).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
   const sources = new Set<string>();
+  let published = 0;
   for (const f of files) {
-    await cp(path.join(from, f), path.join(to, f));
     const artifact = JSON.parse(await readFile(path.join(from, f), 'utf8'));
-    for (const src of Object.keys(artifact.provenance?.keyInputs?.sources ?? {})) sources.add(src);
+    // An artifact whose experiment module is gone belongs to a removed experiment (the runner warns).
+    if (!artifact.provenance?.module || !existsSync(path.join(root, artifact.provenance.module))) continue;
+    await cp(path.join(from, f), path.join(to, f));
+    published++;
+    for (const src of Object.keys(artifact.provenance.keyInputs?.sources ?? {})) sources.add(src);
   }
   for (const src of sources) {
+    if (!existsSync(path.join(root, src))) continue;
     const dest = path.join(out, 'source', `${src}.txt`);
     await mkdir(path.dirname(dest), { recursive: true });
     await cp(path.join(root, src), dest);
   }
-  return { artifacts: files.length, sources: sources.size };
+  return { artifacts: published, sources: sources.size };
 }

@@ -22,7 +22,7 @@ const FUNCTIONS: Record<string, (...a: number[]) => number> = {
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[\w]+)*)|(&&|<=|>=|==|!=|[<>+\-*/(),]))/y;
+  const re = /\s*(?:(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][\w]*(?:\.[\w]+)*)|(&&|<=|>=|==|!=|[<>+\-*/(),]))/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
@@ -37,7 +37,12 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-export function evaluateClaim(src: string, lookup: (path: string) => number): ClaimOutcome {
+/**
+ * Evaluate a condition. Every side must be a finite number: a NaN or infinite side (a division by zero,
+ * the log of a negative) would make comparisons hold or fail vacuously, so it is an error instead.
+ */
+export function evaluateClaim(src: string, lookup: (path: string) => number, opts: { requireFinite?: boolean } = {}): ClaimOutcome {
+  const requireFinite = opts.requireFinite ?? true;
   const tokens = tokenize(src);
   let i = 0;
   const values: Record<string, number> = {};
@@ -96,6 +101,8 @@ export function evaluateClaim(src: string, lookup: (path: string) => number): Cl
       sides.push(expr());
     }
     if (ops.length === 0) throw new Error(`claim "${src}" has a part with no comparison (use <, <=, >, >=, == or !=)`);
+    const bad = sides.findIndex((v) => !Number.isFinite(v));
+    if (requireFinite && bad >= 0) throw new Error(`claim "${src}": side ${bad + 1} of a comparison is ${sides[bad]}, not a finite number`);
     holds &&= ops.every((op, k) => compare(sides[k], op, sides[k + 1]));
     allSides.push(...sides);
     if (!isOp('&&')) break;

@@ -51,6 +51,23 @@ export const toyFail = defineExperiment({
   result: z.object({}),
   async run() { throw new Error('division by zero in layer 3'); },
 });
+export const toyInfinite = defineExperiment({
+  id: 'toy-infinite', title: 'inf', description: 'non-finite result', module: import.meta.url,
+  config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
+  result: z.object({ ratio: z.number() }),
+  async run() { return { ratio: 1 / 0 }; },
+});
+export const toyBusy = defineExperiment({
+  id: 'toy-busy', title: 'busy', description: 'a synchronous loop that ticks progress', module: import.meta.url,
+  config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
+  result: z.object({}),
+  async run(cfg, ctx) {
+    const bar = ctx.progress('spin', 1e12);
+    const t0 = Date.now();
+    while (Date.now() - t0 < 5000) bar.tick();
+    return {};
+  },
+});
 export const toyWrongResult = defineExperiment({
   id: 'toy-wrong', title: 'wrong', description: 'bad result', module: import.meta.url,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
@@ -69,13 +86,14 @@ beforeAll(async () => {
     'exp/worker.ts': `import { serveWorker } from ${JSON.stringify(path.join(repoRoot, 'experiments/runtime/runner.ts'))};
 import { toyA } from './toyA';
 import { toyB } from './toyB';
-serveWorker([toyA, toyB]);
+import * as bad from './toyBad';
+serveWorker([toyA, toyB, ...Object.values(bad)]);
 `,
     'exp/toyA.ts': toyA, 'exp/toyB.ts': toyB, 'exp/toyBad.ts': toyBad, 'exp/helper.ts': 'export const scale = (x: number) => x;\n', 'exp/other.ts': 'export const o = 1;\n' });
   const a = await import(path.join(t.root, 'exp/toyA.ts'));
   const b = await import(path.join(t.root, 'exp/toyB.ts'));
   const bad = await import(path.join(t.root, 'exp/toyBad.ts'));
-  registry = [b.toyB, a.toyA, bad.toySlow, bad.toyFail, bad.toyWrongResult];
+  registry = [b.toyB, a.toyA, bad.toySlow, bad.toyFail, bad.toyWrongResult, bad.toyInfinite, bad.toyBusy];
 });
 afterAll(() => t.cleanup());
 
@@ -112,6 +130,13 @@ describe('runner', () => {
     await t.write('exp/helper.ts', 'export const scale = (x: number) => x;\n');
   });
 
+  it('keys every experiment on the module that builds its context, random streams included', async () => {
+    const r = await run({ ids: ['toy-a'] });
+    const sources = Object.keys(r.plan[0].keyInputs.sources);
+    expect(sources.some((f) => f.endsWith('experiments/runtime/rng.ts'))).toBe(true);
+    expect(sources.some((f) => f.endsWith('experiments/runtime/context.ts'))).toBe(true);
+  });
+
   it('gives the same results for the same seed', async () => {
     await run({ force: true, ids: ['toy-a'] });
     const one = JSON.parse(await readFile(artifactFile('toy-a'), 'utf8')).results.sum;
@@ -146,7 +171,7 @@ describe('runner', () => {
   it('names the field and the allowed values for a bad config value', async () => {
     await expect(run({ ids: ['toy-a'], overrides: { mode: 'medium' } })).rejects.toThrow(/toy-a.*\n.*config\.mode: got "medium"; allowed values: "fast", "slow"/);
     await expect(run({ ids: ['toy-a'], overrides: { n: 0 } })).rejects.toThrow(/config\.n: Number must be greater than or equal to 1/);
-    await expect(run({ ids: ['toy-a'], overrides: { width: 3 } })).rejects.toThrow(/unknown field\(s\) width/);
+    await expect(run({ ids: ['toy-a'], overrides: { width: 3 } })).rejects.toThrow(/unknown field\(s\) width\n  allowed fields: seed, n, mode/);
     await expect(run({ ids: ['toy-zzz'] })).rejects.toThrow(/unknown experiment id "toy-zzz"; allowed values: toy-b, toy-a/);
   });
 
@@ -168,9 +193,22 @@ describe('runner', () => {
     expect(JSON.parse(await readFile(artifactFile('toy-b'), 'utf8')).results.double).toBe(2 * inProcess);
   }, 30_000);
 
+  it('with --jobs, a failing worker stops the others at once', async () => {
+    const t0 = Date.now();
+    await expect(run({ ids: ['toy-slow', 'toy-fail'], jobs: 2, workerScript: path.join(t.root, 'exp/worker.ts') })).rejects.toThrow('experiment "toy-fail" failed: division by zero in layer 3');
+    // toy-slow never ends by itself: it was killed, not waited for.
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  }, 30_000);
+
   it('fails naming the experiment, and stops a run at its time limit', async () => {
     await expect(run({ ids: ['toy-fail'] })).rejects.toThrow('experiment "toy-fail" failed: division by zero in layer 3');
     await expect(run({ ids: ['toy-slow'], timeLimitSeconds: 0.2 })).rejects.toThrow('experiment "toy-slow" failed: time limit of 0.2s exceeded');
+    // A synchronous loop cannot be interrupted by a timer; the limit is checked on every progress tick.
+    const t0 = Date.now();
+    await expect(run({ ids: ['toy-busy'], timeLimitSeconds: 0.3 })).rejects.toThrow('experiment "toy-busy" failed: time limit of 0.3s exceeded');
+    expect(Date.now() - t0).toBeLessThan(3000);
+    // Infinity passes z.number() but becomes null in JSON: rejected before it is written.
+    await expect(run({ ids: ['toy-infinite'] })).rejects.toThrow(/toy-infinite.*do not match its result schema[\s\S]*ratio: Expected number, received null/);
     await expect(run({ ids: ['toy-wrong'] })).rejects.toThrow(/toy-wrong.*do not match its result schema[\s\S]*x: Expected number, received string/);
   });
 });

@@ -40,6 +40,13 @@ describe('module graph and cache key', () => {
     expect(after.graph['exp/deep/deep.ts']).not.toBe(before.graph['exp/deep/deep.ts']);
   });
 
+  it('does not change for comments, whitespace, type annotations or CRLF line endings', async () => {
+    const p = await project();
+    const before = await p.key();
+    await p.write('exp/helper.ts', "// doubles\r\nimport { deep } from './deep/deep';\r\n\r\nexport const helper = (x: number): number => deep(x) * 2; /* why */\r\n");
+    expect((await p.key()).key).toBe(before.key);
+  });
+
   it('does not change when an unrelated file changes', async () => {
     const p = await project();
     const before = await p.key();

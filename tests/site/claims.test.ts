@@ -18,6 +18,7 @@ describe('claim conditions', () => {
     expect(evaluateClaim('max(list.0, list.1) / 2 == 1', lookup).holds).toBe(true);
     expect(evaluateClaim('a.rms < b && 0 < b < 1', lookup).holds).toBe(true);
     expect(evaluateClaim('a.rms < b && b > 1', lookup).holds).toBe(false);
+    expect(evaluateClaim('a.rms < 1E3', lookup).holds).toBe(true);
     expect(evaluateClaim('a.rms < b', lookup).values).toEqual({ 'a.rms': 0.2, b: 0.5 });
   });
 
@@ -26,6 +27,10 @@ describe('claim conditions', () => {
     expect(() => evaluateClaim('a.rms < ', lookup)).toThrow('ends too early');
     expect(() => evaluateClaim('a.rms < b; process.exit()', lookup)).toThrow('cannot read claim');
     expect(() => evaluateClaim('exp(a.rms) < 1', lookup)).toThrow('unknown function exp');
+    // A non-finite side would make the comparison vacuous.
+    expect(() => evaluateClaim('sqrt(0 - b) != 1', lookup)).toThrow('side 1 of a comparison is NaN, not a finite number');
+    expect(() => evaluateClaim('b / 0 > 1000', lookup)).toThrow('is Infinity');
+    expect(() => evaluateClaim('log(0) < -1e9', lookup)).toThrow('is -Infinity');
     expect(() => evaluateClaim('a.mean < 1', lookup)).toThrow('no "mean" in results.a; available: rms, slope');
   });
 });
