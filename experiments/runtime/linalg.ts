@@ -1,23 +1,29 @@
 /** Small dense float64 linear algebra (tfjs core has no solve). Matrices are row-major. */
 
-/**
- * Solve G X = B for symmetric positive definite G (n×n) and B (n×k) by Cholesky.
- * G and B are not modified. Throws if G is not positive definite.
- */
-export function choleskySolve(G: ArrayLike<number>, n: number, B: ArrayLike<number>, k: number): Float64Array {
+/** Lower-triangular L with L·Lᵀ = G for symmetric positive definite G (n×n). Throws if G is not positive definite. */
+export function choleskyFactor(G: ArrayLike<number>, n: number): Float64Array {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let sum = G[i * n + j];
       for (let p = 0; p < j; p++) sum -= L[i * n + p] * L[j * n + p];
       if (i === j) {
-        if (!(sum > 0)) throw new Error(`choleskySolve: matrix is not positive definite (pivot ${i} = ${sum})`);
+        if (!(sum > 0)) throw new Error(`cholesky: matrix is not positive definite (pivot ${i} = ${sum})`);
         L[i * n + i] = Math.sqrt(sum);
       } else {
         L[i * n + j] = sum / L[j * n + j];
       }
     }
   }
+  return L;
+}
+
+/**
+ * Solve G X = B for symmetric positive definite G (n×n) and B (n×k) by Cholesky.
+ * G and B are not modified. Throws if G is not positive definite.
+ */
+export function choleskySolve(G: ArrayLike<number>, n: number, B: ArrayLike<number>, k: number): Float64Array {
+  const L = choleskyFactor(G, n);
   const X = Float64Array.from({ length: n * k }, (_, idx) => B[idx]);
   for (let c = 0; c < k; c++) {
     for (let i = 0; i < n; i++) {

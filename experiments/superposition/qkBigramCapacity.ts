@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Tf } from '../runtime/backend';
 import { defineExperiment } from '../runtime/experiment';
 import { choleskySolve } from '../runtime/linalg';
+import { randomUnitVectors } from './superpositionInputsEmbedding';
 import type { Rng } from '../runtime/rng';
 
 const config = z
@@ -44,17 +45,6 @@ const result = z.object({
   /** Smallest K* / d_head over all rows: how far the fitted head beats the naive construction. */
   minRatioToNaive: z.number(),
 });
-
-export function unitFeatures(rng: Rng, n: number, d: number): Float32Array {
-  const phi = rng.fillNormal(new Float32Array(n * d));
-  for (let i = 0; i < n; i++) {
-    let norm = 0;
-    for (let k = 0; k < d; k++) norm += phi[i * d + k] ** 2;
-    norm = Math.sqrt(norm);
-    for (let k = 0; k < d; k++) phi[i * d + k] /= norm;
-  }
-  return phi;
-}
 
 /** K distinct (query, key) feature pairs, as a 0/1 n×n matrix. */
 export function randomTargets(rng: Rng, n: number, K: number): Float32Array {
@@ -127,7 +117,7 @@ export const qkBigramCapacity = defineExperiment({
     for (let rep = 0; rep < cfg.repeats; rep++) {
       for (const dResid of cfg.dResids) {
         const n = Math.round(cfg.featuresPerDim * dResid);
-        const phi = unitFeatures(ctx.rng(`features/${rep}/${dResid}`), n, dResid);
+        const phi = randomUnitVectors(ctx.rng(`features/${rep}/${dResid}`), n, dResid);
         for (const dHead of cfg.dHeads) {
           const rng = ctx.rng(`fit/${rep}/${dResid}/${dHead}`);
           // Bisection on log K between a K that is surely checkable and one that surely is not.

@@ -1,4 +1,5 @@
 import type { Tf } from '../runtime/backend';
+import { choleskyFactor } from '../runtime/linalg';
 import type { Rng } from '../runtime/rng';
 
 /**
@@ -44,22 +45,6 @@ export function matMul(tf: Tf, A: Float32Array, rows: number, inner: number, B: 
   const out = c.dataSync() as Float32Array;
   tf.dispose([a, b, c]);
   return out;
-}
-
-/** Lower-triangular L with L·Lᵀ = G for a symmetric positive definite n×n G (row-major, float64). */
-export function choleskyFactor(G: ArrayLike<number>, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = G[i * n + j];
-      for (let k = 0; k < j; k++) sum -= L[i * n + k] * L[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) throw new Error(`choleskyFactor: not positive definite at pivot ${i}`);
-        L[i * n + i] = Math.sqrt(sum);
-      } else L[i * n + j] = sum / L[j * n + j];
-    }
-  }
-  return L;
 }
 
 /**
