@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './projectRoot';
 import { artifactEnvelopeSchema, type Artifact } from '../../experiments/runtime/artifacts';
 import { currentProfile } from './profile';
 
-const cache = new Map<string, Artifact>();
+// Keyed on the file's mtime too, so `astro dev` picks up an experiment that re-ran.
+const cache = new Map<string, { mtimeMs: number; artifact: Artifact }>();
 
 /**
  * The artifact of one experiment in the site's profile. The build has already run or validated every
@@ -13,8 +14,14 @@ const cache = new Map<string, Artifact>();
 export function loadArtifact(experiment: string): Artifact {
   const profile = currentProfile();
   const file = path.join(projectRoot(), 'artifacts', profile, `${experiment}.json`);
+  let mtimeMs = -1;
+  try {
+    mtimeMs = statSync(file).mtimeMs;
+  } catch {
+    /* reported below */
+  }
   const hit = cache.get(file);
-  if (hit) return hit;
+  if (hit && hit.mtimeMs === mtimeMs) return hit.artifact;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -24,7 +31,7 @@ export function loadArtifact(experiment: string): Artifact {
   const parsed = artifactEnvelopeSchema.safeParse(json);
   if (!parsed.success) throw new Error(`artifact ${file} is malformed: ${parsed.error.message}`);
   if (parsed.data.profile !== profile) throw new Error(`artifact ${file} says profile "${parsed.data.profile}", expected "${profile}"`);
-  cache.set(file, parsed.data as Artifact);
+  cache.set(file, { mtimeMs, artifact: parsed.data as Artifact });
   return parsed.data as Artifact;
 }
 
