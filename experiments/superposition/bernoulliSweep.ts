@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { pairReadoff, sampleBernoulliLayer, sharedNeurons } from './bernoulliLayer';
 import { optimalP, optimalPApprox, postP, predictCase, predictRms, sharedCount } from './bernoulliTheory';
-import { meanSd } from './kaarelSeedStats';
+import { meanSd } from './seedStats';
 import { fitPowerLaw } from './powerLawFit';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 

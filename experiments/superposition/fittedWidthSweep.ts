@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { summarizeErrors } from './errorStats';
-import { logLogSlope, meanSdWithValues as meanSd } from './kaarelSeedStats';
+import { logLogSlope, meanSdWithValues as meanSd } from './seedStats';
 import { fitReadoffs } from './leastSquares';
 import { prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';

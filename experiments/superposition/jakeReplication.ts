@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { histogram, summarizeErrors, type ErrorSummary } from './errorStats';
-import { meanSdWithValues as meanSd } from './kaarelSeedStats';
+import { meanSdWithValues as meanSd } from './seedStats';
 import { fitReadoffs } from './leastSquares';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, choosePairs } from './sparseInputs';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, meanSd } from './kaarelSeedStats';
+import { ErrorAccumulator, meanSd } from './seedStats';
 import { FEATURE_CONSTANT, productAndPrediction, productConstant, signAndPrediction, signConstant, signReadoffMoments, xorPrediction } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, pairCaseActive, xorTarget } from './sparseInputs';

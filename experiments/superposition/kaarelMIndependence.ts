@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
-import { ErrorAccumulator, logLogSlope, meanSd } from './kaarelSeedStats';
+import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
 import { expectedMaxAbsNormal, prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, logLogSlope, meanSd } from './kaarelSeedStats';
+import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
 import { kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { fitReadoffs } from './leastSquares';
 import { gaussianLayer, hiddenActivations } from './randomLayer';

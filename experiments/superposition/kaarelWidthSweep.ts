@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, logLogSlope, meanSd } from './kaarelSeedStats';
+import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
 import { SIGN_CONSTANT_S2, kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';

@@ -7,7 +7,7 @@ import { modelQuantile, modelRequiredWidth } from './bernoulliSuperposedModel';
 import { plainErrorQuantile } from './bernoulliTheory';
 import { quantileSorted } from './errorStats';
 import { normalCdf, signAndPrediction, signConstant } from './kaarelReadoff';
-import { meanSd } from './kaarelSeedStats';
+import { meanSd } from './seedStats';
 import { fitPowerLaw } from './powerLawFit';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from './superpositionInputsEmbedding';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { histogram, summarizeErrors } from './errorStats';
-import { meanSd } from './kaarelSeedStats';
+import { meanSd } from './seedStats';
 import { fitReadoffs } from './leastSquares';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive, xorTarget } from './sparseInputs';

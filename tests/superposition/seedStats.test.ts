@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logLogSlope, meanSd } from '../../experiments/superposition/kaarelSeedStats';
+import { logLogSlope, meanSd } from '../../experiments/superposition/seedStats';
 
 describe('seed statistics', () => {
   it('logLogSlope recovers the exponent of an exact power law', () => {

@@ -1,4 +1,6 @@
-/** Small summaries shared by the Kaarel-readoff experiments: spread across seeds and log-log slopes. */
+import { fitPowerLaw } from './powerLawFit';
+
+/** Small summaries shared by the experiments: spread across seeds and log-log slopes. */
 
 export interface MeanSd {
   mean: number;
@@ -19,19 +21,9 @@ export function meanSdWithValues(values: readonly number[]): MeanSd & { values: 
   return { ...meanSd(values), values: [...values] };
 }
 
-/** Least-squares slope of log y against log x. */
+/** Least-squares slope of log y against log x (the exponent of a power-law fit). */
 export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0;
-  let den = 0;
-  lx.forEach((x, k) => {
-    num += (x - mx) * (ly[k] - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
+  return fitPowerLaw(xs, ys).exponent;
 }
 
 /** Running sums of signed errors: mean, RMS and max |error| without keeping the samples. */
