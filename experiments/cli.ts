@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { registry } from './index';
 import { BACKENDS, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
+import { assertNodeVersion } from './runtime/nodeVersion';
 import { UsageError } from './runtime/plan';
 import { runExperiments } from './runtime/runner';
 
@@ -95,6 +96,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
 }
 
 async function main() {
+  assertNodeVersion();
   const args = parseCli(process.argv.slice(2), process.env);
   if (args.help) {
     console.log(usage());
