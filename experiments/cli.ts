@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from './index';
+import { readArtifact } from './runtime/artifacts';
 import { BACKENDS, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
 import { assertNodeVersion } from './runtime/nodeVersion';
@@ -118,11 +119,27 @@ async function main() {
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (args.check) {
     const stale = summary.plan.filter((e) => e.action === 'run').map((e) => e.def.id);
-    console.log(stale.length ? `check failed: ${stale.length} ${args.profile} artifact(s) would re-run: ${stale.join(', ')}` : `check passed: every ${args.profile} artifact is current`);
-    process.exitCode = stale.length ? 1 : 0;
+    const dishonest = args.profile === 'full' ? await uncommittedSources(summary) : [];
+    for (const d of dishonest) console.log(`  ${d}`);
+    if (stale.length) console.log(`check failed: ${stale.length} ${args.profile} artifact(s) would re-run: ${stale.join(', ')}`);
+    if (dishonest.length) console.log(`check failed: ${dishonest.length} full artifact(s) name a commit that does not hold the code that made them; commit that code, then re-run them`);
+    if (!stale.length && !dishonest.length) console.log(`check passed: every ${args.profile} artifact is current`);
+    process.exitCode = stale.length || dishonest.length ? 1 : 0;
     return;
   }
   console.log(`experiments (${args.profile}): ${summary.ran.length} ran, ${summary.reused.length} reused, ${secs}s → ${path.relative(root, summary.artifactsDir)}`);
+}
+
+/** Reused artifacts written while their experiment's sources had uncommitted edits. */
+async function uncommittedSources(summary: Awaited<ReturnType<typeof runExperiments>>): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of summary.plan.filter((x) => x.action === 'reuse')) {
+    const r = await readArtifact(summary.artifactsDir, e.def.id, e.def.result);
+    if (r.status === 'ok' && r.artifact.provenance.sourcesCommitted === false) {
+      out.push(`${e.def.id}: made from uncommitted edits to its sources; commit ${r.artifact.provenance.gitCommit?.slice(0, 7)} does not hold that code`);
+    }
+  }
+  return out;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,7 +5,7 @@ import { createRunContext } from './context';
 import type { AnyExperiment, Profile } from './experiment';
 import { relativeModule, type PlanEntry } from './plan';
 import type { ProgressSink } from './progress';
-import type { GitState } from './provenance';
+import { sourcesCommitted, type GitState } from './provenance';
 
 export interface ExecuteOptions {
   root: string;
@@ -53,6 +53,7 @@ export async function executeExperiment(entry: PlanEntry, opts: ExecuteOptions):
         platform: `${process.platform}-${process.arch}`,
         gitCommit: opts.git.commit,
         gitDirty: opts.git.dirty,
+        sourcesCommitted: sourcesCommitted(opts.git, keyInputs.sources),
         seed: config.seed,
         startedAt: started.toISOString(),
         wallSeconds: round((performance.now() - t0) / 1000, 3),
@@ -60,8 +61,7 @@ export async function executeExperiment(entry: PlanEntry, opts: ExecuteOptions):
       },
       results,
     };
-    await writeArtifact(opts.artifactsDir, artifact, def.result);
-    return artifact;
+    return (await writeArtifact(opts.artifactsDir, artifact, def.result)).artifact;
   } catch (err: any) {
     const message = err?.message ?? String(err);
     const wrapped = new Error(`experiment "${def.id}" failed: ${message}`);

@@ -108,6 +108,8 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
       // Made by older code: its results may not fit today's schema, and that is staleness, not damage.
       const why = explainChange(existing.envelope.provenance.keyInputs as KeyInputs, keyInputs);
       entry.reasons.push(...(why.length ? why : ['cache key changed']));
+    } else if (existing.status === 'malformed' && existing.kind === 'unhashed') {
+      entry.reasons.push(existing.reason);
     } else if (existing.status === 'malformed') {
       entry.warning = `artifact for "${def.id}" is malformed and will be re-run: ${existing.reason}`;
       entry.reasons.push(`malformed artifact (${existing.reason.trim().split('\n')[0]})`);

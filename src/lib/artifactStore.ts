@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './projectRoot';
-import { artifactEnvelopeSchema, type Artifact } from '../../experiments/runtime/artifacts';
+import { artifactEnvelopeSchema, firstNonFinite, verifyArtifact, type Artifact } from '../../experiments/runtime/artifacts';
 import { currentProfile } from './profile';
 
 // Keyed on the file's mtime too, so `astro dev` picks up an experiment that re-ran.
@@ -31,6 +31,9 @@ export function loadArtifact(experiment: string): Artifact {
   const parsed = artifactEnvelopeSchema.safeParse(json);
   if (!parsed.success) throw new Error(`artifact ${file} is malformed: ${parsed.error.message}`);
   if (parsed.data.profile !== profile) throw new Error(`artifact ${file} says profile "${parsed.data.profile}", expected "${profile}"`);
+  // The build re-ran anything untrustworthy before pages render; this catches an edit made since (astro dev).
+  const problem = verifyArtifact(json as Artifact)?.reason ?? firstNonFinite(parsed.data.results, 'results');
+  if (problem) throw new Error(`artifact ${file} cannot be rendered: ${problem}. Re-run it: npm run experiments -- ${experiment} --profile ${profile}`);
   cache.set(file, { mtimeMs, artifact: parsed.data as Artifact });
   return parsed.data as Artifact;
 }
