@@ -131,7 +131,7 @@ async function main() {
 }
 
 /** Reused artifacts written while their experiment's sources had uncommitted edits. */
-async function uncommittedSources(summary: Awaited<ReturnType<typeof runExperiments>>): Promise<string[]> {
+export async function uncommittedSources(summary: Awaited<ReturnType<typeof runExperiments>>): Promise<string[]> {
   const out: string[] = [];
   for (const e of summary.plan.filter((x) => x.action === 'reuse')) {
     const r = await readArtifact(summary.artifactsDir, e.def.id, e.def.result);

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArtifact, writeArtifact } from '../../experiments/runtime/artifacts';
+import { uncommittedSources } from '../../experiments/cli';
 import { gitState, sourcesCommitted } from '../../experiments/runtime/provenance';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
 import { runExperiments, type RunnerOptions } from '../../experiments/runtime/runner';
@@ -117,6 +118,12 @@ describe('provenance', () => {
     expect(sourcesCommitted(gitState(t.root), { 'exp/toys.ts': 'h' })).toBe(false);
     await t.write('exp/toys.ts', toys);
     expect(sourcesCommitted(gitState(t.root), { 'exp/toys.ts': 'h', 'exp/new.ts': 'h' })).toBe(false);
+    // `--check` on the full profile fails for such an artifact.
+    const summary = await run({ planOnly: true });
+    expect(await uncommittedSources(summary)).toEqual([
+      expect.stringMatching(/^source: made from uncommitted edits to its sources; commit [0-9a-f]{7} does not hold that code/),
+      expect.stringMatching(/^consumer: /),
+    ]);
   });
 
   it('a re-run with the same key and results keeps the committed file byte for byte, unless its provenance was dishonest', async () => {
