@@ -6,6 +6,12 @@ import rehypeKatex from 'rehype-katex';
 import readoff from './src/integration/readoff.ts';
 import { remarkFigureNumbers } from './src/remark/figureNumbers.ts';
 
+// No request leaves the machine after `npm install` (README): turn off Astro's telemetry and `astro dev`'s
+// update check for this project, whatever the machine's own Astro preferences say. Astro reads both
+// variables after it has loaded this file, for every command (build, dev, sync, preview).
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
+process.env.ASTRO_DISABLE_UPDATE_CHECK = 'true';
+
 export default defineConfig({
   // Tests build into a temporary folder; everyone else gets dist/.
   outDir: process.env.READOFF_OUT_DIR || './dist',

@@ -1,34 +1,47 @@
 import { spawnSync } from 'node:child_process';
-import { cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
+import { projectCopy } from '../helpers/projectCopy';
+import { repoRoot } from '../helpers/tempRoot';
 
 /** Build the whole site in the quick profile (running the quick experiments for real), once. */
 let out: string;
 let build: ReturnType<typeof spawnSync>;
 let page: Document;
+let netLog: string;
 
 beforeAll(async () => {
   out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
+  netLog = `${out}.net.log`;
   await rm(out, { recursive: true, force: true });
+  await rm(netLog, { force: true });
   build = spawnSync('npx', ['astro', 'build'], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out },
+    // Every process of the build records its DNS lookups and outgoing connections (issue 8, item 3).
+    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out, READOFF_NET_LOG: netLog, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(repoRoot, 'tests/helpers/recordNetwork.mjs')}` },
     timeout: 280_000,
   });
   if (build.status === 0) page = parseHTML(await readFile(path.join(out, 'superposition/index.html'), 'utf8')).document as unknown as Document;
 }, 300_000);
-afterAll(() => rm(out, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+  await rm(netLog, { force: true });
+});
 
 describe('quick-profile site build', () => {
   it('succeeds', () => {
     expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+  });
+
+  it('sends nothing over the network: no DNS lookup, no connection (README: no network after npm install)', async () => {
+    const log = existsSync(netLog) ? await readFile(netLog, 'utf8') : '';
+    expect(log).toBe('');
   });
 
   it('renders figures as inline SVG with numbered captions and provenance links that resolve', async () => {
@@ -66,16 +79,6 @@ describe('quick-profile site build', () => {
     expect(page.querySelectorAll('.claim').length).toBeGreaterThan(0);
   });
 });
-
-/** A copy of the project (sharing node_modules and the quick artifacts) that a test may break. */
-async function projectCopy() {
-  const t = await makeTempRoot();
-  for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
-  await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true });
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
-  const buildIt = () => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist') }, timeout: 200_000 });
-  return { ...t, buildIt };
-}
 
 /** Serve a folder on 127.0.0.1 for the browser test. */
 function serve(dir: string): Promise<Server> {

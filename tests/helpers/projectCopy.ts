@@ -1,0 +1,57 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cp, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { makeTempRoot, repoRoot } from './tempRoot';
+
+export interface CopyOptions {
+  /** Replace experiments/index.ts with a registry of these modules' exports (repo-relative to the copy). */
+  registry?: Record<string, string>;
+  /** Copy the quick artifacts (default true). */
+  quickArtifacts?: boolean;
+}
+
+/** A copy of the project (sharing node_modules, and by default the quick artifacts) that a test may break. */
+export async function projectCopy(opts: CopyOptions = {}) {
+  const t = await makeTempRoot();
+  for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
+  if (opts.quickArtifacts ?? true) await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true }).catch(() => {});
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
+  if (opts.registry) {
+    const entries = Object.entries(opts.registry);
+    await writeFile(
+      path.join(t.root, 'experiments/index.ts'),
+      `import type { AnyExperiment } from './runtime/experiment';\n${entries.map(([file], i) => `import * as m${i} from ${JSON.stringify(`./${file}`)};`).join('\n')}\nexport const registry: readonly AnyExperiment[] = [${entries.map((_, i) => `...Object.values(m${i})`).join(', ')}] as AnyExperiment[];\n`,
+    );
+    for (const [file, text] of entries) await writeFile(path.join(t.root, 'experiments', file), text);
+  }
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), ...extra });
+  const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 200_000 });
+  /** Start `astro <args>` in its own process group (so a test can kill everything it started). */
+  const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const child = spawn('npx', ['astro', ...args], { cwd: t.root, env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (c) => (output += c));
+    child.stderr!.on('data', (c) => (output += c));
+    return { child, output: () => output };
+  };
+  return { ...t, buildIt, start };
+}
+
+/** Wait until `test()` holds, polling; false after `ms`. */
+export async function waitFor(test: () => boolean, ms: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (!test()) {
+    if (Date.now() - t0 > ms) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+/** Kill a process group started with `detached: true`, ignoring one that is already gone. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL') {
+  try {
+    if (pid) process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
+import { repoRoot } from '../helpers/tempRoot';
+
+// Issue 8, item 3. The quick build in tests/site/build.test.ts records its connections the same way.
+const recorder = path.join(repoRoot, 'tests/helpers/recordNetwork.mjs');
+const netEnv = (log: string) => ({ ...process.env, READOFF_NET_LOG: log, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${recorder}` });
+const logFile = (name: string) => path.join(repoRoot, '.test-tmp', `${name}-${process.pid}.net.log`);
+const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
+
+describe('no request leaves the machine', () => {
+  it('astro sync (run by npm test) sends no telemetry', () => {
+    const log = logFile('sync');
+    rmSync(log, { force: true });
+    const r = spawnSync('npx', ['astro', 'sync'], { cwd: repoRoot, encoding: 'utf8', env: netEnv(log), timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(read(log)).toBe('');
+    rmSync(log, { force: true });
+  }, 70_000);
+
+  it('astro dev neither sends telemetry nor checks for updates', async () => {
+    const log = logFile('dev');
+    rmSync(log, { force: true });
+    // No experiments in this copy: the dev server starts at once and renders nothing until asked.
+    const t = await projectCopy({ registry: {}, quickArtifacts: false });
+    const dev = t.start(['dev', '--port', '0', '--host', '127.0.0.1'], netEnv(log));
+    try {
+      expect(await waitFor(() => /ready in|Local\s+http/.test(dev.output()), 90_000), dev.output()).toBe(true);
+      // The update check would run just after the server is ready.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(read(log)).toBe('');
+    } finally {
+      killGroup(dev.child.pid);
+      rmSync(log, { force: true });
+      await t.cleanup();
+    }
+  }, 120_000);
+});
