@@ -12,7 +12,8 @@ import { readArtifact } from './runtime/artifacts';
 import { BACKENDS, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
 import { assertNodeVersion } from './runtime/nodeVersion';
-import { UsageError } from './runtime/plan';
+import { orderExperiments, resolveConfig, UsageError } from './runtime/plan';
+import { acquireProjectLock } from './runtime/projectLock';
 import { runExperiments } from './runtime/runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,6 +111,13 @@ async function main() {
     }
     return;
   }
+  if (!args.check) {
+    // Bad ids and config values are usage errors (exit 2) even while another process holds the lock.
+    const asked = new Set(args.ids);
+    for (const def of orderExperiments(registry, args.ids)) resolveConfig(def, args.profile, asked.has(def.id) ? args.overrides : undefined);
+    acquireProjectLock(root, `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim());
+  }
+  exitWithParent();
   const t0 = performance.now();
   const summary = await runExperiments({
     registry, root, ...args,
@@ -128,6 +136,24 @@ async function main() {
     return;
   }
   console.log(`experiments (${args.profile}): ${summary.ran.length} ran, ${summary.reused.length} reused, ${secs}s → ${path.relative(root, summary.artifactsDir)}`);
+}
+
+/**
+ * Started by the build with an IPC channel: when the build dies (even by kill -9) the channel closes;
+ * then stop this process and its workers (its process group, when it leads one) at once.
+ */
+function exitWithParent() {
+  if (!process.send) return;
+  process.on('disconnect', () => {
+    try {
+      process.kill(-process.pid, 'SIGKILL');
+    } catch {
+      /* not a group leader */
+    }
+    process.exit(1);
+  });
+  // Listening must not keep this process alive once its work is done.
+  process.channel?.unref();
 }
 
 /** Reused artifacts written while their experiment's sources had uncommitted edits. */

@@ -28,13 +28,15 @@ export async function projectCopy(opts: CopyOptions = {}) {
   const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 200_000 });
   /** Start `astro <args>` in its own process group (so a test can kill everything it started). */
   const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const child = spawn('npx', ['astro', ...args], { cwd: t.root, env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node runs Astro itself (no npx in between), so a signal sent to child.pid reaches Astro.
+    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/astro/astro.js'), ...args], { cwd: t.root, env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (c) => (output += c));
     child.stderr!.on('data', (c) => (output += c));
     return { child, output: () => output };
   };
-  return { ...t, buildIt, start };
+  const runCli = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', ...args], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 60_000 });
+  return { ...t, buildIt, start, runCli };
 }
 
 /** Wait until `test()` holds, polling; false after `ms`. */
