@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './projectRoot';
 import { artifactEnvelopeSchema, firstNonFinite, verifyArtifact, type Artifact } from '../../experiments/runtime/artifacts';
@@ -22,6 +22,18 @@ export function loadArtifact(experiment: string): Artifact {
   }
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === mtimeMs) return hit.artifact;
+  if (mtimeMs < 0) {
+    // The build ran or checked every experiment first, so a missing artifact means an unknown id.
+    const dir = path.dirname(file);
+    const ids = (() => {
+      try {
+        return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+      } catch {
+        return [];
+      }
+    })();
+    throw new Error(`unknown experiment "${experiment}" (no artifact ${path.relative(projectRoot(), file)}); experiments: ${ids.join(', ') || 'none in this profile yet'}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -32,7 +44,7 @@ export function loadArtifact(experiment: string): Artifact {
   if (!parsed.success) throw new Error(`artifact ${file} is malformed: ${parsed.error.message}`);
   if (parsed.data.profile !== profile) throw new Error(`artifact ${file} says profile "${parsed.data.profile}", expected "${profile}"`);
   // The build re-ran anything untrustworthy before pages render; this catches an edit made since (astro dev).
-  const problem = verifyArtifact(json as Artifact)?.reason ?? firstNonFinite(parsed.data.results, 'results');
+  const problem = firstNonFinite(parsed.data.results, 'results') ?? verifyArtifact(json as Artifact)?.reason;
   if (problem) throw new Error(`artifact ${file} cannot be rendered: ${problem}. Re-run it: npm run experiments -- ${experiment} --profile ${profile}`);
   cache.set(file, { mtimeMs, artifact: parsed.data as Artifact });
   return parsed.data as Artifact;
@@ -58,7 +70,8 @@ export function getNumber(artifact: Artifact, dotted: string): number {
   const fromConfig = dotted.startsWith('config.');
   const v = fromConfig ? getPath(artifact.config, dotted.slice(7), 'config') : getPath(artifact.results, dotted);
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new Error(`${artifact.experiment}: ${fromConfig ? '' : 'results.'}${dotted} is ${JSON.stringify(v)}, not a finite number`);
+    // String(Infinity) is "Infinity"; JSON.stringify would say "null".
+    throw new Error(`${artifact.experiment}: ${fromConfig ? '' : 'results.'}${dotted} is ${typeof v === 'number' ? String(v) : JSON.stringify(v)}, not a finite number`);
   }
   return v;
 }

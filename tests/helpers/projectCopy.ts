@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cp, symlink, writeFile } from 'node:fs/promises';
+import { cp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempRoot, repoRoot } from './tempRoot';
 
@@ -8,6 +8,8 @@ export interface CopyOptions {
   registry?: Record<string, string>;
   /** Copy the quick artifacts (default true). */
   quickArtifacts?: boolean;
+  /** Replace the writeups (content/*.mdx) with these: file name → MDX. */
+  pages?: Record<string, string>;
 }
 
 /** A copy of the project (sharing node_modules, and by default the quick artifacts) that a test may break. */
@@ -23,6 +25,10 @@ export async function projectCopy(opts: CopyOptions = {}) {
       `import type { AnyExperiment } from './runtime/experiment';\n${entries.map(([file], i) => `import * as m${i} from ${JSON.stringify(`./${file}`)};`).join('\n')}\nexport const registry: readonly AnyExperiment[] = [${entries.map((_, i) => `...Object.values(m${i})`).join(', ')}] as AnyExperiment[];\n`,
     );
     for (const [file, text] of entries) await writeFile(path.join(t.root, 'experiments', file), text);
+  }
+  if (opts.pages) {
+    for (const f of await readdir(path.join(t.root, 'content'))) if (f.endsWith('.mdx')) await rm(path.join(t.root, 'content', f));
+    for (const [file, text] of Object.entries(opts.pages)) await writeFile(path.join(t.root, 'content', file), text);
   }
   const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), ...extra });
   const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 200_000 });

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { writeArtifact, type Artifact } from '../../experiments/runtime/artifacts';
+import { checkClaim, valueText } from '../../src/lib/componentChecks';
+import { loadArtifact } from '../../src/lib/artifactStore';
+import { makeTempRoot } from '../helpers/tempRoot';
+
+// Issue 8, item 5: errors from <Value>, <Claim> and <Figure> name the page, the component and what to fix.
+let t: Awaited<ReturnType<typeof makeTempRoot>>;
+const saved = { root: process.env.READOFF_ROOT, profile: process.env.READOFF_PROFILE };
+const schema = z.object({ and: z.object({ rms: z.number(), big: z.number() }) });
+
+beforeAll(async () => {
+  t = await makeTempRoot();
+  process.env.READOFF_ROOT = t.root;
+  process.env.READOFF_PROFILE = 'quick';
+  const keyInputs = { sources: {}, config: { seed: 0 }, profile: 'quick', tfjsVersion: '4', upstream: {} };
+  const { cacheKey } = await import('../../experiments/runtime/cacheKey');
+  const artifact: Artifact = {
+    experiment: 'uand', title: 'U', profile: 'quick', config: { seed: 0 }, results: { and: { rms: 0.25, big: 3 } },
+    provenance: { cacheKey: cacheKey(keyInputs), keyInputs, module: 'x.ts', backend: 'cpu', tfjsVersion: '4', nodeVersion: 'v20', platform: 'linux', gitCommit: null, gitDirty: null, seed: 0, startedAt: 'now', wallSeconds: 1, sideFiles: {} },
+  };
+  await writeArtifact(path.join(t.root, 'artifacts/quick'), artifact, schema);
+  await writeArtifact(path.join(t.root, 'artifacts/quick'), { ...artifact, experiment: 'other' }, schema);
+});
+afterAll(async () => {
+  process.env.READOFF_ROOT = saved.root;
+  process.env.READOFF_PROFILE = saved.profile;
+  await t.cleanup();
+});
+
+describe('component errors', () => {
+  it('<Value> prints the number, and says what is missing or wrong, naming page, component and experiment', () => {
+    expect(valueText({ experiment: 'uand', path: 'and.rms', format: '.2f' }, '/p/').text).toBe('0.25');
+    expect(() => valueText({ experiment: 'uand' } as any, '/p/')).toThrow('<Value experiment="uand"> on /p/: needs path="…"');
+    expect(() => valueText({ experiment: 'uand', path: 'and.nope' }, '/p/')).toThrow('<Value experiment="uand" path="and.nope"> on /p/: no "nope" in results.and; available: rms, big');
+    expect(() => valueText({ experiment: 'typo', path: 'x' }, '/p/')).toThrow('<Value experiment="typo" path="x"> on /p/: unknown experiment "typo" (no artifact artifacts/quick/typo.json); experiments: other, uand');
+  });
+
+  it('<Figure experiment="typo"> (through loadArtifact) says unknown experiment and lists the ids', () => {
+    expect(() => loadArtifact('typo')).toThrow(/^unknown experiment "typo" .*; experiments: other, uand$/);
+  });
+
+  it('a failing <Claim> keeps its own message when a <Value> inside it fails too', () => {
+    const valueError = new Error('<Value experiment="uand" path="and.nope"> on /p/: no "nope" in results.and');
+    let message = '';
+    try {
+      checkClaim({ experiment: 'uand', holds: 'and.rms > 10' }, '/p/', 'quick', valueError);
+    } catch (err: any) {
+      message = err.message;
+    }
+    expect(message).toMatch(/^<Claim experiment="uand" holds="and\.rms > 10"> on \/p\/: Claim failed on \/p\/: "and\.rms > 10" does not hold .*and\.rms = 0\.25/);
+    expect(message).toContain('Its text failed too: <Value experiment="uand" path="and.nope"> on /p/: no "nope"');
+    // A claim that holds but whose text fails still fails, naming both.
+    expect(() => checkClaim({ experiment: 'uand', holds: 'and.rms < 10' }, '/p/', 'quick', valueError)).toThrow(/the claim holds, but its text failed: <Value/);
+    expect(checkClaim({ experiment: 'uand', holds: 'and.rms < 10' }, '/p/', 'quick').checked).toBe(true);
+  });
+
+  it('1e999 in an artifact is reported as Infinity, not as null', async () => {
+    const file = path.join(t.root, 'artifacts/quick/uand.json');
+    const text = await readFile(file, 'utf8');
+    await t.write('artifacts/quick/uand.json', text.replace('"big": 3', '"big": 1e999'));
+    expect(() => valueText({ experiment: 'uand', path: 'and.big' }, '/p/')).toThrow(/results\.and\.big is Infinity, not a finite number/);
+    await t.write('artifacts/quick/uand.json', text);
+  });
+});
