@@ -25,11 +25,34 @@ function usage(): string {
 experiments: ${registry.map((d) => d.id).join(', ')}`;
 }
 
+const VALUE_FLAGS = ['--profile', '--jobs', '--set', '--backend', '--time-limit'];
+
+/** `--time-limit -5` is a flag with a (bad) value, not two flags: join it so the value check names it. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (VALUE_FLAGS.includes(argv[i]) && /^-\d|^-\.\d|^-Infinity$/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['', '0', 'false', 'no', 'off'];
+
+/** A boolean environment variable: the usual spellings, any case; anything else is an error naming it. */
+export function parseEnvFlag(name: string, value: string | undefined): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (TRUE_WORDS.includes(v)) return true;
+  if (FALSE_WORDS.includes(v)) return false;
+  throw new UsageError(`${name}: got "${value}"; allowed values: ${TRUE_WORDS.join(', ')} (on) or ${FALSE_WORDS.filter(Boolean).join(', ')} or empty (off)`);
+}
+
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -85,7 +108,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
   return {
     ids: parsed.positionals,
     profile,
-    force: Boolean(v.force) || env.READOFF_FORCE === '1',
+    force: parseEnvFlag('READOFF_FORCE', env.READOFF_FORCE) || Boolean(v.force),
     explain: Boolean(v.explain) || Boolean(v.check),
     check: Boolean(v.check),
     list: Boolean(v.list),
@@ -170,7 +193,9 @@ export async function uncommittedSources(summary: Awaited<ReturnType<typeof runE
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((err) => {
-    console.error(err instanceof UsageError ? `error: ${err.message}\n\n${usage()}` : `error: ${err?.message ?? err}`);
+    // The usage text helps with a flag, not with an environment variable (the build sets those).
+    const withUsage = err instanceof UsageError && !/^READOFF_\w+:/.test(err.message);
+    console.error(withUsage ? `error: ${err.message}\n\n${usage()}` : `error: ${err?.message ?? err}`);
     process.exit(err instanceof UsageError ? 2 : 1);
   });
 }

@@ -43,7 +43,9 @@ export default function readoff(): AstroIntegration {
         }
         const profile = currentProfile();
         logger.info(`running experiments (${profile} profile)`);
-        await runExperimentCli(['--profile', profile, '--jobs', process.env.READOFF_JOBS || '2'], logger);
+        // READOFF_JOBS and READOFF_FORCE reach the CLI as themselves, so an error names the variable.
+        process.env.READOFF_JOBS ||= '2';
+        await runExperimentCli(['--profile', profile], logger);
         if (command === 'dev') lock.release();
       },
       'astro:build:done': async ({ dir, logger }) => {
