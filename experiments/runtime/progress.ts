@@ -32,14 +32,15 @@ export function createProgressFactory(prefix: string, opts: ProgressOptions): Pr
     let done = 0;
     let lastDraw = -Infinity;
     let lastPlain = start;
+    let first: { t: number; done: number } | undefined;
     const render = (final: boolean) => {
       const t = now();
       const elapsed = (t - start) / 1000;
       const frac = total > 0 ? Math.min(1, done / total) : 1;
-      const eta = frac > 0 && !final ? (elapsed / frac) * (1 - frac) : 0;
       const pct = `${Math.round(frac * 100)}%`.padStart(4);
       const counts = `${done}/${total}`;
-      const time = final ? `${elapsed.toFixed(1)}s` : `ETA ${formatSeconds(eta)}`;
+      const eta = estimateSeconds(t, start, first, done, total);
+      const time = final ? `${elapsed.toFixed(1)}s` : `ETA ${eta === undefined ? '…' : formatSeconds(eta)}`;
       if (opts.sink.isTTY) {
         const width = 24;
         const filled = Math.round(frac * width);
@@ -54,6 +55,7 @@ export function createProgressFactory(prefix: string, opts: ProgressOptions): Pr
     return {
       tick(n = 1) {
         done += n;
+        first ??= { t: now(), done };
         opts.onTick?.();
         if (now() - lastDraw >= 100) render(false);
       },
@@ -63,6 +65,18 @@ export function createProgressFactory(prefix: string, opts: ProgressOptions): Pr
       },
     };
   };
+}
+
+/**
+ * Seconds left, or undefined while no estimate means anything yet. The rate is measured from the first tick,
+ * not from the start: the time before it is set-up (data, compiled kernels), and counting it made the first
+ * estimates of a two-minute run read over an hour. A few coarse ticks (a fifth done) use the whole run.
+ */
+export function estimateSeconds(t: number, start: number, first: { t: number; done: number } | undefined, done: number, total: number): number | undefined {
+  if (done >= total) return 0;
+  if (first && t - first.t >= 1000 && done > first.done) return ((total - done) * (t - first.t)) / (done - first.done) / 1000;
+  if (total > 0 && done / total >= 0.2 && t > start) return ((total - done) * (t - start)) / done / 1000;
+  return undefined;
 }
 
 function formatSeconds(s: number): string {

@@ -35,6 +35,21 @@ describe('progress', () => {
     expect(out.every((l) => !l.includes('\r'))).toBe(true);
   });
 
+  it('shows no ETA until it means something, and does not count set-up time before the first tick (issue 8, item 6)', () => {
+    const clock = fakeClock();
+    const out: string[] = [];
+    const bar = createProgressFactory('[exp]', { sink: { write: (s) => out.push(s), isTTY: true }, now: clock.now })('steps', 1000);
+    // 60 s of set-up, then 0.1 s per step: about 100 s in all, not 1000 minutes.
+    clock.advance(60_000);
+    bar.tick();
+    expect(out.at(-1)).toMatch(/ETA …$/);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(100);
+      bar.tick();
+    }
+    expect(out.at(-1)).toMatch(/ETA 1m39s$/);
+  });
+
   it('calls the abort check on every tick', () => {
     let checks = 0;
     const bar = createProgressFactory('[x]', { sink: { write: () => {}, isTTY: false }, onTick: () => checks++ })('n', 3);
