@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from './index';
 import { readArtifact } from './runtime/artifacts';
-import { BACKENDS, parseBackendRequest } from './runtime/backend';
+import { BACKENDS, loadBackend, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
 import { assertNodeVersion } from './runtime/nodeVersion';
 import { orderExperiments, resolveConfig, UsageError } from './runtime/plan';
@@ -110,6 +110,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
     profile,
     force: parseEnvFlag('READOFF_FORCE', env.READOFF_FORCE) || Boolean(v.force),
     explain: Boolean(v.explain) || Boolean(v.check),
+    /** `--check` and `--explain` report; they run nothing. */
+    reportOnly: Boolean(v.explain) || Boolean(v.check),
     check: Boolean(v.check),
     list: Boolean(v.list),
     help: Boolean(v.help),
@@ -134,7 +136,7 @@ async function main() {
     }
     return;
   }
-  if (!args.check) {
+  if (!args.reportOnly) {
     // Bad ids and config values are usage errors (exit 2) even while another process holds the lock.
     const asked = new Set(args.ids);
     for (const def of orderExperiments(registry, args.ids)) resolveConfig(def, args.profile, asked.has(def.id) ? args.overrides : undefined);
@@ -144,7 +146,7 @@ async function main() {
   const t0 = performance.now();
   const summary = await runExperiments({
     registry, root, ...args,
-    planOnly: args.check,
+    planOnly: args.reportOnly,
     workerScript: fileURLToPath(new URL('./worker.ts', import.meta.url)),
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
@@ -156,6 +158,13 @@ async function main() {
     if (dishonest.length) console.log(`check failed: ${dishonest.length} full artifact(s) name a commit that does not hold the code that made them; commit that code, then re-run them`);
     if (!stale.length && !dishonest.length) console.log(`check passed: every ${args.profile} artifact is current`);
     process.exitCode = stale.length || dishonest.length ? 1 : 0;
+    return;
+  }
+  if (args.explain) {
+    const stale = summary.plan.filter((e) => e.action === 'run').length;
+    const backend = await loadBackend(args.backend);
+    console.log(`backend: ${backend.summary}${backend.skipped.map((s) => `\n  skipped ${s}`).join('')}`);
+    console.log(`${stale} experiment(s) would run; --explain runs nothing (run without it to run them)`);
     return;
   }
   console.log(`experiments (${args.profile}): ${summary.ran.length} ran, ${summary.reused.length} reused, ${secs}s → ${path.relative(root, summary.artifactsDir)}`);

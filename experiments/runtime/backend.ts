@@ -9,8 +9,23 @@ export interface LoadedBackend {
   /** The backend that actually runs: node-gpu, node, wasm or cpu. */
   name: Exclude<BackendRequest, 'auto'>;
   tfjsVersion: string;
-  /** Why faster backends were skipped under `auto`. */
+  /** Why faster backends were skipped under `auto` (full messages: for `--explain` and errors). */
   skipped: string[];
+  /** One line for the log: `wasm (no GPU backend installed)`, without paths that read like errors. */
+  summary: string;
+}
+
+/** A load failure that only means "this optional package, or its native addon, is not installed". */
+function notInstalled(message: string): boolean {
+  return /Cannot find (package|module)|native addon module .* can not be found|ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND/i.test(message);
+}
+
+/** The backend line: the name, and in words why a faster one is not in use (details only when it failed). */
+export function backendSummary(name: string, skipped: readonly string[]): string {
+  if (skipped.length === 0) return name;
+  const failed = skipped.filter((s) => !notInstalled(s));
+  if (failed.length === 0) return `${name} (no GPU backend installed)`;
+  return `${name} (${failed.map((s) => s.split(':')[0]).join(', ')} installed but failed to load: ${failed.map((s) => s.slice(s.indexOf(':') + 1).trim().slice(0, 120)).join('; ')})`;
 }
 
 const INSTALL_HELP: Record<string, string> = {
@@ -59,7 +74,7 @@ export async function loadBackend(request: BackendRequest): Promise<LoadedBacken
   for (const name of order) {
     try {
       const tf = await tryLoad(name);
-      return { tf, name, tfjsVersion: tf.version.tfjs, skipped };
+      return { tf, name, tfjsVersion: tf.version.tfjs, skipped, summary: backendSummary(name, skipped) };
     } catch (err: any) {
       const why = firstLine(err?.message ?? String(err));
       if (request !== 'auto') {

@@ -69,7 +69,10 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   let backend: LoadedBackend | undefined;
   const runInProcess = async (entry: PlanEntry) => {
     backend ??= await loadBackend(backendRequest);
-    if (backend.skipped.length && summary.ran.length === 0) log(`backend: ${backend.name} (skipped ${backend.skipped.join('; ')})`);
+    if (backend.skipped.length && summary.ran.length === 0) {
+      log(`backend: ${backend.summary}`);
+      if (opts.explain) for (const s of backend.skipped) log(`  skipped ${s}`);
+    }
     const artifact = await executeExperiment(entry, {
       root: opts.root, profile: opts.profile, artifactsDir, backend, git, sink, log,
       timeLimitSeconds: opts.timeLimitSeconds, registry: opts.registry,
