@@ -84,3 +84,60 @@ function formatSeconds(s: number): string {
   if (s < 60) return `${Math.ceil(s)}s`;
   return `${Math.floor(s / 60)}m${String(Math.ceil(s % 60)).padStart(2, '0')}s`;
 }
+
+/**
+ * Several experiments' bars on one terminal (worker processes): one line per running experiment, redrawn in
+ * place; log lines are printed above the block. Feed it what each worker's bar writes (`sinkFor(id)`); off a
+ * terminal it passes plain lines through.
+ */
+export interface StatusBoard {
+  /** A sink for one experiment's bar: its latest line replaces the previous one. */
+  sinkFor(id: string): ProgressSink;
+  /** A log line, printed above the bars. */
+  log(line: string): void;
+  /** Drop an experiment's line (it finished). */
+  remove(id: string): void;
+}
+
+export function createStatusBoard(out: ProgressSink): StatusBoard {
+  const lines = new Map<string, string>();
+  let drawn = 0;
+  const clear = () => {
+    if (drawn) out.write(`\x1b[${drawn}A\r\x1b[J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    for (const l of lines.values()) out.write(`${l}\n`);
+    drawn = lines.size;
+  };
+  return {
+    sinkFor(id) {
+      return {
+        isTTY: out.isTTY,
+        write(text) {
+          if (!out.isTTY) return out.write(text);
+          // eslint-disable-next-line no-control-regex
+          const line = text.replace(/\r|\x1b\[2K/g, '');
+          clear();
+          if (line.endsWith('\n')) {
+            // A finished bar: keep its summary in the log above.
+            out.write(line);
+            lines.delete(id);
+          } else lines.set(id, line);
+          draw();
+        },
+      };
+    },
+    log(line) {
+      if (!out.isTTY) return out.write(`${line}\n`);
+      clear();
+      out.write(`${line}\n`);
+      draw();
+    },
+    remove(id) {
+      if (!lines.delete(id) || !out.isTTY) return;
+      clear();
+      draw();
+    },
+  };
+}

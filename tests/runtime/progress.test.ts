@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressFactory } from '../../experiments/runtime/progress';
+import { createProgressFactory, createStatusBoard } from '../../experiments/runtime/progress';
 
 function fakeClock() {
   let t = 0;
@@ -56,5 +56,45 @@ describe('progress', () => {
     bar.tick();
     bar.tick();
     expect(checks).toBe(2);
+  });
+});
+
+describe('status board (several workers on one terminal)', () => {
+  it('keeps one line per running experiment, redrawn in place, with log lines above', () => {
+    let screen = '';
+    const board = createStatusBoard({ write: (s) => (screen += s), isTTY: true });
+    const clock = fakeClock();
+    const a = createProgressFactory('[a]', { sink: board.sinkFor('a'), now: clock.now })('steps', 10);
+    const b = createProgressFactory('[b]', { sink: board.sinkFor('b'), now: clock.now })('pairs', 4);
+    clock.advance(1000);
+    a.tick(5);
+    b.tick(1);
+    board.log('running c');
+    clock.advance(1000);
+    a.tick(1);
+    // Interpret the cursor moves: what the terminal shows now.
+    const rows: string[] = [];
+    let row = 0;
+    for (const part of screen.split(/(\x1b\[\d+A\r\x1b\[J|\n)/)) {
+      const up = /^\x1b\[(\d+)A/.exec(part);
+      if (up) {
+        row -= Number(up[1]);
+        rows.length = row;
+      } else if (part === '\n') row++;
+      else if (part) rows[row] = (rows[row] ?? '') + part;
+    }
+    expect(rows.filter(Boolean)).toEqual([
+      'running c',
+      expect.stringMatching(/^\[a\] steps \[#+\.+\]  60% 6\/10 ETA/),
+      expect.stringMatching(/^\[b\] pairs \[#+\.+\]  25% 1\/4 ETA/),
+    ]);
+  });
+
+  it('off a terminal, passes plain lines through', () => {
+    const out: string[] = [];
+    const board = createStatusBoard({ write: (s) => out.push(s), isTTY: false });
+    board.sinkFor('a').write('[a] steps  50% (5/10) ETA 3s\n');
+    board.log('finished a');
+    expect(out).toEqual(['[a] steps  50% (5/10) ETA 3s\n', 'finished a\n']);
   });
 });
