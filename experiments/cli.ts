@@ -142,7 +142,7 @@ async function main() {
     for (const def of orderExperiments(registry, args.ids)) resolveConfig(def, args.profile, asked.has(def.id) ? args.overrides : undefined);
     acquireProjectLock(root, `npm run experiments -- ${process.argv.slice(2).join(' ')}`.trim());
   }
-  exitWithParent();
+  stopWithBuild();
   const t0 = performance.now();
   const summary = await runExperiments({
     registry, root, ...args,
@@ -174,7 +174,7 @@ async function main() {
  * Started by the build with an IPC channel: when the build dies (even by kill -9) the channel closes;
  * then stop this process and its workers (its process group, when it leads one) at once.
  */
-function exitWithParent() {
+function stopWithBuild() {
   if (!process.send) return;
   process.on('disconnect', () => {
     try {
