@@ -63,6 +63,23 @@ export class Rng {
     return result;
   }
 
+  /** Fill `out` with the next out.length 32-bit outputs (the same sequence as repeated `nextUint32`), in a tight loop. */
+  fillUint32(out: Uint32Array | Int32Array): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < out.length; i++) {
+      const x = Math.imul(b, 5);
+      out[i] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   uniform(): number {
     const hi = this.nextUint32() >>> 5;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
-import { histogram, summarizeErrors, type ErrorSummary } from './errorStats';
-import { meanSdWithValues as meanSd } from './seedStats';
-import { fitReadoffs } from './leastSquares';
+import { histogram, meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { summarizeErrors, type ErrorSummary } from './errorStats';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, choosePairs } from './sparseInputs';
 import { forward, trainNetwork, type TwoLayerNet } from './trainReadoffs';
@@ -89,7 +89,7 @@ const config = z
   })
   .strict();
 
-const stat = z.object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) });
+const stat = meanSdValuesSchema;
 const summaryAcrossSeeds = z.object({ mean: stat, rms: stat, p99Abs: stat, maxAbs: stat, fracBelowQuarter: stat });
 const fnStats = z.object({
   /** Errors on test outputs whose target is 0, and 1. */
@@ -254,7 +254,7 @@ export const jakeReplication = defineExperiment({
           Y[row * 2 + 1] = a ^ b;
         }
         widths.forEach((d, w) => {
-          const r = fitReadoffs(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
+          const r = batchedRidgeLeastSquares(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
           for (let k = 0; k < d; k++) {
             lsR[w][k * 2 * P + o] = r[k * 2];
             lsR[w][k * 2 * P + P + o] = r[k * 2 + 1];

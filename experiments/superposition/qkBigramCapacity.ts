@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tf } from '../runtime/backend';
 import { defineExperiment } from '../runtime/experiment';
-import { choleskySolve } from '../runtime/linalg';
+import { choleskySolve } from '../lib/linalg';
 import { randomUnitVectors } from './superpositionInputsEmbedding';
 import type { Rng } from '../runtime/rng';
 

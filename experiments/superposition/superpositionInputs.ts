@@ -5,12 +5,14 @@ import type { Rng } from '../runtime/rng';
 import { type BernoulliLayer, pairReadoff, sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from './bernoulliLayer';
 import { modelQuantile, modelRequiredWidth } from './bernoulliSuperposedModel';
 import { plainErrorQuantile } from './bernoulliTheory';
-import { quantileSorted } from './errorStats';
-import { normalCdf, signAndPrediction, signConstant } from './kaarelReadoff';
-import { meanSd } from './seedStats';
-import { fitPowerLaw } from './powerLawFit';
+import { fitPowerLaw } from '../lib/fits';
+import { normalCdf } from '../lib/special';
+import { meanSd, meanSdSchema, quantileSorted } from '../lib/stats';
+import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
-import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from './superpositionInputsEmbedding';
+import { transpose } from '../lib/linalg';
+import { matMul } from '../lib/tfjs';
+import { embedInputs, gaussianProjections, randomUnitVectors } from './superpositionInputsEmbedding';
 
 /** The constructions compared; `bernoulliOrthogonal` reads the same 0/1 layers with orthonormal features (no superposition). */
 export const CONSTRUCTIONS = ['gaussian', 'bernoulli', 'bernoulliOrthogonal'] as const;
@@ -47,7 +49,7 @@ const config = z
   })
   .strict();
 
-const spread = z.object({ mean: z.number(), sd: z.number() });
+const spread = meanSdSchema;
 const constructionEnum = z.enum(CONSTRUCTIONS);
 const exponentRow = z.object({
   /** Least-squares exponent of required d against m, per replicate. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { histogram, summarizeErrors } from './errorStats';
-import { meanSd } from './seedStats';
-import { fitReadoffs } from './leastSquares';
+import { histogram, meanSd, meanSdSchema } from '../lib/stats';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { summarizeErrors } from './errorStats';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive, xorTarget } from './sparseInputs';
 
@@ -43,7 +43,6 @@ const errorSummary = z.object({
   fracBelowQuarter: z.number().min(0).max(1),
 });
 
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 
 const fnResult = z.object({
   /** Pooled over all layers: errors on inputs whose target is 0, and on inputs whose target is 1. */
@@ -111,7 +110,7 @@ export const uandFrozenLayer = defineExperiment({
             }
           }
         });
-        const R = fitReadoffs(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
+        const R = batchedRidgeLeastSquares(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
         chunk.forEach(([i, j], b) => {
           const r = R.subarray(b * d * 2, (b + 1) * d * 2);
           CASES.forEach(([a, c], ci) => {

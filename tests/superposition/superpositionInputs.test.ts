@@ -3,12 +3,14 @@ import { Rng } from '../../experiments/runtime/rng';
 import { sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from '../../experiments/superposition/bernoulliLayer';
 import { modelErrors, modelQuantile } from '../../experiments/superposition/bernoulliSuperposedModel';
 import { plainErrorQuantile } from '../../experiments/superposition/bernoulliTheory';
-import { quantileSorted } from '../../experiments/superposition/errorStats';
+import { fitPowerLaw } from '../../experiments/lib/fits';
+import { transpose } from '../../experiments/lib/linalg';
+import { quantileSorted } from '../../experiments/lib/stats';
+import { matMul } from '../../experiments/lib/tfjs';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
-import { fitPowerLaw } from '../../experiments/superposition/powerLawFit';
 import { CASES, pairCaseActive } from '../../experiments/superposition/sparseInputs';
 import { crossing, gaussianQuantilePrediction } from '../../experiments/superposition/superpositionInputs';
-import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from '../../experiments/superposition/superpositionInputsEmbedding';
+import { embedInputs, gaussianProjections, randomUnitVectors } from '../../experiments/superposition/superpositionInputsEmbedding';
 
 const dot = (A: Float32Array, d0: number, a: number, b: number) => {
   let s = 0;
