@@ -5,11 +5,11 @@ import type { LoadedBackend } from './backend';
 import { sha256 } from './canonicalJson';
 import type { AnyExperiment, Profile, RunContext } from './experiment';
 import { createProgressFactory, type ProgressSink } from './progress';
-import { Rng } from './rng';
+import { streamFor } from './rng';
 
 /**
- * Builds the context an experiment runs in. Everything here can change results (the random streams
- * above all), so this module's graph is part of every experiment's cache key.
+ * Builds the context an experiment runs in. Machinery only: the random streams it hands out are derived in
+ * `rng.ts` (`streamFor`), which is part of every key; this module is not.
  */
 export interface ContextOptions {
   def: AnyExperiment;
@@ -58,7 +58,7 @@ export function createRunContext(o: ContextOptions): BuiltContext {
     tf: o.backend.tf,
     backend: o.backend.name,
     profile: o.profile,
-    rng: (label) => new Rng(o.seed, label),
+    rng: (label) => streamFor(o.seed, label),
     progress: createProgressFactory(prefix, { sink: o.sink, onTick: () => signal.throwIfAborted() }),
     log: (m) => o.log(`${prefix} ${m}`),
     signal,

@@ -22,6 +22,11 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** The stream an experiment gets from `ctx.rng(label)`: a function of its config's seed and the label only. */
+export function streamFor(seed: number, label: string): Rng {
+  return new Rng(seed, label);
+}
+
 export class Rng {
   private a: number;
   private b: number;

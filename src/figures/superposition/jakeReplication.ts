@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 type Condition = 'trained' | 'frozen' | 'leastSquares';
 type Fn = 'and' | 'xor';

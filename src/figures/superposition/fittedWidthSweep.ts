@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface Row { arm: string; m: number; s: number; d: number; fitted: { rms: MeanSd }; kaarel: { rms: MeanSd }; kaarelPredictedRms: number }

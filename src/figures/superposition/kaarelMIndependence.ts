@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface Row { m: number; case: string; rms: MeanSd; predictedRms: number; bias: MeanSd; maxAbs: MeanSd }

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { sTest: number; readoff: string; case: string; target: number; mean: { mean: number; sd: number }; predictedMean: number }
 

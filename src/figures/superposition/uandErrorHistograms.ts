@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { fn: 'AND' | 'XOR'; target: 0 | 1; layer: number; x0: number; x1: number; share: number }
 

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { s: number; readoff: 'sign' | 'product' | 'fitted'; k: { mean: number; sd: number }; kPredicted: number | null }
 

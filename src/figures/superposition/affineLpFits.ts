@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Fit { fn: 'AND' | 'XOR'; q: number; p: number; onesError: number; maxAbsError: number; closedFormMseOnesError: number | null }
 
