@@ -7,10 +7,11 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pages, registry } from './index';
+import { pageOf, pages, registry } from './index';
 import { BACKENDS, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
 import { UsageError } from './runtime/plan';
+import { writeManifest } from './runtime/manifest';
 import { runExperiments } from './runtime/runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -120,6 +121,10 @@ async function main() {
     planOnly: args.check,
     workerScript: fileURLToPath(new URL('./worker.ts', import.meta.url)),
   });
+  // A build over the whole registry records what it used, for the pages (see runtime/manifest.ts).
+  if (!args.check && args.ids.length === 0 && Object.keys(args.overrides).length === 0) {
+    await writeManifest({ root, profile: args.profile, artifactsDir: summary.artifactsDir, registry, pageOf, plan: summary.plan, ran: summary.ran.map((r) => r.id) });
+  }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (args.check) {
     const stale = summary.plan.filter((e) => e.action === 'run').map((e) => e.def.id);

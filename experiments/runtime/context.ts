@@ -62,13 +62,14 @@ export function createRunContext(o: ContextOptions): BuiltContext {
     progress: createProgressFactory(prefix, { sink: o.sink, onTick: () => signal.throwIfAborted() }),
     log: (m) => o.log(`${prefix} ${m}`),
     signal,
-    upstream: (id) => {
+    upstream: (which: string | AnyExperiment) => {
+      const id = typeof which === 'string' ? which : which.id;
       const artifact = o.upstreams.get(id);
       if (!artifact) throw new Error(`experiment "${o.def.id}" read upstream "${id}" without declaring it in \`upstream\``);
       return {
         results: artifact.results,
         config: artifact.config,
-        readSideFile: async (name) => new Uint8Array(await readFile(path.join(o.upstreamSideDir(id), name))),
+        readSideFile: async (name: string) => new Uint8Array(await readFile(path.join(o.upstreamSideDir(id), name))),
       };
     },
     writeSideFile: async (name, data) => {

@@ -119,6 +119,8 @@ const result = z.object({
     optimalAtMaxD: z.number(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type BernoulliSweepResult = z.output<typeof result>;
 
 type CaseKey = '00' | '10' | '11';
 const caseKey = (a: number, b: number): CaseKey => (a && b ? '11' : a || b ? '10' : '00');

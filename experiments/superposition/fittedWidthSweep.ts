@@ -79,6 +79,8 @@ const result = z.object({
   /** c(s) used to scale Kaarel's readoff, from quadrature. */
   signConstants: z.record(z.string(), z.number()),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type FittedWidthSweepResult = z.output<typeof result>;
 
 /** s = 3 and 5 at m = 200, and m = 100 and 800 at s = 3: the same arms in both profiles, so claims can name them. */
 const ARMS = [

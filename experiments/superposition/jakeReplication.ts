@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
+import { affineBaseline } from './affineBaseline';
 import type { Rng } from '../runtime/rng';
 import { histogram, meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
 import { batchedRidgeLeastSquares } from '../lib/tfjs';
@@ -159,6 +160,8 @@ const result = z.object({
     }),
   ),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type JakeReplicationResult = z.output<typeof result>;
 
 type Summaries = { zeros: ErrorSummary; ones: ErrorSummary };
 
@@ -182,7 +185,7 @@ export const jakeReplication = defineExperiment({
     },
   },
   result,
-  upstream: ['affine-baseline'],
+  upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 900 },
   async run(cfg, ctx) {
     const { m, widths } = cfg;
@@ -377,7 +380,7 @@ export const jakeReplication = defineExperiment({
     const ratioRows = Object.values(ratios);
     const minBelow = (fn: Fn) =>
       Math.min(...Object.values(byWidth).flatMap((w) => CONDITIONS.flatMap((c) => [w[c][fn].zeros.fracBelowQuarter.mean, w[c][fn].ones.fracBelowQuarter.mean])));
-    const affine = ctx.upstream('affine-baseline').results as { andMinimax: { maxAbsError: number }; xorMinimax: { maxAbsError: number } };
+    const affine = ctx.upstream(affineBaseline).results;
     return {
       m,
       expectedActive: cfg.expectedActive,

@@ -64,6 +64,8 @@ const result = z.object({
     xorMatchedNoise: z.number(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelCompositenessResult = z.output<typeof result>;
 
 /** Predicted per-neuron mean and K of each readoff, calibrated at sCal, on inputs with s′ features on. */
 function predict(readoff: Readoff, s: number, a: 0 | 1, b: 0 | 1, sCal: number): { mean: number; k: number } {

@@ -74,6 +74,8 @@ const result = z.object({
     evaluationsPerLayer: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelMIndependenceResult = z.output<typeof result>;
 
 /** A Gaussian layer whose rows are generated on first use from a per-row stream, so m can be huge. */
 class LazyGaussianLayer {

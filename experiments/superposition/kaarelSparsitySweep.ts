@@ -79,6 +79,8 @@ const result = z.object({
     sHigh: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelSparsitySweepResult = z.output<typeof result>;
 
 function largestS(ok: (s: number) => boolean): number {
   let best = 1;

@@ -98,6 +98,8 @@ const result = z.object({
     samplesPerPoint: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelWidthSweepResult = z.output<typeof result>;
 
 export const kaarelWidthSweep = defineExperiment({
   id: 'kaarel-width-sweep',

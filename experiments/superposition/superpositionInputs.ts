@@ -144,6 +144,8 @@ const result = z.object({
   /** Constant c(s) of the sign readoff used for the Gaussian layer. */
   signConstant: z.number(),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type SuperpositionInputsResult = z.output<typeof result>;
 
 export const superpositionInputs = defineExperiment({
   id: 'superposition-inputs',

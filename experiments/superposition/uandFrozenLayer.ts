@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
+import { affineBaseline } from './affineBaseline';
 import { histogram, meanSd, meanSdSchema } from '../lib/stats';
 import { batchedRidgeLeastSquares } from '../lib/tfjs';
 import { summarizeErrors } from './errorStats';
@@ -63,6 +64,8 @@ const result = z.object({
   /** Worst-case errors of the best affine readoffs of the raw inputs, from the affine-baseline experiment. */
   affine: z.object({ andMinimax: z.number(), xorMinimax: z.number() }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type UandFrozenLayerResult = z.output<typeof result>;
 
 export const uandFrozenLayer = defineExperiment({
   id: 'uand-frozen-layer',
@@ -76,7 +79,7 @@ export const uandFrozenLayer = defineExperiment({
     full: { seed: 0, layers: 3, m: 50, d: 100, s: 3, pairs: 1225, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
   },
   result,
-  upstream: ['affine-baseline'],
+  upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 600 },
   async run(cfg, ctx) {
     const { m, d, s } = cfg;
@@ -162,7 +165,7 @@ export const uandFrozenLayer = defineExperiment({
         }),
       ),
     );
-    const affine = ctx.upstream('affine-baseline').results as { andMinimax: { maxAbsError: number }; xorMinimax: { maxAbsError: number } };
+    const affine = ctx.upstream(affineBaseline).results;
     return {
       pairsEvaluated: pairCount,
       and: summarize('AND'),
