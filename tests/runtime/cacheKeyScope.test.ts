@@ -46,6 +46,7 @@ describe('what the cache key covers', () => {
     await mkdir(path.join(t.root, 'experiments/superposition/moved'));
     await rename(path.join(t.root, 'experiments/superposition/affineBaseline.ts'), path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
     await edit('experiments/superposition/index.ts', (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
+    for (const f of ['jakeReplication', 'uandFrozenLayer']) await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
     movedTo.set('affine-baseline', path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
     await rename(path.join(t.root, 'experiments/superposition/kaarelReadoff.ts'), path.join(t.root, 'experiments/superposition/kaarelClosedForms.ts'));
     for (const f of ['fittedWidthSweep', 'kaarelCompositeness', 'kaarelMIndependence', 'kaarelSparsitySweep', 'kaarelWidthSweep', 'superpositionInputs']) {
