@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { cacheKey, type KeyInputs } from './cacheKey';
 import { canonicalJson, sha256 } from './canonicalJson';
 import { writeFileAtomic, type AtomicWriteHooks } from './atomicWrite';
 
@@ -10,6 +11,7 @@ export const provenanceSchema = z.object({
   /** The inputs the cache key hashes, kept so `--explain` can say which one changed. */
   keyInputs: z.object({
     sources: z.record(z.string()),
+    imports: z.record(z.array(z.string())).optional(),
     config: z.unknown(),
     profile: z.string(),
     tfjsVersion: z.string(),
@@ -92,9 +94,9 @@ function sameOutput(a: Artifact, b: Artifact): boolean {
   return part(a) === part(b);
 }
 
-/** The hash that names the code which made an artifact (shown beside each figure). */
+/** The hash that names the code which made an artifact (shown beside each figure): its modules' contents, not paths. */
 export function sourceGraphHash(sources: Record<string, string>): string {
-  return sha256(canonicalJson(sources));
+  return sha256(canonicalJson(Object.values(sources).sort()));
 }
 
 /** Depth of the parts hashed separately (`results.post.pAtDim` is depth 3). */
@@ -141,7 +143,7 @@ export function verifyArtifact(artifact: Artifact): { kind: 'unhashed' | 'modifi
   if (canonicalJson(artifact.config) !== canonicalJson(keyConfig)) {
     return { kind: 'modified', reason: 'modified by hand: its config is not the config its cache key was computed from (provenance.keyInputs.config)' };
   }
-  if (artifact.provenance.cacheKey !== sha256(canonicalJson(artifact.provenance.keyInputs)).slice(0, 24)) {
+  if (artifact.provenance.cacheKey !== cacheKey(artifact.provenance.keyInputs as KeyInputs)) {
     return { kind: 'modified', reason: 'modified by hand: its cache key does not match its recorded key inputs' };
   }
   return undefined;

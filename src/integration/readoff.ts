@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeVersionProblem } from '../../experiments/runtime/nodeVersion';
 import { acquireProjectLock, type ProjectLock } from '../../experiments/runtime/projectLock';
-import { currentProfile } from '../lib/profile';
+import { readManifest } from '../lib/manifest';
+import { currentProfile, type SiteProfile } from '../lib/profile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -161,26 +162,28 @@ export function removeServerChunks(outDir: string): void {
 }
 
 /** Copy artifacts/<profile>/*.json to <out>/artifacts/<profile>/ and each source they hash to <out>/source/<path>.txt. */
-async function publishArtifacts(profile: string, out: string) {
-  const from = path.join(root, 'artifacts', profile);
+export async function publishArtifacts(profile: string, out: string, projectRoot = root) {
+  const from = path.join(projectRoot, 'artifacts', profile);
   const to = path.join(out, 'artifacts', profile);
   await mkdir(to, { recursive: true });
   const files = (await readdir(from).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+  // Only the registry's experiments (the build manifest lists them): an orphan artifact, left by a removed
+  // experiment, is warned about by the runner and never published.
+  const known = new Set(readManifest(profile as SiteProfile).experiments.map((e) => e.id));
   const sources = new Set<string>();
   let published = 0;
   for (const f of files) {
+    if (!known.has(f.slice(0, -'.json'.length))) continue;
     const artifact = JSON.parse(await readFile(path.join(from, f), 'utf8'));
-    // An artifact whose experiment module is gone belongs to a removed experiment (the runner warns).
-    if (!artifact.provenance?.module || !existsSync(path.join(root, artifact.provenance.module))) continue;
     await cp(path.join(from, f), path.join(to, f));
     published++;
     for (const src of Object.keys(artifact.provenance.keyInputs?.sources ?? {})) sources.add(src);
   }
   for (const src of sources) {
-    if (!existsSync(path.join(root, src))) continue;
+    if (!existsSync(path.join(projectRoot, src))) continue;
     const dest = path.join(out, 'source', `${src}.txt`);
     await mkdir(path.dirname(dest), { recursive: true });
-    await cp(path.join(root, src), dest);
+    await cp(path.join(projectRoot, src), dest);
   }
   return { artifacts: published, sources: sources.size };
 }

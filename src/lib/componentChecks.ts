@@ -6,6 +6,7 @@ import type { Artifact } from '../../experiments/runtime/artifacts';
 import { getNumber, getPath, loadArtifact } from './artifactStore';
 import { evaluateClaim } from './claims';
 import { formatNumber } from './format';
+import { checkNumericPath } from './manifest';
 import { SITE_PROFILES, type SiteProfile } from './profile';
 
 /** `<Value experiment="x" path="a.b"> on /page/`: how an error names the component it comes from. */
@@ -45,6 +46,8 @@ export function valueText(props: ValueProps, page: string): { value: number; tex
     throw new Error(`${where}: needs path="…", the dotted path of a number in the artifact's results (or config.… for its config), for example path="and.all.rms"`);
   }
   return withContext(where, () => {
+    // Against the result schema first: a wrong path is named with the nearest valid ones.
+    checkNumericPath(page, `<Value experiment="${props.experiment}">`, props.experiment, props.path);
     const artifact = loadArtifact(props.experiment);
     const value = getNumber(artifact, props.path) * (props.scale ?? 1);
     return { value, text: formatNumber(value, props.format), artifact };
@@ -75,12 +78,13 @@ export function checkClaim(props: ClaimProps, page: string, profile: SiteProfile
   try {
     verdict = withContext(where, () => {
       const artifact = loadArtifact(props.experiment);
+      const checkPath = (p: string) => checkNumericPath(page, `<Claim holds="${props.holds}">`, props.experiment, p);
       if (!checked) {
         // Still parse the condition and check its paths exist, so a typo surfaces in every profile.
-        evaluateClaim(props.holds, (p) => (getPath(p.startsWith('config.') ? artifact.config : artifact.results, p.replace(/^config\./, ''), p.startsWith('config.') ? 'config' : 'results'), 1), { requireFinite: false });
+        evaluateClaim(props.holds, (p) => (checkPath(p), getPath(p.startsWith('config.') ? artifact.config : artifact.results, p.replace(/^config\./, ''), p.startsWith('config.') ? 'config' : 'results'), 1), { requireFinite: false });
         return { checked, title: `not checked in the ${profile} profile: ${props.holds}` };
       }
-      const outcome = evaluateClaim(props.holds, (p) => getNumber(artifact, p));
+      const outcome = evaluateClaim(props.holds, (p) => (checkPath(p), getNumber(artifact, p)));
       const values = Object.entries(outcome.values).map(([k, v]) => `${k} = ${v}`).join(', ');
       if (!outcome.holds) {
         throw new Error(`Claim failed on ${page}: "${props.holds}" does not hold for experiment "${props.experiment}" (${profile} profile): ${values}. Fix the code or change the text; do not weaken the check.`);

@@ -24,10 +24,15 @@ beforeAll(async () => {
   };
   await writeArtifact(path.join(t.root, 'artifacts/quick'), artifact, schema);
   await writeArtifact(path.join(t.root, 'artifacts/quick'), { ...artifact, experiment: 'other' }, schema);
+  // The build manifest the CLI writes: the numeric paths each result schema allows.
+  const entry = (id: string) => ({ id, page: 'p', title: id, module: 'x.ts', profile: 'quick', key: null, backend: null, wallSeconds: null, gitCommit: null, stale: false, ranThisBuild: false, resultPaths: ['and.rms', 'and.big'], configPaths: ['config.seed'] });
+  await t.write('.readoff/manifest.quick.json', JSON.stringify({ profile: 'quick', experiments: [entry('uand'), entry('other')] }));
 });
 afterAll(async () => {
-  process.env.READOFF_ROOT = saved.root;
-  process.env.READOFF_PROFILE = saved.profile;
+  for (const [name, value] of [['READOFF_ROOT', saved.root], ['READOFF_PROFILE', saved.profile]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   await t.cleanup();
 });
 
@@ -35,8 +40,8 @@ describe('component errors', () => {
   it('<Value> prints the number, and says what is missing or wrong, naming page, component and experiment', () => {
     expect(valueText({ experiment: 'uand', path: 'and.rms', format: '.2f' }, '/p/').text).toBe('0.25');
     expect(() => valueText({ experiment: 'uand' } as any, '/p/')).toThrow('<Value experiment="uand"> on /p/: needs path="…"');
-    expect(() => valueText({ experiment: 'uand', path: 'and.nope' }, '/p/')).toThrow('<Value experiment="uand" path="and.nope"> on /p/: no "nope" in results.and; available: rms, big');
-    expect(() => valueText({ experiment: 'typo', path: 'x' }, '/p/')).toThrow('<Value experiment="typo" path="x"> on /p/: unknown experiment "typo" (no artifact artifacts/quick/typo.json); experiments: other, uand');
+    expect(() => valueText({ experiment: 'uand', path: 'and.nope' }, '/p/')).toThrow('<Value experiment="uand"> on /p/: "and.nope" is not a numeric path of experiment "uand"\'s result schema; nearest valid paths: and.big, and.rms');
+    expect(() => valueText({ experiment: 'typo', path: 'x' }, '/p/')).toThrow('<Value experiment="typo"> on /p/: unknown experiment "typo"');
   });
 
   it('<Figure experiment="typo"> (through loadArtifact) says unknown experiment and lists the ids', () => {
