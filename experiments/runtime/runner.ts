@@ -148,13 +148,15 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   const compute = async (job: Job, i: number): Promise<UnitOutcome> => {
     const def = job.entry.def;
     const limit = limitOf(def);
-    job.deadline ??= limit ? performance.now() + limit * 1000 : Infinity;
-    const remaining = Math.max(0.001, (job.deadline - performance.now()) / 1000);
+    // The experiment's clock starts when its first unit starts.
+    const deadline = () => (job.deadline ??= limit ? performance.now() + limit * 1000 : Infinity);
+    const remaining = job.deadline === undefined ? limit ?? Infinity : Math.max(0.001, (job.deadline - performance.now()) / 1000);
     const task: UnitTask = {
       experiment: def.id, config: job.entry.config, unit: job.units[i], key: job.unitKeys![i], profile: opts.profile,
       upstreams: job.upstreams!, timeLimitSeconds: Number.isFinite(remaining) ? remaining : undefined, limitSeconds: limit,
     };
-    if (pool) return pool.run(task, job.deadline);
+    if (pool) return pool.run(task, deadline);
+    deadline();
     inProcessBackend ??= loadBackend(backendRequest).then((b) => {
       if (b.skipped.length) log(`backend: ${b.name} (skipped ${b.skipped.join('; ')})`);
       return b;

@@ -9,11 +9,11 @@ import { exitWithParent, killWithMe } from './lifeline';
  * of any experiment. tfjs runs one thread per process in Node, so processes are how a run uses every core.
  */
 type ToWorker = { type: 'task'; id: number; task: UnitTask; backend: BackendRequest };
-type FromWorker = { type: 'done'; id: number; outcome: UnitOutcome };
+type FromWorker = { type: 'started'; id: number } | { type: 'done'; id: number; outcome: UnitOutcome };
 
 interface Slot {
   child: ChildProcess;
-  busy?: { id: number; task: UnitTask; resolve(o: UnitOutcome): void; timer?: NodeJS.Timeout; timedOut: boolean };
+  busy?: { id: number; task: UnitTask; resolve(o: UnitOutcome): void; deadline?: () => number; timer?: NodeJS.Timeout; timedOut: boolean };
   stopping: boolean;
 }
 
@@ -27,23 +27,16 @@ export class WorkerPool {
     private readonly opts: { cwd: string; backend: BackendRequest; heapMegabytes?: number },
   ) {}
 
-  /** Compute one unit on an idle worker (starting one if none is idle). Resolves with a failure, never rejects. */
-  run(task: UnitTask, deadline?: number): Promise<UnitOutcome> {
+  /**
+   * Compute one unit on an idle worker (starting one if none is idle). `deadline` is asked for when the unit starts
+   * (a worker's start-up does not count against a time limit). Resolves with a failure, never rejects.
+   */
+  run(task: UnitTask, deadline?: () => number): Promise<UnitOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, message: `${unitName(task.experiment, task.unit)} was not run: the run is stopping` });
     const slot = [...this.slots].find((s) => !s.busy && !s.stopping) ?? this.spawn();
     return new Promise((resolve) => {
       const id = this.nextId++;
-      slot.busy = { id, task, resolve, timedOut: false };
-      // The worker stops a unit at its limit when the unit ticks progress or checks its signal; a unit that never
-      // does is killed here, at the same moment: no grace period.
-      if (deadline !== undefined && Number.isFinite(deadline)) {
-        const busy = slot.busy;
-        busy.timer = setTimeout(() => {
-          busy.timedOut = true;
-          slot.stopping = true;
-          slot.child.kill('SIGKILL');
-        }, Math.max(0, deadline - performance.now()));
-      }
+      slot.busy = { id, task, resolve, timedOut: false, deadline };
       slot.child.send({ type: 'task', id, task, backend: this.opts.backend } satisfies ToWorker);
     });
   }
@@ -66,8 +59,21 @@ export class WorkerPool {
     this.slots.add(slot);
     child.on('message', (raw) => {
       const m = raw as FromWorker;
-      if (m.type !== 'done' || slot.busy?.id !== m.id) return;
+      if (slot.busy?.id !== m.id) return;
       const busy = slot.busy;
+      if (m.type === 'started') {
+        // The worker stops a unit at its limit when the unit ticks progress or checks its signal; a unit that never
+        // does is killed here, at the same moment: no grace period.
+        const at = busy.deadline?.();
+        if (at !== undefined && Number.isFinite(at)) {
+          busy.timer = setTimeout(() => {
+            busy.timedOut = true;
+            slot.stopping = true;
+            slot.child.kill('SIGKILL');
+          }, Math.max(0, at - performance.now()));
+        }
+        return;
+      }
       slot.busy = undefined;
       clearTimeout(busy.timer);
       busy.resolve(m.outcome);
@@ -109,6 +115,7 @@ export function serveWorker(registry: readonly AnyExperiment[]): void {
         try {
           if (!backends.has(m.backend)) backends.set(m.backend, loadBackend(m.backend));
           const backend = await backends.get(m.backend)!;
+          process.send!({ type: 'started', id: m.id } satisfies FromWorker);
           outcome = await computeUnit(def, m.task, { backend, sink: { write: (t) => process.stdout.write(t), isTTY: false }, log: (l) => console.log(l) });
         } catch (err: any) {
           outcome = { ok: false, message: `${unitName(m.task.experiment, m.task.unit)} failed: ${err?.message ?? err}` };

@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
 import { runExperiments, type RunnerOptions } from '../../experiments/runtime/runner';
+import { verifyExperiments } from '../../experiments/runtime/verify';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
 // Toy experiments declared as units, in a temp project: a grid over points × replicates reading an upstream,
@@ -137,6 +138,27 @@ describe('work units', () => {
       /experiment "toy-oom" unit "u1" failed: its worker process was killed by the operating system \(SIGKILL\), most likely for running out of memory/,
     );
   }, 30_000);
+});
+
+describe('--verify', () => {
+  it('passes on an untouched artifact and fails with a table naming the edited number', async () => {
+    const dir = path.join(t.root, 'v/committed');
+    await run({ artifactsDir: dir, storeDir: path.join(t.root, 'v/store') });
+    const lines: string[] = [];
+    const opts = { registry, root: t.root, profile: 'quick' as const, backend: 'cpu' as const, ids: ['toy-grid'], committedDir: dir, reportFile: path.join(t.root, 'v/report.json'), log: (l: string) => lines.push(l), sink: silent };
+    expect((await verifyExperiments(opts)).ok).toBe(true);
+    const a = JSON.parse(await readFile(path.join(dir, 'toy-grid.json'), 'utf8'));
+    a.results.rows[3].mean = 7.77;
+    await writeFile(path.join(dir, 'toy-grid.json'), JSON.stringify(a));
+    const report = await verifyExperiments(opts);
+    expect(report.ok).toBe(false);
+    expect(lines.join('\n')).toMatch(/\| toy-grid \| rows\.3\.mean \| 7\.77 \| [-\d.e]+ \| [\d.e+-]+ \| \{"rel":1e-9\} \|/);
+    expect(JSON.parse(await readFile(opts.reportFile, 'utf8')).rows[0]).toMatchObject({ experiment: 'toy-grid', path: 'rows.3.mean', committed: 7.77, ok: false });
+    // Under another seed every number moves: reported, not failed.
+    const shifted = await verifyExperiments({ ...opts, seedOffset: 1 });
+    expect(shifted.ok).toBe(true);
+    expect(shifted.experiments[0].maxRelDiff).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('shards', () => {
