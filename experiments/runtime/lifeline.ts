@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
  * the IPC channel close. So a watchdog thread, which runs beside the main thread, polls the parent pid and kills
  * its own process the moment the parent is gone (the orphan is re-parented, so its ppid changes).
  */
-export function exitWithParent(pollMs = 200): void {
+export function exitWithParent(pollMs = 100): void {
   const ppid = process.ppid;
   if (ppid <= 1) return;
   const watchdog = new Worker(

@@ -29,8 +29,9 @@ export const toyGrid = defineExperiment({
   units: (cfg) => cfg.points.flatMap((point) => Array.from({ length: cfg.reps }, (_, rep) => ({ label: 'p' + point + '/r' + rep, point, rep }))),
   async runUnit(cfg, unit, ctx) {
     if (unit.label === cfg.failAt) throw new Error('singular matrix');
-    // Uneven durations, so units finish out of order.
-    await new Promise((r) => setTimeout(r, cfg.sleepMs * (1 + ((unit.point * 7 + unit.rep) % 3))));
+    // Uneven durations, so units finish out of order; busy, as real units are (their event loop never turns).
+    const until = Date.now() + cfg.sleepMs * (1 + ((unit.point * 7 + unit.rep) % 3));
+    while (Date.now() < until);
     const rng = ctx.rng(unit.label + '/draws');
     let s = 0;
     for (let i = 0; i < cfg.n; i++) s += unit.point * rng.normal();
@@ -57,7 +58,9 @@ export const registry = [t.toyGrid, t.toyBase, t.toySpin, t.toyOom];
 `;
 // A minimal CLI over the runner for separate-process tests: options as one JSON argument.
 const cliModule = `import path from 'node:path';
+import { exitWithParent } from ${rt('lifeline.ts')};
 import { runExperiments } from ${rt('runner.ts')};
+exitWithParent();
 import { registry } from './registry';
 const root = path.resolve(import.meta.dirname, '..');
 const opts = JSON.parse(process.argv[2]);
@@ -208,6 +211,44 @@ describe('an interrupted run', () => {
     expect((await read('k/a', 'toy-grid')).results).toEqual((await read('a/j3', 'toy-grid')).results);
   }, 120_000);
 });
+
+describe('no orphans', () => {
+  // The process tree of a run: a shell (standing in for \`astro build\`) → the CLI → its workers.
+  async function startTree(store: string) {
+    const opts = { ids: ['toy-grid'], artifactsDir: path.join(t.root, `${store}/a`), storeDir: path.join(t.root, `${store}/s`), jobs: 2, overrides: { sleepMs: 2000 } };
+    const shell = spawn('bash', ['-c', `${JSON.stringify(process.execPath)} --import tsx exp/cli.ts '${JSON.stringify(opts)}'; true`], { cwd: t.root, stdio: 'ignore' });
+    const deadline = Date.now() + 60_000;
+    let tree: number[] = [];
+    while (Date.now() < deadline) {
+      const cli = children(shell.pid!);
+      const workers = cli.flatMap(children);
+      tree = [...cli, ...workers];
+      if (workers.length === 2) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(tree).toHaveLength(3);
+    return { shell, cli: tree[0], workers: tree.slice(1) };
+  }
+
+  it('SIGKILL of the CLI\'s parent takes the CLI and its workers down within 2 s', async () => {
+    const { shell, cli, workers } = await startTree('o1');
+    shell.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const pid of [cli, ...workers]) expect(alive(pid), `process ${pid} (${pid === cli ? 'the CLI' : 'a worker'}) still alive: ${alive(pid) && readFileSync(`/proc/${pid}/stat`, 'utf8')}`).toBe(false);
+  }, 90_000);
+
+  it('SIGTERM of the CLI stops its workers at once', async () => {
+    const { shell, cli, workers } = await startTree('o2');
+    process.kill(cli, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const pid of [cli, ...workers]) expect(alive(pid), `process ${pid} still alive`).toBe(false);
+    shell.kill('SIGKILL');
+  }, 90_000);
+});
+
+function children(pid: number): number[] {
+  return spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+}
 
 function alive(pid: number): boolean {
   try {
