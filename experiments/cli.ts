@@ -5,6 +5,7 @@
  *                        [--shard i/n] [--store DIR] [--merge DIR...] [--verify [--seed-offset K]]
  * The Astro integration runs this same script, so the build and the CLI share one code path.
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -153,7 +154,14 @@ async function main() {
   const t0 = performance.now();
   const workerScript = fileURLToPath(new URL('./worker.ts', import.meta.url));
   if (args.verify) {
-    const report = await verifyExperiments({ registry, root, ...args, workerScript });
+    const keepDir = args.seedOffset ? path.join(root, '.readoff', `verify-seed${args.seedOffset}`, args.profile) : undefined;
+    const report = await verifyExperiments({ registry, root, ...args, workerScript, keepDir });
+    if (keepDir) {
+      // Which claims of the pages still hold under the other seeds. The pages' claim checker lives in the site
+      // (src/), which experiments never import: it runs as its own script.
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/claimsAt.ts'), '--artifacts', keepDir, '--profile', args.profile,
+        '--label', `seed offset ${args.seedOffset}`, '--json', path.join(root, '.readoff', `claims-seed${args.seedOffset}-${args.profile}.json`)], { cwd: root, stdio: 'inherit' });
+    }
     process.exitCode = report.ok ? 0 : 1;
     return;
   }

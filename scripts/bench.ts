@@ -6,7 +6,7 @@
  * Per-experiment times are each artifact's provenance.wallSeconds (computation summed over its units).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,7 +73,7 @@ try {
   const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   let peer: any;
   try {
-    peer = JSON.parse(timed('kernels (peer)', 'python3', ['scripts/peer_bench.py', shapes], oneThread).out.trim().split('\n').pop()!);
+    peer = JSON.parse(timed('kernels (peer)', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['scripts/peer_bench.py', shapes], oneThread).out.trim().split('\n').pop()!);
   } catch (err: any) {
     console.warn(`warning: no peer timings (${err.message}); install python3-numpy and python3-torch (Debian) to compare`);
   }
