@@ -119,7 +119,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   for (const entry of toRun) {
     const units = unitsOf(entry.def, entry.config);
     const wanted = units.map(() => inShard(opts.shard, position++));
-    jobs.set(entry.def.id, { entry, units, wanted, complete: false, records: units.map(() => undefined), estimate: await lastSecondsPerUnit(artifactsDir, entry.def.id, units.length), started: new Date() });
+    jobs.set(entry.def.id, { entry, units, wanted, complete: false, records: units.map(() => undefined), estimate: await lastSecondsPerUnit([artifactsDir, defaultArtifactsDir(opts.root, opts.profile)], entry.def.id, units.length), started: new Date() });
   }
   for (const entry of [...toRun].reverse()) {
     const job = jobs.get(entry.def.id)!;
@@ -285,14 +285,18 @@ function shiftSeeds(plan: PlanEntry[], offset: number) {
   }
 }
 
-async function lastSecondsPerUnit(dir: string, id: string, units: number): Promise<number> {
-  try {
-    const a = JSON.parse(await readFile(artifactPath(dir, id), 'utf8'));
-    const s = Number(a?.provenance?.wallSeconds);
-    return Number.isFinite(s) ? s / units : Infinity;
-  } catch {
-    return Infinity; // unknown: start it early
+/** Seconds per unit the last time this experiment ran (from its artifact here, or the profile's), or Infinity. */
+async function lastSecondsPerUnit(dirs: string[], id: string, units: number): Promise<number> {
+  for (const dir of dirs) {
+    try {
+      const a = JSON.parse(await readFile(artifactPath(dir, id), 'utf8'));
+      const s = Number(a?.provenance?.wallSeconds);
+      if (Number.isFinite(s)) return s / units;
+    } catch {
+      /* try the next */
+    }
   }
+  return Infinity; // unknown: start it early
 }
 
 async function orphanArtifacts(dir: string, registry: readonly AnyExperiment[]): Promise<string[]> {
