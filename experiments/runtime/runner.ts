@@ -141,7 +141,10 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
 
   const workers = Math.max(1, opts.jobs ?? defaultJobs());
   const backendRequest = opts.backend ?? 'auto';
-  const pool = opts.workerScript && !opts.mergeFrom ? new WorkerPool(opts.workerScript, { cwd: opts.root, backend: backendRequest, heapMegabytes: opts.workerHeapMegabytes }) : undefined;
+  const pool =
+    opts.workerScript && !opts.mergeFrom
+      ? new WorkerPool(opts.workerScript, { cwd: opts.root, backend: backendRequest, heapMegabytes: opts.workerHeapMegabytes, onOutput: (_, __, text) => sink.write(text) })
+      : undefined;
   let inProcessBackend: Promise<LoadedBackend> | undefined;
   const limitOf = (def: AnyExperiment) => opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile];
 

@@ -9,9 +9,10 @@ import { exitWithParent, killWithMe } from './lifeline';
  * of any experiment. tfjs runs one thread per process in Node, so processes are how a run uses every core.
  */
 type ToWorker = { type: 'task'; id: number; task: UnitTask; backend: BackendRequest };
-type FromWorker = { type: 'started'; id: number } | { type: 'done'; id: number; outcome: UnitOutcome };
+type FromWorker = { type: 'started'; id: number } | { type: 'progress'; id: number; text: string } | { type: 'done'; id: number; outcome: UnitOutcome };
 
 interface Slot {
+  index: number;
   child: ChildProcess;
   busy?: { id: number; task: UnitTask; resolve(o: UnitOutcome): void; deadline?: () => number; timer?: NodeJS.Timeout; timedOut: boolean };
   stopping: boolean;
@@ -24,7 +25,13 @@ export class WorkerPool {
 
   constructor(
     private readonly script: string,
-    private readonly opts: { cwd: string; backend: BackendRequest; heapMegabytes?: number },
+    private readonly opts: {
+      cwd: string;
+      backend: BackendRequest;
+      heapMegabytes?: number;
+      /** Progress and log text of a unit, sent to the parent (which owns the terminal) instead of printed by the worker. */
+      onOutput?: (worker: number, task: UnitTask, text: string) => void;
+    },
   ) {}
 
   /**
@@ -55,12 +62,19 @@ export class WorkerPool {
     if (this.opts.heapMegabytes) execArgv.push(`--max-old-space-size=${this.opts.heapMegabytes}`);
     const child = fork(this.script, [], { execArgv, cwd: this.opts.cwd, env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     killWithMe(child);
-    const slot: Slot = { child, stopping: false };
+    let index = 0;
+    while ([...this.slots].some((s) => s.index === index)) index++;
+    const slot: Slot = { index, child, stopping: false };
     this.slots.add(slot);
     child.on('message', (raw) => {
       const m = raw as FromWorker;
       if (slot.busy?.id !== m.id) return;
       const busy = slot.busy;
+      if (m.type === 'progress') {
+        if (this.opts.onOutput) this.opts.onOutput(slot.index, busy.task, m.text);
+        else process.stdout.write(m.text);
+        return;
+      }
       if (m.type === 'started') {
         // The worker stops a unit at its limit when the unit ticks progress or checks its signal; a unit that never
         // does is killed here, at the same moment: no grace period.
@@ -116,7 +130,8 @@ export function serveWorker(registry: readonly AnyExperiment[]): void {
           if (!backends.has(m.backend)) backends.set(m.backend, loadBackend(m.backend));
           const backend = await backends.get(m.backend)!;
           process.send!({ type: 'started', id: m.id } satisfies FromWorker);
-          outcome = await computeUnit(def, m.task, { backend, sink: { write: (t) => process.stdout.write(t), isTTY: false }, log: (l) => console.log(l) });
+          const send = (text: string) => process.send!({ type: 'progress', id: m.id, text } satisfies FromWorker);
+          outcome = await computeUnit(def, m.task, { backend, sink: { write: send, isTTY: false }, log: (l) => send(`${l}\n`) });
         } catch (err: any) {
           outcome = { ok: false, message: `${unitName(m.task.experiment, m.task.unit)} failed: ${err?.message ?? err}` };
         }
