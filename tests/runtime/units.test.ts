@@ -92,12 +92,12 @@ const cli = (opts: object) => spawnSync(process.execPath, ['--import', 'tsx', pa
 const records = async (store: string) => (await readdir(path.join(t.root, store, 'toy-grid')).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
 
 describe('work units', () => {
-  it('give bit-identical results in process, with 1 or 3 workers, from the store, and as one artifact', async () => {
+  it('give bit-identical results in process, in 2 worker processes (out of order), from the store, and as one artifact', async () => {
     const inProcess = await run({ artifactsDir: path.join(t.root, 'a/serial'), storeDir: path.join(t.root, 's/serial') });
     expect(inProcess.units).toEqual({ computed: 11, cached: 0 });
     const serial = await read('a/serial', 'toy-grid');
     expect(serial.results.rows.map((r: { point: number; rep: number }) => `${r.point}/${r.rep}`)).toEqual(['1/0', '1/1', '2/0', '2/1', '3/0', '3/1', '4/0', '4/1', '5/0', '5/1']);
-    for (const jobs of [1, 3]) {
+    for (const jobs of [2]) {
       await run({ artifactsDir: path.join(t.root, `a/j${jobs}`), storeDir: path.join(t.root, `s/j${jobs}`), jobs, workerScript: worker(), overrides: { sleepMs: 30 } });
       const a = await read(`a/j${jobs}`, 'toy-grid');
       expect(a.results).toEqual(serial.results);
@@ -208,7 +208,7 @@ describe('an interrupted run', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(JSON.parse(rerun.stdout)).toEqual({ computed: 11 - 1 - after, cached: after });
     // Same result as an uninterrupted run.
-    expect((await read('k/a', 'toy-grid')).results).toEqual((await read('a/j3', 'toy-grid')).results);
+    expect((await read('k/a', 'toy-grid')).results).toEqual((await read('a/j2', 'toy-grid')).results);
   }, 120_000);
 });
 
