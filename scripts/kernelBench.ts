@@ -5,7 +5,7 @@
  */
 import { loadBackend, parseBackendRequest } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
-import { fitReadoffs } from '../experiments/superposition/leastSquares';
+import { nestedRidgeLeastSquares } from '../experiments/lib/nestedRidge';
 import { trainNetwork } from '../experiments/superposition/trainReadoffs';
 
 const cfg = JSON.parse(process.argv[2]);
@@ -42,14 +42,7 @@ function bestOf(fn: () => void, repeats = 3): number {
   const dMax = widths[widths.length - 1];
   const H = new Float32Array(N * dMax).map(() => Math.max(0, rng.normal()));
   const Y = new Float32Array(N * 2).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-  const prefix = (d: number) => {
-    const o = new Float32Array(N * d);
-    for (let r = 0; r < N; r++) o.set(H.subarray(r * dMax, r * dMax + d), r * d);
-    return o;
-  };
-  const fit = () => {
-    for (const d of widths) fitReadoffs(tf, prefix(d), Y, 1, N, d, 2, 1e-3);
-  };
+  const fit = () => nestedRidgeLeastSquares(tf, H, Y, N, dMax, 2, widths, 1e-3);
   fit();
   out.lsFitMs = (bestOf(() => { for (let i = 0; i < 10; i++) fit(); }) / 10) * 1000;
 }
