@@ -72,7 +72,9 @@ describe('quick-profile site build', () => {
         const artifact = JSON.parse(await readFile(path.join(repoRoot, 'artifacts/quick', `${v.getAttribute('data-experiment')}.json`), 'utf8'));
         const dotted = v.getAttribute('data-path')!;
         const value = dotted.split('.').slice(dotted.startsWith('config.') ? 1 : 0).reduce((o: any, k) => o[k], dotted.startsWith('config.') ? artifact.config : artifact.results);
-        expect(v.getAttribute('title'), `${slug}: ${dotted}`).toContain(`= ${value}`);
+        // The title carries the printed number (after any `scale`, which here is ±1 at most).
+        const shown = Number(/= (\S+) \(/.exec(v.getAttribute('title')!)?.[1]);
+        expect(Math.abs(shown), `${slug}: ${dotted}`).toBe(Math.abs(value));
       }
       expect(page.querySelector('.profile-banner')!.textContent, slug).toMatch(/Quick profile/);
     }
