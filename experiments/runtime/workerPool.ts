@@ -60,7 +60,10 @@ export class WorkerPool {
   private spawn(): Slot {
     const execArgv = ['--import', 'tsx'];
     if (this.opts.heapMegabytes) execArgv.push(`--max-old-space-size=${this.opts.heapMegabytes}`);
-    const child = fork(this.script, [], { execArgv, cwd: this.opts.cwd, env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Each worker in a session of its own: Linux's autogroup scheduling shares the CPU between sessions, so workers
+    // left in the CLI's session would split one share between them on a busy machine. They still die with the run
+    // (lifeline.ts: a watchdog in each worker, and the CLI kills them on exit and on signals).
+    const child = fork(this.script, [], { execArgv, cwd: this.opts.cwd, env: process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     killWithMe(child);
     let index = 0;
     while ([...this.slots].some((s) => s.index === index)) index++;
