@@ -4,7 +4,7 @@ import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remarkReadoffLabels } from '../remark/labels';
-import { rehypeSidenotes } from '../remark/sidenotes';
+import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
 import { stagingDir } from '../lib/figureDownloads';
 import * as pagefind from 'pagefind';
 
@@ -17,7 +17,7 @@ export default function site(): AstroIntegration {
     name: 'readoff-site',
     hooks: {
       'astro:config:setup': ({ updateConfig }) => {
-        updateConfig({ markdown: { remarkPlugins: [remarkReadoffLabels], rehypePlugins: [rehypeSidenotes] } });
+        updateConfig({ markdown: { remarkPlugins: [remarkReadoffLabels], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
       },
       'astro:build:start': async () => {
         await rm(stagingDir(), { recursive: true, force: true });

@@ -35,10 +35,36 @@ export interface ClaimRecord {
   holds: string;
   /** Profiles in which the claim's truth is checked (from `profiles={[…]}`), or undefined for all. */
   profiles?: string[];
-  /** The sentence, as plain text. */
+  /** The sentence, as plain text (numbers from `<Value>` shown as "…"). */
   sentence: string;
+  /** The sentence as text runs and the `<Value>`s inside it, so a ledger can print the numbers. */
+  parts: SentencePart[];
   section?: { id: string; number: string; title: string };
   line?: number;
+}
+
+export type SentencePart = { text: string } | { experiment: string; path: string; format?: string; scale?: number };
+
+/** Text runs and `<Value>` elements of a node, in order (math as its TeX source). */
+function sentenceParts(node: MdNode): SentencePart[] {
+  const parts: SentencePart[] = [];
+  const push = (text: string) => {
+    const last = parts[parts.length - 1];
+    if (last && 'text' in last) last.text += text;
+    else parts.push({ text });
+  };
+  const visit = (n: MdNode) => {
+    if (isJsx(n, 'Value')) {
+      const scale = attr(n, 'scale');
+      parts.push({ experiment: attr(n, 'experiment') ?? '', path: attr(n, 'path') ?? '', format: attr(n, 'format'), ...(scale !== undefined ? { scale: Number(scale) } : {}) });
+      return;
+    }
+    if (typeof n.value === 'string' && (n.type === 'text' || n.type === 'inlineMath' || n.type === 'inlineCode')) return push(n.value);
+    n.children?.forEach(visit);
+  };
+  visit(node);
+  for (const p of parts) if ('text' in p) p.text = p.text.replace(/\s+/g, ' ');
+  return parts;
 }
 
 export interface Label {
@@ -139,7 +165,8 @@ export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): Writ
         experiment: attr(node, 'experiment') ?? '',
         holds: attr(node, 'holds') ?? '',
         profiles: stringList(attr(node, 'profiles')),
-        sentence: toString(node).replace(/\s+/g, ' ').trim(),
+        parts: sentenceParts(node),
+        sentence: sentenceParts(node).map((p) => ('text' in p ? p.text : '…')).join('').trim(),
         section,
         line: node.position?.start.line,
       });

@@ -24,7 +24,7 @@ function inlineCopy(nodes: HNode[]): HNode[] {
   const out: HNode[] = [];
   for (const n of nodes) {
     if (isElement(n, 'a') && n.properties && ('dataFootnoteBackref' in n.properties)) continue;
-    if (n.type === 'text' && !n.value?.trim() && out.length === 0) continue;
+    if (n.type === 'text' && !n.value?.trim() && (out.length === 0 || n.value?.includes('\n'))) continue;
     if (isElement(n)) {
       const tagName = ['p', 'div', 'ul', 'ol', 'li', 'blockquote'].includes(n.tagName!) ? 'span' : n.tagName;
       const props = { ...n.properties };
@@ -55,5 +55,15 @@ export function rehypeSidenotes() {
     });
     // Insert from the end so earlier indexes stay valid.
     for (const { parent, index, node } of inserts.reverse()) parent.children!.splice(index + 1, 0, node);
+  };
+}
+
+/** Display math that may scroll sideways on a narrow screen must be reachable by keyboard. */
+export function rehypeFocusableDisplayMath() {
+  return (tree: HNode) => {
+    walk(tree, (n) => {
+      const cls = n.properties?.className;
+      if (isElement(n) && Array.isArray(cls) && cls.includes('katex-display')) n.properties!.tabIndex = 0;
+    });
   };
 }

@@ -1,34 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseHTML } from 'linkedom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
-/** Build the whole site in the quick profile (running the quick experiments for real), once. */
-let out: string;
-let build: ReturnType<typeof spawnSync>;
+/** The quick-profile build made once by tests/site/globalSetup.ts. */
+const out = inject('siteOut');
+const build = inject('siteBuild');
 let page: Document;
 
 beforeAll(async () => {
-  out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
-  await rm(out, { recursive: true, force: true });
-  build = spawnSync('npx', ['astro', 'build'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out },
-    timeout: 280_000,
-  });
   if (build.status === 0) page = parseHTML(await readFile(path.join(out, 'superposition/index.html'), 'utf8')).document as unknown as Document;
-}, 300_000);
-afterAll(() => rm(out, { recursive: true, force: true }));
+});
 
 describe('quick-profile site build', () => {
   it('succeeds', () => {
-    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+    expect(build.status, build.log).toBe(0);
   });
 
   it('renders figures as inline SVG with numbered captions and provenance links that resolve', async () => {
@@ -38,11 +27,11 @@ describe('quick-profile site build', () => {
       expect(fig.querySelector('.plot svg')).not.toBeNull();
       expect(fig.querySelector('figcaption')!.textContent).toContain(`Figure ${i + 1}.`);
     });
-    for (const a of page.querySelectorAll('.provenance a')) {
+    for (const a of page.querySelectorAll('.provenance-card a[href^="/"]')) {
       const href = a.getAttribute('href')!;
       expect(existsSync(path.join(out, href)), href).toBe(true);
     }
-    expect(page.querySelector('.provenance')!.textContent!.replace(/\s+/g, ' ')).toMatch(/quick profile · backend (wasm|node|node-gpu|cpu) · seed \d+/);
+    expect(page.querySelector('.provenance-card summary')!.textContent!.replace(/\s+/g, ' ')).toMatch(/quick profile · (wasm|node|node-gpu|cpu) · seed \d+/);
   });
 
   it('renders math with KaTeX, styled from the site itself (no CDN)', async () => {
@@ -67,6 +56,9 @@ describe('quick-profile site build', () => {
   });
 });
 
+/** A valid home-page card for test pages (the card is required frontmatter). */
+const CARD = 'card:\n  question: q?\n  headline: { experiment: uand-frozen-layer, path: and.all.rms, label: l }\n  verdict: { experiment: uand-frozen-layer, holds: "and.all.rms < 10", text: v }\n';
+
 /** A copy of the project (sharing node_modules and the quick artifacts) that a test may break. */
 async function projectCopy() {
   const t = await makeTempRoot();
@@ -77,63 +69,13 @@ async function projectCopy() {
   return { ...t, buildIt };
 }
 
-/** Serve a folder on 127.0.0.1 for the browser test. */
-function serve(dir: string): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.json': 'application/json', '.txt': 'text/plain' };
-  const server = createServer(async (req, res) => {
-    let file = path.join(dir, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    if (file.endsWith('/')) file = path.join(file, 'index.html');
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const chromiumPath = '/usr/bin/chromium';
-// Skipped only outside CI when Chromium is absent; .ci/run installs it.
-describe.skipIf(!existsSync(chromiumPath) && !process.env.CI)('the built page in a real browser (Chromium)', () => {
-  it('loads without errors, draws every figure at a visible size, and uses the bundled KaTeX fonts', async () => {
-    const { chromium } = await import('playwright-core');
-    const server = await serve(out);
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-      const problems: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-      page.on('pageerror', (e) => problems.push(String(e)));
-      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-      const port = (server.address() as AddressInfo).port;
-      await page.goto(`http://127.0.0.1:${port}/superposition/`, { waitUntil: 'networkidle' });
-      expect(problems).toEqual([]);
-      const sizes = await page.$$eval('figure.readoff-figure .plot > svg, figure.readoff-figure .plot > figure > svg:last-of-type', (els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height]));
-      expect(sizes.length).toBe(await page.$$eval('figure.readoff-figure', (f) => f.length));
-      for (const [w, h] of sizes) {
-        expect(w).toBeGreaterThan(200);
-        expect(h).toBeGreaterThan(100);
-      }
-      expect(await page.evaluate(() => document.fonts.check('16px KaTeX_Main'))).toBe(true);
-      // Nothing wider than the page: no horizontal scrolling on a 1000px screen.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1000);
-    } finally {
-      await browser.close();
-      server.close();
-    }
-  }, 60_000);
-});
-
 describe('build failures', () => {
   it('a claim that stops holding fails the build, naming the condition and the values', async () => {
     const t = await projectCopy();
     try {
       await writeFile(
         path.join(t.root, 'content/zz-false-claim.mdx'),
-        `---\ntitle: t\ndescription: d\norder: 99\n---\nimport Claim from '../src/components/Claim.astro';\n\n<Claim experiment="uand-frozen-layer" holds="and.all.rms > 10">AND is terrible</Claim>\n`,
+        `---\ntitle: t\ndescription: d\norder: 99\n${CARD}---\nimport Claim from '../src/components/Claim.astro';\n\n<Claim experiment="uand-frozen-layer" holds="and.all.rms > 10">AND is terrible</Claim>\n`,
       );
       const r = t.buildIt();
       expect(r.status).not.toBe(0);
