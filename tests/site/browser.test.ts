@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../helpers/tempRoot';
-import { chromiumArgs, chromiumPath, haveChromium, serve, sitePages } from './browserHelpers';
+import { chromiumArgs, chromiumPath, haveChromium, serve, sitePages } from '../../scripts/browser';
 
 const out = inject('siteOut');
 const built = inject('siteBuild').status === 0;

@@ -1,3 +1,4 @@
+/** Chromium and a static server for the built site, shared by the browser tests and `npm run pdf`. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
