@@ -128,7 +128,9 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
         const problems = await visit(page, route);
         const facts = await inspect(page);
         await page.screenshot({ path: path.join(shots, shotName(route, theme, 'desktop')), type: 'png' });
+        const t0 = Date.now();
         reports.set(`${theme}:${route}`, { ...facts, problems, axe: await axe(page, theme) });
+        if (process.env.READOFF_TEST_TIMING) console.log(`axe ${theme} ${route}: ${Date.now() - t0} ms`);
       }
       await context.close();
     }
