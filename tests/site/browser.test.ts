@@ -241,4 +241,22 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     expect(misses).toEqual([]);
     await context.close();
   });
+
+  it('prints a writeup as the PDF script does: light print stylesheet, no navigation, vector figures', async () => {
+    const context = await newContext('dark', { js: false });
+    const page = await context.newPage();
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    const route = pages.find((p) => (reports.get(`light:${p}`)?.figureCount ?? 0) > 0)!;
+    await visit(page, route);
+    const look = await page.evaluate(() => ({
+      background: getComputedStyle(document.documentElement).backgroundColor,
+      header: getComputedStyle(document.querySelector('.site-header')!).display,
+      toc: getComputedStyle(document.querySelector('.toc-column')!).display,
+    }));
+    expect(look).toEqual({ background: 'rgb(255, 255, 255)', header: 'none', toc: 'none' });
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(50_000);
+    await context.close();
+  });
 });
