@@ -55,7 +55,10 @@ async function visit(page: Page, route: string): Promise<string[]> {
   page.on('pageerror', (e) => problems.push(`page error: ${e}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  await page.goto(`${origin}${route}`, { waitUntil: 'networkidle' });
+  // 'load' first: 'networkidle' alone can fire while a long page is still being parsed on a busy machine.
+  await page.goto(`${origin}${route}`, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(() => document.fonts.ready);
   return problems;
 }
 
