@@ -43,10 +43,10 @@ export interface ClaimRecord {
   line?: number;
 }
 
-export type SentencePart = { text: string } | { experiment: string; path: string; format?: string; scale?: number };
+export type SentencePart = { text: string } | { math: string } | { experiment: string; path: string; format?: string; scale?: number };
 
-/** Text runs and `<Value>` elements of a node, in order (math as its TeX source). */
-function sentenceParts(node: MdNode): SentencePart[] {
+/** Text runs, inline math and `<Value>` elements of a node, in order; a `<Ref>` reads as its label. */
+function sentenceParts(node: MdNode, labels: Map<string, Label>): SentencePart[] {
   const parts: SentencePart[] = [];
   const push = (text: string) => {
     const last = parts[parts.length - 1];
@@ -59,7 +59,12 @@ function sentenceParts(node: MdNode): SentencePart[] {
       parts.push({ experiment: attr(n, 'experiment') ?? '', path: attr(n, 'path') ?? '', format: attr(n, 'format'), ...(scale !== undefined ? { scale: Number(scale) } : {}) });
       return;
     }
-    if (typeof n.value === 'string' && (n.type === 'text' || n.type === 'inlineMath' || n.type === 'inlineCode')) return push(n.value);
+    if (isJsx(n, 'Ref')) {
+      const label = labels.get(attr(n, 'to') ?? '');
+      return push(label ? refText(label) : (attr(n, 'to') ?? ''));
+    }
+    if (n.type === 'inlineMath' && typeof n.value === 'string') return void parts.push({ math: n.value });
+    if (typeof n.value === 'string' && (n.type === 'text' || n.type === 'inlineCode')) return push(n.value);
     n.children?.forEach(visit);
   };
   visit(node);
@@ -108,7 +113,7 @@ const EQ_LABEL = /\\label\{([^}]+)\}/;
 export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): WriteupScan {
   const slugger = new GithubSlugger();
   const labels = new Map<string, Label>();
-  const claims: ClaimRecord[] = [];
+  const claims: (ClaimRecord & { node?: MdNode })[] = [];
   const cited: string[] = [];
   const count = { h2: 0, h3: 0, figure: 0, table: 0, equation: 0, claim: 0 };
   let section: ClaimRecord['section'];
@@ -165,8 +170,10 @@ export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): Writ
         experiment: attr(node, 'experiment') ?? '',
         holds: attr(node, 'holds') ?? '',
         profiles: stringList(attr(node, 'profiles')),
-        parts: sentenceParts(node),
-        sentence: sentenceParts(node).map((p) => ('text' in p ? p.text : '…')).join('').trim(),
+        // Filled in once every label is known (a <Ref> may point forward).
+        parts: [],
+        sentence: '',
+        node,
         section,
         line: node.position?.start.line,
       });
@@ -178,6 +185,11 @@ export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): Writ
     node.children?.forEach((c, i) => walk(c, node, i));
   };
   walk(tree);
+  for (const c of claims) {
+    c.parts = sentenceParts(c.node!, labels);
+    c.sentence = c.parts.map((p) => ('text' in p ? p.text : 'math' in p ? p.math : '…')).join('').trim();
+    delete c.node;
+  }
   return { labels, claims, cited };
 }
 
@@ -210,7 +222,7 @@ export function remarkReadoffLabels() {
       }
       if (isJsx(node, 'Figure')) {
         const experiment = attr(node, 'experiment');
-        const mine = scan.claims.filter((c) => c.experiment === experiment).map(({ id, holds, profiles, sentence }) => ({ id, holds, profiles, sentence }));
+        const mine = scan.claims.filter((c) => c.experiment === experiment).map(({ id, holds, profiles, sentence, parts }) => ({ id, holds, profiles, sentence, parts }));
         setAttr(node, 'claims', JSON.stringify(mine));
       }
       if (isJsx(node, 'References')) setAttr(node, 'cited', JSON.stringify(scan.cited));

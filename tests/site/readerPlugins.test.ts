@@ -45,7 +45,7 @@ $$
 
 See <Ref to="fig:a" />, <Ref to="eq:one" />, <Ref to="tab:t" />, <Ref to="sec:detail" /> and <Ref to="figure-2" />.
 <Claim experiment="e" holds="a < 1">first <Value experiment="e" path="a" format=".2f" /> claim</Claim>
-<Claim experiment="f" holds="b < 1" profiles={['full']}>second</Claim> <Cite id="k1" /> <Cite id="k1" /> <Cite id="k2" />
+<Claim experiment="f" holds="b < 1" profiles={['full']}>second, <Ref to="fig:a" /> and $x$</Claim> <Cite id="k1" /> <Cite id="k1" /> <Cite id="k2" />
 
 <References />
 `;
@@ -61,7 +61,7 @@ describe('numbering and cross-references', () => {
   it('replaces <Ref> with a link that reads like the label, and tags the equation', () => {
     const tree = transform(DOC);
     const links = find(tree, (n) => n.type === 'link');
-    expect(links.map((l) => `${l.url} ${(l.children![0] as MdNode).value}`)).toEqual(['#fig:a Figure 1', '#eq:one Equation (1)', '#tab:t Table 1', '#detail Section 1.1', '#figure-2 Figure 2']);
+    expect(links.map((l) => `${l.url} ${(l.children![0] as MdNode).value}`)).toEqual(['#fig:a Figure 1', '#eq:one Equation (1)', '#tab:t Table 1', '#detail Section 1.1', '#figure-2 Figure 2', '#fig:a Figure 1']);
     const math = find(tree, (n) => n.type === 'math')[0];
     expect(math.value).toMatch(/x = 1\s*\n\\tag\{1\}/);
     expect(find(tree, (n) => n.type === 'readoffEquation')[0].data!.hProperties.id).toBe('eq:one');
@@ -75,7 +75,7 @@ describe('numbering and cross-references', () => {
   it('gives claims ids, hands each figure the claims on its experiment, and lists cited keys for <References>', () => {
     const tree = transform(DOC);
     const [fig1] = find(tree, (n) => n.name === 'Figure');
-    expect(JSON.parse(attrOf(fig1, 'claims') as string)).toEqual([{ id: 'claim-1', holds: 'a < 1', sentence: 'first … claim' }]);
+    expect(JSON.parse(attrOf(fig1, 'claims') as string)).toMatchObject([{ id: 'claim-1', holds: 'a < 1', sentence: 'first … claim' }]);
     expect(find(tree, (n) => n.name === 'Claim').map((c) => attrOf(c, 'id'))).toEqual(['claim-1', 'claim-2']);
     expect(JSON.parse(attrOf(find(tree, (n) => n.name === 'References')[0], 'cited') as string)).toEqual(['k1', 'k2']);
   });
@@ -84,6 +84,8 @@ describe('numbering and cross-references', () => {
     const claims = claimsInMdx(DOC);
     expect(claims.map((c) => [c.id, c.section?.number, c.profiles])).toEqual([['claim-1', '2', undefined], ['claim-2', '2', ['full']]]);
     expect(claims[0].parts).toEqual([{ text: 'first ' }, { experiment: 'e', path: 'a', format: '.2f' }, { text: ' claim' }]);
+    expect(claims[1].parts).toEqual([{ text: 'second, Figure 1 and ' }, { math: 'x' }]);
+    expect(claims[1].sentence).toBe('second, Figure 1 and x');
   });
 });
 
