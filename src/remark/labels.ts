@@ -157,6 +157,12 @@ export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): Writ
         add(id, { kind: 'Equation', number, id }, node.position?.start.line);
         if (opts.mutate && parent && index !== undefined) {
           node.value = `${node.value.replace(EQ_LABEL, '')}\n\\tag{${number}}`;
+          // remark-math keeps the TeX a second time, in the hast it will become (data.hChildren): update it too.
+          const setText = (h: any): void => {
+            if (h?.type === 'text') h.value = node.value;
+            h?.children?.forEach(setText);
+          };
+          node.data?.hChildren?.forEach(setText);
           // Wrap the equation so the anchor survives rehype-katex replacing the math element.
           parent.children![index] = { type: 'readoffEquation', data: { hName: 'div', hProperties: { id, className: ['equation'] } }, children: [node] };
         }

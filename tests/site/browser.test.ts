@@ -75,7 +75,8 @@ async function inspect(page: Page): Promise<Omit<PageReport, 'problems' | 'axe'>
     return {
       figures,
       figureCount: figures.length,
-      katexErrors: document.querySelectorAll('.katex-error').length,
+      // Parse errors, and commands KaTeX does not know (drawn in its error colour instead of failing).
+      katexErrors: document.querySelectorAll('.katex-error, .katex [style*="color:#cc0000"], .katex [style*="color: rgb(204, 0, 0)"]').length,
       ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
       links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
       phrase: para?.match(/^[A-Za-z][\w,'’-]*(?: [\w,'’-]+){3}/)?.[0],
