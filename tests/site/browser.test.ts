@@ -124,32 +124,21 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     pages = await sitePages(out);
     await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
-    // Desktop, JavaScript on: full checks and axe in both themes.
-    for (const theme of ['light', 'dark'] as const) {
-      const context = await newContext(theme);
+    // Desktop with JavaScript: every check and axe. Phone without JavaScript: the page must read fully without it.
+    // The two themes run side by side (one browser context each), which keeps both cores busy.
+    const pass = async (theme: Theme, phone: boolean) => {
+      const context = await newContext(theme, { phone, js: !phone });
       const page = await context.newPage();
       for (const route of pages) {
         const problems = await visit(page, route);
         const facts = await inspect(page);
-        await page.screenshot({ path: path.join(shots, shotName(route, theme, 'desktop')), type: 'png' });
-        const t0 = Date.now();
-        reports.set(`${theme}:${route}`, { ...facts, problems, axe: await axe(page, theme) });
-        if (process.env.READOFF_TEST_TIMING) console.log(`axe ${theme} ${route}: ${Date.now() - t0} ms`);
+        await page.screenshot({ path: path.join(shots, shotName(route, theme, phone ? 'phone' : 'desktop')), type: 'png' });
+        reports.set(`${phone ? 'nojs-' : ''}${theme}:${route}`, { ...facts, problems, axe: phone ? [] : await axe(page, theme) });
       }
       await context.close();
-    }
-    // Phone, JavaScript off: the page must read fully without it.
-    for (const theme of ['light', 'dark'] as const) {
-      const context = await newContext(theme, { phone: true, js: false });
-      const page = await context.newPage();
-      for (const route of pages) {
-        const problems = await visit(page, route);
-        const facts = await inspect(page);
-        await page.screenshot({ path: path.join(shots, shotName(route, theme, 'phone')), type: 'png' });
-        reports.set(`nojs-${theme}:${route}`, { ...facts, problems, axe: [] });
-      }
-      await context.close();
-    }
+    };
+    await Promise.all([pass('light', false), pass('dark', false)]);
+    await Promise.all([pass('light', true), pass('dark', true)]);
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
