@@ -1,53 +1,41 @@
 /**
- * The experiments behind the site, as the /reproduce/ page lists them. Read from the artifacts of the site's
- * profile (one per experiment the build ran or restored); the page an experiment belongs to is its folder under
- * experiments/ (page slug = experiments folder).
+ * The experiments behind the site, as the /reproduce/ page lists them: the build manifest (written by the
+ * experiments CLI before pages render) says each experiment's page, key, backend, wall time, commit and whether its
+ * artifact is stale; the artifact adds when it ran and whether the tree was dirty.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { loadArtifact } from './artifactStore';
-import { currentProfile } from './profile';
-import { projectRoot } from './projectRoot';
+import { readManifest } from './manifest';
 
 export interface ExperimentRow {
   id: string;
   title: string;
-  page: string;
+  /** Slug of the page whose index lists it, or null for one no page lists. */
+  page: string | null;
   module: string;
   profile: string;
-  backend: string;
-  wallSeconds: number;
-  cacheKey: string;
+  backend: string | null;
+  wallSeconds: number | null;
+  cacheKey: string | null;
   commit: string | null;
   dirty: boolean | null;
-  startedAt: string;
-  /** Whether the artifact's key differs from the current code's, when the build knows; undefined when it does not. */
-  stale?: boolean;
+  startedAt: string | null;
+  stale: boolean;
+  ranThisBuild: boolean;
 }
 
 export function experimentRows(): ExperimentRow[] {
-  const profile = currentProfile();
-  const dir = path.join(projectRoot(), 'artifacts', profile);
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return files
-    .map((f) => loadArtifact(f.replace(/\.json$/, '')))
-    .map((a) => ({
-      id: a.experiment,
-      title: a.title,
-      page: a.provenance.module.split('/')[1] ?? '',
-      module: a.provenance.module,
-      profile: a.profile,
-      backend: a.provenance.backend,
-      wallSeconds: a.provenance.wallSeconds,
-      cacheKey: a.provenance.cacheKey,
-      commit: a.provenance.gitCommit,
-      dirty: a.provenance.gitDirty,
-      startedAt: a.provenance.startedAt,
-    }))
-    .sort((a, b) => a.page.localeCompare(b.page) || a.id.localeCompare(b.id));
+  return readManifest()
+    .experiments.map((e) => {
+      let dirty: boolean | null = null;
+      let startedAt: string | null = null;
+      try {
+        const a = loadArtifact(e.id);
+        dirty = a.provenance.gitDirty;
+        startedAt = a.provenance.startedAt;
+      } catch {
+        /* a stale or missing artifact: the manifest says so */
+      }
+      return { id: e.id, title: e.title, page: e.page, module: e.module, profile: e.profile, backend: e.backend, wallSeconds: e.wallSeconds, cacheKey: e.key, commit: e.gitCommit, dirty, startedAt, stale: e.stale, ranThisBuild: e.ranThisBuild };
+    })
+    .sort((a, b) => (a.page ?? '~').localeCompare(b.page ?? '~') || a.id.localeCompare(b.id));
 }
