@@ -39,6 +39,8 @@ export const provenanceSchema = z.object({
   sourcesCommitted: z.boolean().nullable().optional(),
   /** Hash of everything else in the artifact, checked on every read: a hand edit is never rendered. */
   contentHash: z.object({ sha256: z.string(), /** Short hashes of the parts, to name an edited field. */ fields: z.record(z.string()) }).optional(),
+  /** Experiments declared as units: how many, and the shards (`i/n`) that computed them when merged from shards. */
+  units: z.object({ count: z.number().int(), shards: z.array(z.string()).optional() }).optional(),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
