@@ -22,7 +22,10 @@ export async function projectCopy(opts: CopyOptions = {}) {
     const entries = Object.entries(opts.registry);
     await writeFile(
       path.join(t.root, 'experiments/index.ts'),
-      `import type { AnyExperiment } from './runtime/experiment';\n${entries.map(([file], i) => `import * as m${i} from ${JSON.stringify(`./${file}`)};`).join('\n')}\nexport const registry: readonly AnyExperiment[] = [${entries.map((_, i) => `...Object.values(m${i})`).join(', ')}] as AnyExperiment[];\n`,
+      // One page, "zz", holding every experiment of the given modules (the shape of the real registry).
+      `import type { AnyExperiment } from './runtime/experiment';\nimport { unionOfPages, type PageDefinition } from './runtime/page';\n${entries.map(([file], i) => `import * as m${i} from ${JSON.stringify(`./${file}`)};`).join('\n')}\n` +
+        `export const pages: readonly PageDefinition[] = [{ slug: 'zz', experiments: [${entries.map((_, i) => `...Object.values(m${i})`).join(', ')}] as AnyExperiment[] }];\n` +
+        `const union = unionOfPages(pages);\nexport const registry: readonly AnyExperiment[] = union.registry;\nexport const pageOf: ReadonlyMap<string, string> = union.pageOf;\n`,
     );
     for (const [file, text] of entries) await writeFile(path.join(t.root, 'experiments', file), text);
   }

@@ -14,7 +14,7 @@ export const toy = defineExperiment({
   async run() { return { and: { rms: 0.25 } }; },
 });
 `;
-const page = (body: string) => `---\ntitle: t\ndescription: d\norder: 1\n---\nimport Claim from '../src/components/Claim.astro';\nimport Value from '../src/components/Value.astro';\n\n${body}\n`;
+const page = (body: string) => `---\ntitle: t\ndescription: d\norder: 1\ncard:\n  question: q?\n  headline: { experiment: toy, path: and.rms, label: l }\n  verdict: { experiment: toy, holds: "and.rms >= 0", text: v }\n---\nimport Claim from '../src/components/Claim.astro';\nimport Value from '../src/components/Value.astro';\n\n${body}\n`;
 
 function filesUnder(dir: string): string[] {
   try {
@@ -35,7 +35,7 @@ describe('a build that fails while rendering', () => {
       const out = `${r.stdout}${r.stderr}`;
       expect(r.status, out).not.toBe(0);
       expect(out).toMatch(/Claim failed on \/zz\/: "and\.rms > 10" does not hold for experiment "toy" \(quick profile\): and\.rms = 0\.25/);
-      expect(out).toMatch(/Its text failed too: <Value experiment="toy" path="and\.nope"> on \/zz\/: no "nope" in results\.and; available: rms/);
+      expect(out).toMatch(/Its text failed too: <Value experiment="toy"> on \/zz\/: "and\.nope" is not a numeric path of experiment "toy"'s result schema; nearest valid paths: and\.rms/);
       // Not a crash: no bare stack trace from an unhandled rejection.
       expect(out).not.toMatch(/^Node\.js v/m);
       const dist = path.join(t.root, 'dist');
