@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchSaeErrors } from './bench/saeErrors';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withFull = process.argv.includes('--full');
@@ -55,3 +56,4 @@ for (const profile of withFull ? ['quick', 'full'] : ['quick']) {
   for (const t of times.sort((a, b) => b.secs - a.secs)) console.log(`| ${t.id} | ${t.secs.toFixed(2)} | ${t.backend} |`);
   console.log(`| total (serial) | ${times.reduce((s, t) => s + t.secs, 0).toFixed(1)} | |`);
 }
+console.log(await benchSaeErrors(root));
