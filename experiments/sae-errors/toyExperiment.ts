@@ -57,8 +57,8 @@ export const toyConfig = z
     nEval: z.number().int().min(8),
     randomDraws: z.number().int().min(1),
     resamples: z.number().int().min(50),
-    /** A2: activations scanned, random directions, directions per feature-like class, radii. */
-    scan: z.object({ samples: z.number().int().min(2), randomDirs: z.number().int().min(8), perClass: z.number().int().min(2), radii: z.array(z.number().positive()).min(1), mainRadius: z.number().positive() }).strict(),
+    /** A2: activations scanned, random directions, directions per feature-like class, radii; the verdict's radius is added: the main SAE's median error norm. */
+    scan: z.object({ samples: z.number().int().min(2), randomDirs: z.number().int().min(8), perClass: z.number().int().min(2), radii: z.array(z.number().positive()).min(1) }).strict(),
     /** A2's angular profile in span(e_i, r⊥): activations, angle steps over 360°, radius. */
     angle: z.object({ samples: z.number().int().min(1), steps: z.number().int().min(8), radius: z.number().positive() }).strict(),
     /** A3: activations, t from 0 to tMax in steps of tStep. */
@@ -78,7 +78,7 @@ export const toyResult = z.object({
   hidden: z.number().int(),
   outputs: z.number().int(),
   q: z.number(),
-  heads: z.array(z.object({ head: z.string(), steps: z.number().int(), stoppedBy: z.string(), heldOutBce: z.number(), featureErrorRate: z.number(), andRecall: z.number(), invTemp: z.number(), meanEntropy: z.number() })),
+  heads: z.array(z.object({ head: z.string(), steps: z.number().int(), stoppedBy: z.string(), heldOutBce: z.number(), /** Relative fall of the held-out BCE over the last quarter of the curve (0 for the untrained head). */ lastQuarterDrop: z.number(), featureErrorRate: z.number(), andRecall: z.number(), invTemp: z.number(), meanEntropy: z.number() })),
   curves: z.array(z.object({ model: z.string(), metric: z.enum(['heldOutBce', 'trainBce', 'fvu']), step: z.number().int(), value: z.number() })),
   saes: z.array(z.object({ name: z.string(), kind: z.string(), n: z.number().int(), k: z.number().int(), l1: z.number(), l0: z.number(), fvu: z.number(), deadFrac: z.number(), mmcs: z.number(), fracAbove09: z.number(), meanErrNorm: z.number(), decoderNormMaxDev: z.number() })),
   /** A1 mean KL and ΔBCE per SAE, head and condition. */
@@ -89,7 +89,9 @@ export const toyResult = z.object({
   gurnee: headRecord(z.object({ vsRandom: ci, vsCov: ci, vsShuffled: ci, normCorrectedVsRandom: ci })),
   /** A2 per head, radius and direction class. */
   a2: z.array(z.object({ head: z.string(), radius: z.number(), cls: z.string(), klOverRandom: z.number(), medianPercentile: z.number(), fracAbove95: z.number() })),
-  /** A2 at scan.mainRadius per head: the (a) statistics. */
+  /** The radius of the (a) verdict: the main SAE's median error norm. */
+  scanRadius: z.number(),
+  /** A2 at scanRadius per head: the (a) statistics. */
   scan: headRecord(
     z.object({
       featureOverRandom: z.number(),
@@ -108,10 +110,13 @@ export const toyResult = z.object({
   ),
   angle: z.array(z.object({ head: z.string(), theta: z.number(), kl: z.number() })),
   line: z.array(z.object({ head: z.string(), dir: z.string(), t: z.number(), kl: z.number() })),
+  /** A3 per head: log-log slope of mean KL between the grid points nearest t = 0.2 and t = 0.5 (2 = quadratic), per line kind. */
+  lineSlopes: headRecord(z.object({ featureOn: z.number(), featureOff: z.number(), random: z.number(), t0: z.number(), t1: z.number() })),
   /** A4: latent / ground-truth perturbations over ε-random at the same per-sample norm. */
   a4: z.array(z.object({ source: z.string(), mode: z.string(), head: z.string() }).merge(ci)),
   a4main: headRecord(z.object({ saeJitter: ci, saeSwap: ci, oracleJitter: ci, truthJitter: ci, truthSwap: ci, saeJitterLiteral: ci })),
-  timing: z.object({ headTrainSeconds: z.number(), headTrainGflops: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() }),
+  /** Wall seconds per phase; head training's FLOP rate per wall second and per CPU second of this process (the machine is shared). */
+  timing: z.object({ headTrainSeconds: z.number(), headTrainCpuSeconds: z.number(), headTrainGflops: z.number(), headTrainGflopsPerCpuSecond: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() }),
 });
 export type ToyResult = z.output<typeof toyResult>;
 
@@ -168,6 +173,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
 
   // Heads. The untrained MLP is the trained MLP's initialisation.
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const mlpInit = initHead(ctx.rng('init/mlp'), 'mlp', d, hidden, o, baseLogit);
   const train = (name: string, init: Head, noise: number) => {
     const s = sampler(ctx.rng(`data/${name}`), task, ht.batch);
@@ -180,20 +186,24 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   const noiseMlp = train('noiseMlp', initHead(ctx.rng('init/noiseMlp'), 'mlp', d, hidden, o, baseLogit), cfg.noiseNorm / Math.sqrt(d));
   const linear = train('linear', initHead(ctx.rng('init/linear'), 'linear', d, o, o, baseLogit), 0);
   const headTrainSeconds = (performance.now() - t0) / 1000;
+  const cpu1 = process.cpuUsage(cpu0);
+  const headTrainCpuSeconds = (cpu1.user + cpu1.system) / 1e6;
   const flopPerSample = (h: Head) => 6 * (h.kind === 'mlp' ? d * hidden + hidden * o : d * o);
-  const headTrainGflops = ((mlp.steps + noiseMlp.steps) * flopPerSample(mlp.head) + linear.steps * flopPerSample(linear.head)) * ht.batch / headTrainSeconds / 1e9;
+  const headTrainFlop = ((mlp.steps + noiseMlp.steps) * flopPerSample(mlp.head) + linear.steps * flopPerSample(linear.head)) * ht.batch;
+  const headTrainGflops = headTrainFlop / headTrainSeconds / 1e9;
   const trained = { mlp: mlp.head, noiseMlp: noiseMlp.head, linear: linear.head, untrained: mlpInit };
 
   // Temperature control: match the mean clean entropy per output.
   const heldLogits: Record<string, Float32Array> = {};
   const headRows: ToyResult['heads'] = [];
-  const steps: Record<string, { steps: number; stoppedBy: string }> = { mlp, noiseMlp, linear, untrained: { steps: 0, stoppedBy: 'untrained' } };
+  const steps: Record<string, { steps: number; stoppedBy: string; curve: { heldOut: number }[] }> = { mlp, noiseMlp, linear, untrained: { steps: 0, stoppedBy: 'untrained', curve: [] } };
+  const lastQuarterDrop = (c: { heldOut: number }[]) => (c.length < 4 ? 0 : 1 - c[c.length - 1].heldOut / c[Math.floor((3 * (c.length - 1)) / 4)].heldOut);
   for (const [name, head] of Object.entries(trained)) {
     const runner = new HeadRunner(tf, head);
     const acc = accuracy(task, head, runner, held.x, held.y, held.n);
     runner.dispose();
     heldLogits[name] = acc.logits;
-    headRows.push({ head: name, steps: steps[name].steps, stoppedBy: steps[name].stoppedBy, heldOutBce: acc.heldOutBce, featureErrorRate: acc.featureErrorRate, andRecall: acc.andRecall, invTemp: 1, meanEntropy: meanEntropy(acc.logits, 1) });
+    headRows.push({ head: name, steps: steps[name].steps, stoppedBy: steps[name].stoppedBy, heldOutBce: acc.heldOutBce, lastQuarterDrop: lastQuarterDrop(steps[name].curve), featureErrorRate: acc.featureErrorRate, andRecall: acc.andRecall, invTemp: 1, meanEntropy: meanEntropy(acc.logits, 1) });
   }
   const invTemp = Object.fromEntries(HEADS.map((h) => [h, 1])) as Record<HeadName, number>;
   for (const [h, b] of [['mlpTemp', 'mlp'], ['linearTemp', 'linear']] as const) {
@@ -233,6 +243,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   const a1: ToyResult['a1'] = [];
   const a1Ratios: ToyResult['a1Ratios'] = [];
   const codesBySae: Codes[] = [];
+  const epsBySae: Float64Array[] = [];
   const xhatBySae: Float32Array[] = [];
   const epsRandomKl: Record<HeadName, Float64Array>[] = [];
   const gurnee = {} as ToyResult['gurnee'];
@@ -314,7 +325,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
       if (si === 0) gurnee[h] = vs;
     }
     epsRandomKl.push(rand);
-    (saeRows[si] as any)._eps = eps;
+    epsBySae.push(eps);
     evalBar.tick();
   });
 
@@ -324,7 +335,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   const a4main = {} as ToyResult['a4main'];
   {
     const rng = ctx.rng('a4');
-    const mainEps: Float64Array = (saeRows[0] as any)._eps;
+    const mainEps: Float64Array = epsBySae[0];
     const oracleIdx = cfg.saes.findIndex((s) => s.kind === 'oracle');
     const sources: { source: string; mode: string; delta: (r: number, out: Float64Array) => boolean }[] = [];
     const latentDelta = (sae: Sae, codes: Codes, mode: 'jitter' | 'swap') => (r: number, out: Float64Array) => {
@@ -420,6 +431,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   // A2: hypersphere scan.
   const a2: ToyResult['a2'] = [];
   const scan = {} as ToyResult['scan'];
+  let scanRadius = NaN;
   {
     const rng = ctx.rng('a2');
     const sc = cfg.scan;
@@ -442,7 +454,9 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
     }
     for (let t = 0; t < P; t++) dirs.push({ cls: 'covRandom', v: cov.sample(rng) });
     const D = dirs.length;
-    const radii = [...new Set([...sc.radii, sc.mainRadius])].sort((a, b) => a - b);
+    const mainRadius = median(epsBySae[0]);
+    scanRadius = mainRadius;
+    const radii = [...new Set([...sc.radii, mainRadius])].sort((a, b) => a - b);
     const X = new Float32Array(radii.length * ns * D * d);
     radii.forEach((rad, ri) => {
       for (let s = 0; s < ns; s++) for (let t = 0; t < D; t++) addScaled(ev.x, s * d, dirs[t].v, 0, d, rad, X, ((ri * ns + s) * D + t) * d);
@@ -484,7 +498,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
           stats[cls] = { over: sum / ns / randMean, pct: median(pcts), frac95: above / ns };
           a2.push({ head: h, radius: rad, cls, klOverRandom: stats[cls].over, medianPercentile: stats[cls].pct, fracAbove95: above / ns });
         }
-        if (rad === sc.mainRadius) {
+        if (rad === mainRadius) {
           // Mixture ratio KL((e_i+e_j)/√2) / mean(KL(e_i), KL(e_j)), ratio of means over samples and pairs.
           let mixSum = 0;
           let pureSum = 0;
@@ -527,6 +541,7 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   // A2 angular profile and A3 lines.
   const angle: ToyResult['angle'] = [];
   const line: ToyResult['line'] = [];
+  const lineSlopes = {} as ToyResult['lineSlopes'];
   {
     const rng = ctx.rng('a3');
     const an = cfg.angle;
@@ -569,6 +584,15 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
       vs.forEach((v, k) => ts.forEach((t, ti) => addScaled(ev.x, s * d, v, 0, d, t, Xl, ((s * kinds.length + k) * ts.length + ti) * d)));
     }
     const rl = evaluator.kl(Xl, nl * kinds.length * ts.length, (r) => Math.floor(r / (kinds.length * ts.length)));
+    const i0 = ts.reduce((b, t, i) => (Math.abs(t - 0.2) < Math.abs(ts[b] - 0.2) ? i : b), 1);
+    const i1 = ts.reduce((b, t, i) => (Math.abs(t - 0.5) < Math.abs(ts[b] - 0.5) ? i : b), 1);
+    const meanAt = (h: HeadName, k: number, ti: number) => {
+      let s2 = 0;
+      for (let s = 0; s < nl; s++) s2 += rl.kl[h][(s * kinds.length + k) * ts.length + ti];
+      return s2 / nl;
+    };
+    const slope = (h: HeadName, k: number) => Math.log(meanAt(h, k, i1) / meanAt(h, k, i0)) / Math.log(ts[i1] / ts[i0]);
+    for (const h of HEADS) lineSlopes[h] = { featureOn: slope(h, 0), featureOff: slope(h, 1), random: slope(h, 2), t0: ts[i0], t1: ts[i1] };
     for (const h of HEADS)
       kinds.forEach((kind, k) =>
         ts.forEach((t, ti) => {
@@ -585,9 +609,8 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
 
   await ctx.writeSideFile('mlp.weights', encodeWeights({ W1: mlp.head.W1, b1: mlp.head.b1, W2: mlp.head.W2!, b2: mlp.head.b2! }));
   await ctx.writeSideFile(`sae-${cfg.saes[0].name}.weights`, encodeWeights({ Wenc: saes[0].Wenc, benc: saes[0].benc, Wdec: saes[0].Wdec, bdec: saes[0].bdec }));
-  for (const r of saeRows) delete (r as any)._eps;
 
-  return { d, m, hidden, outputs: o, q: task.q, heads: headRows, curves, saes: saeRows, a1, a1Ratios, gurnee, a2, scan, angle, line, a4, a4main, timing: { headTrainSeconds, headTrainGflops, saeTrainSeconds, evalSeconds } };
+  return { d, m, hidden, outputs: o, q: task.q, heads: headRows, curves, saes: saeRows, a1, a1Ratios, gurnee, a2, scanRadius, scan, angle, line, lineSlopes, a4, a4main, timing: { headTrainSeconds, headTrainCpuSeconds, headTrainGflops, headTrainGflopsPerCpuSecond: headTrainFlop / headTrainCpuSeconds / 1e9, saeTrainSeconds, evalSeconds } };
 }
 
 export function toyExperiment(d: number, profiles: { quick: Partial<z.input<typeof toyConfig>>; full: Partial<z.input<typeof toyConfig>> }) {
@@ -613,7 +636,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
     nEval: 1024,
     randomDraws: 4,
     resamples: 1000,
-    scan: { samples: 24, randomDirs: 128, perClass: 32, radii: [0.1, 0.25, 0.5, 0.8], mainRadius: 0.5 },
+    scan: { samples: 24, randomDirs: 128, perClass: 32, radii: [0.1, 0.25, 0.5, 1] },
     angle: { samples: 8, steps: 72, radius: 0.5 },
     line: { samples: 32, tMax: 1.5, tStep: 0.05 },
     jitterSigma: 0.3,
@@ -627,7 +650,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
     config: toyConfig,
     profiles: { quick: merge(profiles.quick), full: merge(profiles.full) },
     result: toyResult,
-    timeLimitSeconds: { quick: 60, full: 900 },
+    timeLimitSeconds: { quick: 90, full: 1800 },
     run: runToy,
   });
 }

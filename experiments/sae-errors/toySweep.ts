@@ -24,11 +24,16 @@ const perHead = z.object({
   mixtureRatio: z.number(),
   spearmanMaxCos: z.number(),
   partialSpearmanGivenQ: z.number(),
+  /** A3: log-log slopes of KL along +e_i (off→on) and random lines. */
+  slopeFeatureOn: z.number(),
+  slopeRandom: z.number(),
 });
 const perD = z.object(Object.fromEntries(HEADS.map((h) => [h, perHead])) as Record<HeadName, typeof perHead>);
 
 const result = z.object({
   ds: z.array(z.number().int()),
+  /** Per d, the radius of the (a) verdict (the main SAE's median error norm). */
+  scanRadius: z.array(z.object({ d: z.number().int(), radius: z.number() })),
   /** Keyed d16, d32, …; `smallest` and `largest` repeat the ends of the sweep so prose can name them. */
   byD: z.record(z.string(), perD),
   smallest: perD,
@@ -37,7 +42,7 @@ const result = z.object({
   rows: z.array(z.object({ d: z.number().int(), head: z.string(), comparison: z.string(), ratio: z.number(), lo: z.number(), hi: z.number() })),
   scanRows: z.array(z.object({ d: z.number().int(), head: z.string(), featurePercentile: z.number(), mixtureRatio: z.number(), spearmanMaxCos: z.number(), partialSpearmanGivenQ: z.number() })),
   /** Wall time of the per-d experiments' phases, and the heads' training FLOP rate. */
-  timing: z.array(z.object({ d: z.number().int(), headTrainSeconds: z.number(), headTrainGflops: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() })),
+  timing: z.array(z.object({ d: z.number().int(), headTrainSeconds: z.number(), headTrainCpuSeconds: z.number(), headTrainGflops: z.number(), headTrainGflopsPerCpuSecond: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() })),
 });
 
 export const toySweep = defineExperiment({
@@ -77,6 +82,8 @@ export const toySweep = defineExperiment({
           mixtureRatio: s.mixtureRatio,
           spearmanMaxCos: s.spearmanMaxCos,
           partialSpearmanGivenQ: s.partialSpearmanGivenQ,
+          slopeFeatureOn: r.lineSlopes[h].featureOn,
+          slopeRandom: r.lineSlopes[h].random,
         };
         const comps = { 'SAE / ε-random': g.vsRandom, 'SAE / cov-random': g.vsCov, 'SAE / shuffled error': g.vsShuffled, 'norm-corrected SAE / ε-random': g.normCorrectedVsRandom, 'SAE latent jitter / ε-random': a.saeJitter, 'SAE latent swap / ε-random': a.saeSwap, 'oracle latent jitter / ε-random': a.oracleJitter, 'true-feature jitter / ε-random': a.truthJitter, 'true-feature swap / ε-random': a.truthSwap };
         for (const [comparison, c] of Object.entries(comps)) rows.push({ d: r.d, head: h, comparison, ...pick(c) });
@@ -86,6 +93,7 @@ export const toySweep = defineExperiment({
     }
     return {
       ds: all.map((r) => r.d),
+      scanRadius: all.map((r) => ({ d: r.d, radius: r.scanRadius })),
       byD,
       smallest: byD[`d${all[0].d}`],
       largest: byD[`d${all[all.length - 1].d}`],
