@@ -7,7 +7,7 @@ const quick = {
   nEval: 96,
   randomDraws: 2,
   resamples: 100,
-  scan: { samples: 4, randomDirs: 24, perClass: 6, radii: [0.25] },
+  scan: { samples: 4, randomDirs: 24, perClass: 6, radii: [0.1, 0.25, 0.5, 1] },
   angle: { samples: 2, steps: 24, radius: 0.5 },
   line: { samples: 4, tMax: 1.5, tStep: 0.25 },
 };
