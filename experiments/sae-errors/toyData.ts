@@ -5,6 +5,7 @@
  * with probability q, chosen so that the expected number on is meanActive.
  */
 import type { Rng } from '../runtime/rng';
+import { randomUnitVectors } from '../superposition/superpositionInputsEmbedding';
 
 export interface ToyTask {
   m: number;
@@ -29,16 +30,8 @@ export interface ToyBatch {
   y: Float32Array;
 }
 
-export function unitRows(rng: Rng, rows: number, d: number): Float32Array {
-  const out = rng.fillNormal(new Float32Array(rows * d));
-  for (let r = 0; r < rows; r++) {
-    let sq = 0;
-    for (let c = 0; c < d; c++) sq += out[r * d + c] ** 2;
-    const inv = 1 / Math.sqrt(sq);
-    for (let c = 0; c < d; c++) out[r * d + c] *= inv;
-  }
-  return out;
-}
+/** m unit rows of R^d, uniform on the sphere (normalised Gaussians). */
+export const unitRows = (rng: Rng, rows: number, d: number): Float32Array => randomUnitVectors(rng, rows, d);
 
 export function makeTask(rng: Rng, d: number, m: number, nPairs: number, meanActive: number, pairProb: number): ToyTask {
   const q = (meanActive - 2 * pairProb) / m;
