@@ -119,13 +119,16 @@ export function plateauLines(results: Toy): PlotSpec {
 }
 
 /** A2 by radius: each direction class's mean KL over random directions' mean KL, one panel per head. */
+const SHORT_LABEL: Record<string, string> = { mlp: 'MLP', mlpTemp: 'MLP, T-matched', linear: 'linear', linearTemp: 'linear, T-matched', noiseMlp: 'MLP, noise-trained', untrained: 'untrained' };
+
 export function scanByRadius(results: Toy): PlotSpec {
-  const rows = results.a2.map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head] }));
+  const rows = results.a2.map((r) => ({ ...r, headLabel: SHORT_LABEL[r.head] }));
   return {
     width: 800,
     height: 420,
     marginLeft: 50,
-    x: { type: 'log', label: 'radius ε', ticks: [...new Set(rows.map((r) => r.radius))], tickFormat: '~g' },
+    fx: { label: null, domain: Object.values(SHORT_LABEL) },
+    x: { type: 'log', label: 'radius ε', ticks: [0.1, 0.3, 1], tickFormat: '~g' },
     y: { type: 'log', label: 'mean KL ÷ mean KL of random directions', grid: true },
     color: { legend: true },
     fx: { label: null },
