@@ -131,7 +131,6 @@ export function scanByRadius(results: Toy): PlotSpec {
     x: { type: 'log', label: 'radius ε', ticks: [0.1, 0.3, 1], tickFormat: '~g' },
     y: { type: 'log', label: 'mean KL ÷ mean KL of random directions', grid: true },
     color: { legend: true },
-    fx: { label: null },
     marks: [Plot.ruleY([1], { stroke: '#333' }), Plot.line(rows, { x: 'radius', y: 'klOverRandom', stroke: 'cls', fx: 'headLabel', marker: 'circle' })],
   };
 }
