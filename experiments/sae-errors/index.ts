@@ -1,6 +1,9 @@
-// The experiments of the /sae-errors/ page.
-import type { AnyExperiment } from '../runtime/experiment';
+// The experiments of /sae-errors/.
+import { definePage } from '../runtime/page';
 import { toyD16, toyD32, toyD64 } from './toySettings';
 import { toySweep } from './toySweep';
 
-export const saeErrorsExperiments: readonly AnyExperiment[] = [toyD16, toyD32, toyD64, toySweep];
+export const saeErrorsPage = definePage({
+  slug: 'sae-errors',
+  experiments: [toyD16, toyD32, toyD64, toySweep],
+});

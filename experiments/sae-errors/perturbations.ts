@@ -4,7 +4,7 @@
  * direction (Lee & Heimersheim's cov-random mixture: the difference of two draws from N(μ, Σ) fitted to the data),
  * and another sample's SAE error.
  */
-import { choleskyFactor } from '../runtime/linalg';
+import { choleskyFactor } from '../lib/linalg';
 import type { Rng } from '../runtime/rng';
 
 export function norm(v: ArrayLike<number>, offset = 0, d = v.length): number {

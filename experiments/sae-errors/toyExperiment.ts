@@ -10,7 +10,7 @@ import { matchEntropy, meanEntropy } from './bernoulliKl';
 import { initHead, quadraticKl, readoffDirections, trainHead, HeadRunner, type Head } from './heads';
 import { addScaled, CovDirections, norm, randomUnit } from './perturbations';
 import { decodeAll, encode, initSae, mmcs, trainSae, type Codes, type Sae } from './sae';
-import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, median } from './stats';
+import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, median } from '../lib/pairedStats';
 import { makeTask, sampleBatch, type ToyTask } from './toyData';
 import { Evaluator, HEADS, type HeadName, type HeadSet } from './toyEval';
 import { encodeWeights } from './weightsFile';

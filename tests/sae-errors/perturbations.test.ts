@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
 import { addScaled, CovDirections, norm, randomUnit } from '../../experiments/sae-errors/perturbations';
-import { partialSpearman, percentileOf, ratioOfMeans, spearman } from '../../experiments/sae-errors/stats';
+import { partialSpearman, percentileOf, ratioOfMeans, spearman } from '../../experiments/lib/pairedStats';
 
 describe('norm-matched perturbations', () => {
   it('the ε-random perturbation has exactly the SAE error’s norm, per sample', () => {

@@ -1,5 +1,10 @@
-/** Summary statistics for paired per-sample measurements: ratios of means with bootstrap intervals, rank correlations. */
+/**
+ * Statistics of paired per-sample measurements: ratios of means with bootstrap intervals, percentiles within a
+ * reference sample, and rank correlations (plain and partial).
+ */
 import type { Rng } from '../runtime/rng';
+import { bootstrapInterval } from './bootstrap';
+import { quantileSorted } from './stats';
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -9,11 +14,7 @@ export function mean(xs: ArrayLike<number>): number {
 
 /** Linear-interpolated quantile of unsorted values. */
 export function quantile(xs: ArrayLike<number>, q: number): number {
-  const s = Float64Array.from(xs).sort();
-  if (s.length === 0) return NaN;
-  const pos = q * (s.length - 1);
-  const i = Math.floor(pos);
-  return i + 1 < s.length ? s[i] + (pos - i) * (s[i + 1] - s[i]) : s[i];
+  return xs.length === 0 ? NaN : quantileSorted(Float64Array.from(xs).sort(), q);
 }
 
 export const median = (xs: ArrayLike<number>) => quantile(xs, 0.5);
@@ -34,24 +35,27 @@ export interface RatioCi {
 export function ratioOfMeans(rng: Rng, a: ArrayLike<number>, b: ArrayLike<number>, resamples: number): RatioCi {
   const n = a.length;
   if (b.length !== n) throw new Error(`ratioOfMeans: ${n} vs ${b.length} values`);
-  const ratios = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let sa = 0;
-    let sb = 0;
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      sa += a[j];
-      sb += b[j];
-    }
-    ratios[r] = sa / sb;
-  }
+  const ci = bootstrapInterval(
+    n,
+    (idx) => {
+      let sa = 0;
+      let sb = 0;
+      for (let i = 0; i < idx.length; i++) {
+        sa += a[idx[i]];
+        sb += b[idx[i]];
+      }
+      return sa / sb;
+    },
+    rng,
+    { resamples },
+  );
   const logs: number[] = [];
   let greater = 0;
   for (let i = 0; i < n; i++) {
     if (a[i] > 0 && b[i] > 0) logs.push(Math.log(a[i] / b[i]));
     if (a[i] > b[i]) greater++;
   }
-  return { ratio: mean(a) / mean(b), lo: quantile(ratios, 0.025), hi: quantile(ratios, 0.975), medianLogRatio: logs.length ? median(logs) : NaN, fracGreater: greater / n };
+  return { ratio: mean(a) / mean(b), lo: ci.lo, hi: ci.hi, medianLogRatio: logs.length ? median(logs) : NaN, fracGreater: greater / n };
 }
 
 /** Percentile (0–100) of v within values: the share of values below v, ties counted half. */
@@ -98,16 +102,4 @@ export function partialSpearman(x: ArrayLike<number>, y: ArrayLike<number>, z: A
   const ryz = spearman(y, z);
   const den = Math.sqrt((1 - rxz ** 2) * (1 - ryz ** 2));
   return den > 0 ? (rxy - rxz * ryz) / den : 0;
-}
-
-/** Mean and percentile-bootstrap 95% interval of the mean. */
-export function meanCi(rng: Rng, xs: ArrayLike<number>, resamples: number): { mean: number; lo: number; hi: number } {
-  const n = xs.length;
-  const ms = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += xs[rng.int(n)];
-    ms[r] = s / n;
-  }
-  return { mean: mean(xs), lo: quantile(ms, 0.025), hi: quantile(ms, 0.975) };
 }
