@@ -7,7 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { fastMatMul } from '../superposition/trainReadoffs';
+import { fastMatMul } from './fastMatMul';
 import { unitRows } from './toyData';
 
 export interface Sae {
