@@ -11,5 +11,6 @@ import { fittedWidthSweep } from './superposition/fittedWidthSweep';
 import { qkBigramCapacity } from './superposition/qkBigramCapacity';
 import { superpositionInputs } from './superposition/superpositionInputs';
 import { uandFrozenLayer } from './superposition/uandFrozenLayer';
+import { simplicityBiasExperiments } from './simplicity-bias/index';
 
-export const registry: readonly AnyExperiment[] = [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs];
+export const registry: readonly AnyExperiment[] = [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, ...simplicityBiasExperiments];
