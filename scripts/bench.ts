@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simplicityBench } from './simplicityBench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withFull = process.argv.includes('--full');
@@ -55,3 +56,7 @@ for (const profile of withFull ? ['quick', 'full'] : ['quick']) {
   for (const t of times.sort((a, b) => b.secs - a.secs)) console.log(`| ${t.id} | ${t.secs.toFixed(2)} | ${t.backend} |`);
   console.log(`| total (serial) | ${times.reduce((s, t) => s + t.secs, 0).toFixed(1)} | |`);
 }
+
+// The /simplicity-bias/ sampler's throughput and the backend's matmul ceiling, measured in this run (scripts/simplicityBench.ts).
+console.log('\nsimplicity-bias sampling (hot path):\n\n| measurement | value |\n|---|---:|');
+for (const r of await simplicityBench()) console.log(`| ${r.what} | ${r.value.toExponential(2)} ${r.unit} |`);
