@@ -5,7 +5,8 @@ import { MIN_COUNT } from './priorAnalysis';
 /**
  * Blind spots: simple functions (small exact formula size) whose probability under a map lies far below the
  * map's fitted upper bound log2 P ≤ a·K + b. The bound is the least-squares line through the per-size maxima of
- * log2 P over trusted functions (count ≥ MIN_COUNT), raised until no maximum lies above it.
+ * log2 P over trusted functions (count ≥ MIN_COUNT), as for the envelopes at n = 5. It is not raised to cover every
+ * maximum: one outlier (the constants, under a large bias) would then set it for all sizes.
  */
 
 export interface Bound {
@@ -23,19 +24,16 @@ export function fittedBound(size: Uint8Array, counts: Uint32Array, samples: numb
   }
   if (best.size < 2) return null;
   const ks = [...best.keys()];
-  const line = fitLine(ks, ks.map((k) => best.get(k)!));
-  let raise = 0;
-  for (const k of ks) raise = Math.max(raise, best.get(k)! - (line.slope * k + line.intercept));
-  return { slope: line.slope, intercept: line.intercept + raise };
+  return fitLine(ks, ks.map((k) => best.get(k)!));
 }
 
 export const blindSpotStats = z.object({
   /** Simple functions in the group. */
   functions: z.number().int(),
-  /** Share certified more than `gapBits` below the bound, using the 95% upper bound on P (3/N for a zero count). */
-  fractionCertified: z.number(),
-  /** Share more than `gapBits` below on the point estimate (a zero count counts as infinitely far). */
-  fractionPoint: z.number(),
+  /** Per threshold Δ of the config's gapBits: share certified more than Δ bits below the bound, on the 95% upper bound of P (3/N for a zero count). */
+  fractionCertified: z.array(z.number()),
+  /** Per Δ: share more than Δ below on the point estimate (a zero count counts as infinitely far). */
+  fractionPoint: z.array(z.number()),
   /** Share never seen in N draws. */
   fractionUnseen: z.number(),
   /** Median gap in bits, on the conservative estimate. */
@@ -49,10 +47,10 @@ export function blindSpotFraction(
   counts: Uint32Array,
   samples: number,
   bound: Bound,
-  gapBits: number,
+  gapBits: readonly number[],
 ): BlindSpotStats {
-  let certified = 0;
-  let point = 0;
+  const certified = gapBits.map(() => 0);
+  const point = gapBits.map(() => 0);
   let unseen = 0;
   const gaps: number[] = [];
   for (const f of fns) {
@@ -60,16 +58,19 @@ export function blindSpotFraction(
     const upper = Math.log2(poissonUpper95(counts[f]) / samples);
     const gap = b - upper;
     gaps.push(gap);
-    if (gap > gapBits) certified++;
-    if (counts[f] === 0 || b - Math.log2(counts[f] / samples) > gapBits) point++;
+    const pointGap = counts[f] === 0 ? Infinity : b - Math.log2(counts[f] / samples);
+    gapBits.forEach((d, i) => {
+      if (gap > d) certified[i]++;
+      if (pointGap > d) point[i]++;
+    });
     if (counts[f] === 0) unseen++;
   }
   gaps.sort((a, b) => a - b);
   const n = fns.length;
   return {
     functions: n,
-    fractionCertified: n ? certified / n : 0,
-    fractionPoint: n ? point / n : 0,
+    fractionCertified: certified.map((c) => (n ? c / n : 0)),
+    fractionPoint: point.map((c) => (n ? c / n : 0)),
     fractionUnseen: n ? unseen / n : 0,
     medianGap: n ? gaps[Math.floor((n - 1) / 2)] : 0,
   };

@@ -62,7 +62,11 @@ export function upperEnvelope(k: ArrayLike<number>, counts: ArrayLike<number>, s
 }
 
 export const measureSummary = z.object({
-  /** Envelope slope (bits of log2 P per unit of the measure), with a 95% Poisson-bootstrap interval. */
+  /**
+   * Envelope slope (bits of log2 P per unit of the measure), with a 95% basic (pivotal) Poisson-bootstrap interval:
+   * the envelope is built from maxima, whose bootstrap distribution sits off the estimate, so the percentile
+   * interval would not be centred on it.
+   */
   slope: z.number().nullable(),
   slopeLo: z.number().nullable(),
   slopeHi: z.number().nullable(),
@@ -98,8 +102,8 @@ export function summariseMeasure(freq: FrequencyTable, k: Float64Array, boot: nu
   }
   return {
     slope: finiteOrNull(env.slope),
-    slopeLo: finiteOrNull(quantile(slopes, 0.025)),
-    slopeHi: finiteOrNull(quantile(slopes, 0.975)),
+    slopeLo: finiteOrNull(2 * env.slope - quantile(slopes, 0.975)),
+    slopeHi: finiteOrNull(2 * env.slope - quantile(slopes, 0.025)),
     intercept: finiteOrNull(env.intercept),
     envelope: env.points,
     spearman: finiteOrNull(rho),

@@ -20,10 +20,12 @@ export function formulaSizeCounts(results: Results): PlotSpec {
 
 /**
  * log2 P(f) against exact formula size at n = 4, one panel per map: cells shaded by how many functions fall there,
- * the fitted bound (red), the blind-spot threshold gapBits below it (dashed), unseen functions as black ticks at
+ * the fitted bound (red), the blind-spot threshold (the first gapBits) below it (dashed), unseen functions as black ticks at
  * log2(3/N), and the simple-function cut-off as a vertical rule.
  */
-export function censusScatter(results: Results, gapBits = 10, simpleMaxSize = 6): PlotSpec {
+export function censusScatter(results: Results): PlotSpec {
+  const gapBits = results.gapBits[0];
+  const simpleMaxSize = results.simpleMaxSize;
   const labels = results.maps.map((m) => m.label);
   const cols = 4;
   const col = (d: { map: string }) => labels.indexOf(d.map) % cols;
@@ -58,7 +60,7 @@ export function censusScatter(results: Results, gapBits = 10, simpleMaxSize = 6)
   };
 }
 
-/** Share of simple functions certified more than gapBits below each map's bound: overall and within entropy strata. */
+/** Share of simple functions certified more than the first gapBits below each map's bound: overall and within entropy strata. */
 export function blindSpotBars(results: Results): PlotSpec {
   const groups = [
     ['all', 'all simple'],
@@ -68,7 +70,7 @@ export function blindSpotBars(results: Results): PlotSpec {
   const rows = results.maps.flatMap((m) =>
     groups.flatMap(([key, label]) => {
       const st = m[key];
-      return st ? [{ map: m.label, group: label, fraction: st.fractionCertified, point: st.fractionPoint }] : [];
+      return st ? [{ map: m.label, group: label, fraction: st.fractionCertified[0], point: st.fractionPoint[0] }] : [];
     }),
   );
   return {
@@ -77,7 +79,7 @@ export function blindSpotBars(results: Results): PlotSpec {
     marginLeft: 190,
     marginRight: 20,
     fy: { label: null, domain: groups.map((g) => g[1]) },
-    x: { label: 'share of simple functions that are blind spots (certified; tick: point estimate)', domain: [0, 1], grid: true, tickFormat: '.0%' },
+    x: { label: `share of simple functions > ${results.gapBits[0]} bits below the bound (bar: certified; tick: point estimate)`, domain: [0, 1], grid: true, tickFormat: '.0%' },
     y: { label: null, domain: results.maps.map((m) => m.label) },
     marks: [
       Plot.barX(rows, { x: 'fraction', y: 'map', fy: 'group', fill: (d: { map: string }) => (d.map.startsWith('MLP') ? '#d62728' : '#4e79a7') }),
