@@ -4,6 +4,7 @@ import type { blindSpotCensus } from '../../../experiments/simplicity-bias/blind
 import type { PlotSpec } from '../../lib/plotRender';
 
 type Results = z.output<(typeof blindSpotCensus)['result']>;
+interface Cell { size: number; log2P: number }
 
 /** How many of the 65,536 functions of 4 inputs have each exact formula size. */
 export function formulaSizeCounts(results: Results): PlotSpec {
@@ -20,7 +21,7 @@ export function formulaSizeCounts(results: Results): PlotSpec {
 
 /**
  * log2 P(f) against exact formula size at n = 4, one panel per map: cells shaded by how many functions fall there,
- * the fitted bound (red), the blind-spot threshold (the first gapBits) below it (dashed), unseen functions as black ticks at
+ * the fitted bound (red), the blind-spot threshold (the first gapBits) below it (dashed), unseen functions as black bars at
  * log2(3/N), and the simple-function cut-off as a vertical rule.
  */
 export function censusScatter(results: Results): PlotSpec {
@@ -46,15 +47,15 @@ export function censusScatter(results: Results): PlotSpec {
     marginLeft: 50,
     fx: { axis: null },
     fy: { axis: null },
-    x: { label: 'exact formula size', domain: [0.5, sMax] },
+    x: { label: 'exact formula size', domain: [0.5, sMax], ticks: [1, 4, 8, 12, 16] },
     y: { label: 'log₂ P(f)', domain: [yMin, 1], grid: true },
-    color: { type: 'log', scheme: 'blues', legend: true, label: 'functions per cell' },
+    color: { type: 'log', scheme: 'blues', label: 'functions per cell' },
     marks: [
       Plot.ruleX(labels.map((map) => ({ map })), { x: simpleMaxSize + 0.5, fx: col, fy: row, stroke: '#aaa' }),
-      Plot.rect(cells, { x: 'size', y: 'log2P', interval: 0.5, fill: 'functions', fx: col, fy: row, inset: 0 }),
-      Plot.tickY(unseen, { x: 'size', y: 'y', fx: col, fy: row, stroke: 'black' }),
-      Plot.line(bound.filter((b) => b.line === 'bound'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728' }),
-      Plot.line(bound.filter((b) => b.line === 'threshold'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728', strokeDasharray: '3,3' }),
+      Plot.rect(cells, { x1: (d: Cell) => d.size - 0.4, x2: (d: Cell) => d.size + 0.4, y1: (d: Cell) => d.log2P - 0.25, y2: (d: Cell) => d.log2P + 0.25, fill: 'functions', fx: col, fy: row }),
+      Plot.ruleY(unseen, { x1: (d: Cell) => d.size - 0.4, x2: (d: Cell) => d.size + 0.4, y: 'y', fx: col, fy: row, stroke: 'black', strokeWidth: 2 }),
+      Plot.line(bound.filter((b) => b.line === 'bound'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728', clip: true }),
+      Plot.line(bound.filter((b) => b.line === 'threshold'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728', strokeDasharray: '3,3', clip: true }),
       Plot.text(labels.map((map) => ({ map })), { fx: col, fy: row, text: 'map', frameAnchor: 'top-right', dx: -3, dy: 3, fontSize: 9, fontWeight: 'bold' }),
     ],
   };

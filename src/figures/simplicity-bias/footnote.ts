@@ -69,6 +69,6 @@ export function stripSquares(results: Results): PlotSpec {
       Plot.line(diag, { x: 'x', y: 'y', fx: 'strip', stroke: '#d62728' }),
       Plot.frame(),
     ],
-    color: { scheme: 'blues', type: 'linear', reverse: true, legend: true, label: 'level (bits per axis)' },
+    color: { scheme: 'blues', type: 'linear', reverse: true, label: 'level (bits per axis)' },
   };
 }

@@ -4,6 +4,7 @@ import type { priorResult } from '../../../experiments/simplicity-bias/priorRun'
 import type { PlotSpec } from '../../lib/plotRender';
 
 type PriorResults = z.output<typeof priorResult>;
+interface Cell { k: number; log2P: number }
 
 /**
  * log2 P(f) against C_LZ, one panel per map: squares are (C_LZ, ½-bit) cells shaded by how many functions fall
@@ -26,11 +27,11 @@ export function priorScatter(results: PriorResults): PlotSpec {
     ...(labels.length > 1 ? { fx: { axis: null }, fy: { axis: null } } : {}),
     x: { label: 'C_LZ (Lempel-Ziv complexity of the truth table)', domain: [0, kMax] },
     y: { label: 'log₂ P(f)', domain: [yMin, 0.5], grid: true },
-    color: { type: 'log', scheme: 'blues', legend: true, label: 'functions per cell' },
+    color: { type: 'log', scheme: 'blues', label: 'functions per cell' },
     marks: facetMarks(labels, cols, [
       [floors, (data, fx, fy) => Plot.rectY(data, { x1: 0, x2: kMax, y1: 'y1', y2: 'y2', fill: '#eee', fx, fy })],
-      [cells, (data, fx, fy) => Plot.rect(data, { x: 'k', y: 'log2P', interval: 0.5, fill: 'functions', fx, fy, inset: 0 })],
-      [lines, (data, fx, fy) => Plot.line(data, { x: 'k', y: 'y', stroke: '#d62728', strokeWidth: 1.5, fx, fy })],
+      [cells, (data, fx, fy) => Plot.rect(data, { x1: (d: Cell) => d.k - 1, x2: (d: Cell) => d.k + 1, y1: (d: Cell) => d.log2P - 0.25, y2: (d: Cell) => d.log2P + 0.25, fill: 'functions', fx, fy })],
+      [lines, (data, fx, fy) => Plot.line(data, { x: 'k', y: 'y', z: 'map', stroke: '#d62728', strokeWidth: 1.5, fx, fy, clip: true })],
     ]),
   };
 }
