@@ -55,8 +55,8 @@ export const footnoteStrips = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, epsLog2: [2, 3, 4, 5, 6, 7, 8], extraLevels: 6, c: 1 / 3, drawEpsLog2: 3, drawLevels: 7 },
-    full: { seed: 0, epsLog2: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], extraLevels: 6, c: 1 / 3, drawEpsLog2: 3, drawLevels: 7 },
+    quick: { seed: 0, epsLog2: [2, 3, 4, 5, 6, 7, 8], extraLevels: 8, c: 1 / 3, drawEpsLog2: 3, drawLevels: 7 },
+    full: { seed: 0, epsLog2: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], extraLevels: 8, c: 1 / 3, drawEpsLog2: 3, drawLevels: 7 },
   },
   result,
   timeLimitSeconds: { quick: 30, full: 300 },

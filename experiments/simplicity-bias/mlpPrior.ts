@@ -13,7 +13,7 @@ export const mlpPrior = defineExperiment({
   config: priorConfig,
   profiles: {
     quick: { seed: 1, n: 5, maps: [mlp(1)], samples: 12000, bootstrap: 20 },
-    full: { seed: 1, n: 5, maps: [mlp(1)], samples: 3_000_000, bootstrap: 200 },
+    full: { seed: 1, n: 5, maps: [mlp(1)], samples: 1_500_000, bootstrap: 200 },
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
@@ -29,7 +29,7 @@ export const mlpPriorSmallBias = defineExperiment({
   config: priorConfig,
   profiles: {
     quick: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 10000, bootstrap: 20 },
-    full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 1_000_000, bootstrap: 200 },
+    full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 500_000, bootstrap: 200 },
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
