@@ -70,7 +70,7 @@ export const hyperparameters = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 5, networks: HYPERPARAMETER_NETWORKS, samples: 3000, simpleMaxSize: 4, gapBits: 5, bootstrap: 20 },
+    quick: { seed: 5, networks: HYPERPARAMETER_NETWORKS, samples: 6000, simpleMaxSize: 4, gapBits: 5, bootstrap: 20 },
     full: { seed: 5, networks: HYPERPARAMETER_NETWORKS, samples: 60_000, simpleMaxSize: 4, gapBits: 5, bootstrap: 100 },
   },
   result,
