@@ -39,6 +39,21 @@ function activate(kind: Activation, v: Float64Array, len: number): void {
   else for (let i = 0; i < len; i++) v[i] = Math.sin(v[i]);
 }
 
+/**
+ * Pre-activations of the first layer for every 0/1 input, by subset sums: input i is input i without its lowest set
+ * bit k, plus row k of W0. out is rows × h, row-major.
+ */
+function firstLayer(out: Float64Array, W0: Float64Array, b0: Float64Array, rows: number, h: number): void {
+  out.set(b0, 0);
+  for (let i = 1; i < rows; i++) {
+    const k = 31 - Math.clz32(i & -i);
+    const prev = (i & (i - 1)) * h;
+    const row = i * h;
+    const wk = k * h;
+    for (let j = 0; j < h; j++) out[row + j] = out[prev + j] + W0[wk + j];
+  }
+}
+
 /** A sampler with its buffers allocated once; `sample()` draws one network and returns its table. */
 export function createMlpSampler(spec: MlpSpec, normal: FastNormal): () => number {
   if (!Number.isInteger(spec.n) || spec.n < 1 || spec.n > 5) throw new Error(`MlpSpec.n must be an integer in 1..5, got ${spec.n}`);
@@ -60,19 +75,8 @@ export function createMlpSampler(spec: MlpSpec, normal: FastNormal): () => numbe
       normal.fill(W[l], stdW[l]);
       normal.fill(B[l], spec.sigmaB);
     }
-    // Layer 1 by subset sums over the 0/1 inputs.
-    const h1 = widths[1];
-    const a1 = act[1];
-    const W0 = W[0];
-    a1.set(B[0], 0);
-    for (let i = 1; i < rows; i++) {
-      const k = 31 - Math.clz32(i & -i);
-      const prev = (i & (i - 1)) * h1;
-      const row = i * h1;
-      const wk = k * h1;
-      for (let j = 0; j < h1; j++) a1[row + j] = a1[prev + j] + W0[wk + j];
-    }
-    activate(spec.activation, a1, rows * h1);
+    firstLayer(act[1], W[0], B[0], rows, widths[1]);
+    activate(spec.activation, act[1], rows * widths[1]);
     // Dense layers, row by row: gather the row's nonzero inputs, then four outputs at a time in registers.
     for (let l = 1; l < L; l++) {
       const inW = widths[l];
@@ -154,14 +158,7 @@ export function createRelu2Sampler(n: number, h1: number, h2: number, sigmaB: nu
     normal.fill(B1, sigmaB);
     normal.fill(W2, s2);
     normal.fill(B2, sigmaB);
-    a1.set(B0, 0);
-    for (let i = 1; i < rows; i++) {
-      const k = 31 - Math.clz32(i & -i);
-      const prev = (i & (i - 1)) * h1;
-      const row = i * h1;
-      const wk = k * h1;
-      for (let j = 0; j < h1; j++) a1[row + j] = a1[prev + j] + W0[wk + j];
-    }
+    firstLayer(a1, W0, B0, rows, h1);
     let table = 0;
     for (let i = 0; i < rows; i++) {
       let na = 0;

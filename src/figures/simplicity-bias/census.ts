@@ -78,7 +78,7 @@ export function blindSpotBars(results: Results): PlotSpec {
     width: 760,
     height: 300,
     marginLeft: 190,
-    marginRight: 20,
+    marginRight: 95,
     fy: { label: null, domain: groups.map((g) => g[1]) },
     x: { label: `share of simple functions > ${results.gapBits[0]} bits below the bound (bar: certified; tick: point estimate)`, domain: [0, 1], grid: true, tickFormat: '.0%' },
     y: { label: null, domain: results.maps.map((m) => m.label) },
