@@ -12,7 +12,7 @@ export const mlpPrior = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 1, n: 5, maps: [mlp(1)], samples: 12000, bootstrap: 20 },
+    quick: { seed: 1, n: 5, maps: [mlp(1)], samples: 12000, bootstrap: 10 },
     full: { seed: 1, n: 5, maps: [mlp(1)], samples: 1_500_000, bootstrap: 200 },
   },
   result: priorResult,
@@ -28,7 +28,7 @@ export const mlpPriorSmallBias = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 10000, bootstrap: 20 },
+    quick: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 8000, bootstrap: 10 },
     full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 500_000, bootstrap: 200 },
   },
   result: priorResult,

@@ -19,6 +19,11 @@ export function priorScatter(results: PriorResults): PlotSpec {
     .filter((m) => m.lz.slope !== null && m.lz.intercept !== null)
     .flatMap((m) => [0, kMax].map((k) => ({ map: m.label, k, y: m.lz.slope! * k + m.lz.intercept! })));
   const floors = results.maps.map((m) => ({ map: m.label, y1: yMin, y2: m.log2TrustFloor }));
+  // The two constant functions (C_LZ = n) are the brightest point of most maps but only two functions: label them.
+  const constants = results.maps.flatMap((m) => {
+    const cell = m.scatter.filter((c) => c.k === results.n).sort((a, b) => b.log2P - a.log2P)[0];
+    return cell ? [{ map: m.label, k: cell.k, y: cell.log2P }] : [];
+  });
   const cols = Math.min(3, labels.length);
   return {
     width: cols === 1 ? 560 : 780,
@@ -31,6 +36,7 @@ export function priorScatter(results: PriorResults): PlotSpec {
     marks: facetMarks(labels, cols, [
       [floors, (data, fx, fy) => Plot.rectY(data, { x1: 0, x2: kMax, y1: 'y1', y2: 'y2', fill: '#eee', fx, fy })],
       [cells, (data, fx, fy) => Plot.rect(data, { x1: (d: Cell) => d.k - 1, x2: (d: Cell) => d.k + 1, y1: (d: Cell) => d.log2P - 0.25, y2: (d: Cell) => d.log2P + 0.25, fill: 'functions', fx, fy })],
+      [constants, (data, fx, fy) => Plot.text(data, { x: 'k', y: 'y', text: () => 'constants', textAnchor: 'start', dx: 8, fontSize: 9, fx, fy })],
       [lines, (data, fx, fy) => Plot.line(data, { x: 'k', y: 'y', z: 'map', stroke: '#d62728', strokeWidth: 1.5, fx, fy, clip: true })],
     ]),
   };
