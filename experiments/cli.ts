@@ -1,23 +1,24 @@
 #!/usr/bin/env -S node --import tsx
 /**
- * npm run experiments -- [ids...] [--profile quick|full] [--force] [--explain] [--list] [--jobs N]
+ * npm run experiments -- [ids...] [--page slug] [--profile quick|full] [--force] [--explain] [--list] [--jobs N]
  *                        [--set field=value] [--backend auto|node-gpu|node|wasm|cpu] [--time-limit S]
  * The Astro integration runs this same script, so the build and the CLI share one code path.
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { registry } from './index';
+import { pageOf, pages, registry } from './index';
 import { BACKENDS, parseBackendRequest } from './runtime/backend';
 import { PROFILES, type Profile } from './runtime/experiment';
 import { UsageError } from './runtime/plan';
+import { writeManifest } from './runtime/manifest';
 import { runExperiments } from './runtime/runner';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FLAGS = ['--profile', '--force', '--explain', '--check', '--list', '--jobs', '--set', '--backend', '--time-limit', '--help'];
+const FLAGS = ['--page', '--profile', '--force', '--explain', '--check', '--list', '--jobs', '--set', '--backend', '--time-limit', '--help'];
 
 function usage(): string {
-  return `usage: npm run experiments -- [ids...] [--profile ${PROFILES.join('|')}] [--force] [--explain] [--check] [--list] [--jobs N]
+  return `usage: npm run experiments -- [ids...] [--page ${pages.map((p) => p.slug).join('|')}] [--profile ${PROFILES.join('|')}] [--force] [--explain] [--check] [--list] [--jobs N]
                               [--set field=value ...] [--backend ${BACKENDS.join('|')}] [--time-limit SECONDS]
 experiments: ${registry.map((d) => d.id).join(', ')}`;
 }
@@ -30,6 +31,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
       allowPositionals: true,
       strict: true,
       options: {
+        page: { type: 'string', multiple: true },
         profile: { type: 'string' },
         force: { type: 'boolean' },
         explain: { type: 'boolean' },
@@ -79,8 +81,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv) {
     }
     overrides[item.slice(0, eq)] = value;
   }
+  const ids = [...parsed.positionals];
+  for (const slug of v.page ?? []) {
+    const page = pages.find((p) => p.slug === slug);
+    if (!page) throw new UsageError(`--page: got "${slug}"; allowed values: ${pages.map((p) => p.slug).join(', ')}`);
+    ids.push(...page.experiments.map((d) => d.id).filter((id) => !ids.includes(id)));
+  }
   return {
-    ids: parsed.positionals,
+    ids,
     profile,
     force: Boolean(v.force) || env.READOFF_FORCE === '1',
     explain: Boolean(v.explain) || Boolean(v.check),
@@ -113,6 +121,10 @@ async function main() {
     planOnly: args.check,
     workerScript: fileURLToPath(new URL('./worker.ts', import.meta.url)),
   });
+  // A build over the whole registry records what it used, for the pages (see runtime/manifest.ts).
+  if (!args.check && args.ids.length === 0 && Object.keys(args.overrides).length === 0) {
+    await writeManifest({ root, profile: args.profile, artifactsDir: summary.artifactsDir, registry, pageOf, plan: summary.plan, ran: summary.ran.map((r) => r.id) });
+  }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   if (args.check) {
     const stale = summary.plan.filter((e) => e.action === 'run').map((e) => e.def.id);

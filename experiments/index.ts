@@ -1,16 +1,15 @@
-// Every experiment the site uses, in no particular order (the runner orders them by upstreams).
+// The registry: the union of the pages' experiment lists, one line per page.
 import type { AnyExperiment } from './runtime/experiment';
-import { affineBaseline } from './superposition/affineBaseline';
-import { bernoulliSweep } from './superposition/bernoulliSweep';
-import { kaarelCompositeness } from './superposition/kaarelCompositeness';
-import { kaarelMIndependence } from './superposition/kaarelMIndependence';
-import { kaarelSparsitySweep } from './superposition/kaarelSparsitySweep';
-import { kaarelWidthSweep } from './superposition/kaarelWidthSweep';
-import { jakeReplication } from './superposition/jakeReplication';
-import { fittedWidthSweep } from './superposition/fittedWidthSweep';
-import { qkBigramCapacity } from './superposition/qkBigramCapacity';
-import { superpositionInputs } from './superposition/superpositionInputs';
-import { uandFrozenLayer } from './superposition/uandFrozenLayer';
-import { simplicityBiasExperiments } from './simplicity-bias/index';
+import { unionOfPages, type PageDefinition } from './runtime/page';
+import { simplicityBiasPage } from './simplicity-bias/index';
+import { superpositionPage } from './superposition/index';
 
-export const registry: readonly AnyExperiment[] = [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, ...simplicityBiasExperiments];
+export const pages: readonly PageDefinition[] = [
+  superpositionPage,
+  simplicityBiasPage,
+];
+
+const union = unionOfPages(pages);
+export const registry: readonly AnyExperiment[] = union.registry;
+/** Experiment id → the slug of the page that owns it. */
+export const pageOf: ReadonlyMap<string, string> = union.pageOf;

@@ -10,6 +10,7 @@ export const provenanceSchema = z.object({
   /** The inputs the cache key hashes, kept so `--explain` can say which one changed. */
   keyInputs: z.object({
     sources: z.record(z.string()),
+    imports: z.record(z.array(z.string())).optional(),
     config: z.unknown(),
     profile: z.string(),
     tfjsVersion: z.string(),

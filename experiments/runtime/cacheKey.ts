@@ -2,8 +2,10 @@ import { canonicalJson, sha256 } from './canonicalJson';
 
 /** Everything an artifact's content depends on. Its hash is the cache key. */
 export interface KeyInputs {
-  /** Repo-relative path → sha256 of every local module the experiment imports. */
+  /** Repo-relative path → hash of every module that can change results (see `plan.ts`), for `--explain`. */
   sources: Record<string, string>;
+  /** Repo-relative path → the local modules it imports. Only the shape counts in the key, not the paths. */
+  imports?: Record<string, string[]>;
   /** The resolved (parsed, defaults filled) config. */
   config: unknown;
   profile: string;
@@ -12,22 +14,39 @@ export interface KeyInputs {
   upstream: Record<string, string>;
 }
 
+/**
+ * The key hashes the modules by content and the import graph by content hashes, never by path: moving or
+ * renaming a file without changing its code keeps every key.
+ */
 export function cacheKey(inputs: KeyInputs): string {
-  return sha256(canonicalJson(inputs)).slice(0, 24);
+  const { sources, imports = {}, ...rest } = inputs;
+  const modules = Object.keys(sources)
+    .map((file) => `${sources[file]}<${(imports[file] ?? []).map((t) => sources[t] ?? 'external').sort().join(',')}`)
+    .sort();
+  return sha256(canonicalJson({ ...rest, modules })).slice(0, 24);
 }
 
 /** Human-readable reasons why `next` differs from `prev` (empty when equal). */
 export function explainChange(prev: KeyInputs, next: KeyInputs): string[] {
   const reasons: string[] = [];
   const sourceReasons: string[] = [];
+  const prevHashes = new Set(Object.values(prev.sources));
+  const nextHashes = new Set(Object.values(next.sources));
   for (const file of new Set([...Object.keys(prev.sources), ...Object.keys(next.sources)])) {
     const a = prev.sources[file];
     const b = next.sources[file];
     if (a === b) continue;
+    // A module that only moved keeps its hash under another path: not a change.
+    if (!a && b && prevHashes.has(b)) continue;
+    if (a && !b && nextHashes.has(a)) continue;
     sourceReasons.push(!a ? `source ${file} added` : !b ? `source ${file} no longer imported` : `source ${file} changed`);
   }
   // Name a few; a change to a shared module would otherwise list most of the tree.
   reasons.push(...(sourceReasons.length > 3 ? [...sourceReasons.slice(0, 2), `and ${sourceReasons.length - 2} more source files`] : sourceReasons));
+  const shape = (k: KeyInputs) => cacheKey({ ...k, config: null, profile: '', tfjsVersion: '', upstream: {} });
+  if (!sourceReasons.length && shape(prev) !== shape(next)) {
+    reasons.push('imports between source modules changed');
+  }
   const configDiffs = diffValues(prev.config, next.config, 'config');
   reasons.push(...configDiffs);
   if (prev.profile !== next.profile) reasons.push(`profile ${prev.profile} → ${next.profile}`);

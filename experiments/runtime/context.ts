@@ -5,11 +5,11 @@ import type { LoadedBackend } from './backend';
 import { sha256 } from './canonicalJson';
 import type { AnyExperiment, Profile, RunContext } from './experiment';
 import { createProgressFactory, type ProgressSink } from './progress';
-import { Rng } from './rng';
+import { streamFor } from './rng';
 
 /**
- * Builds the context an experiment runs in. Everything here can change results (the random streams
- * above all), so this module's graph is part of every experiment's cache key.
+ * Builds the context an experiment runs in. Machinery only: the random streams it hands out are derived in
+ * `rng.ts` (`streamFor`), which is part of every key; this module is not.
  */
 export interface ContextOptions {
   def: AnyExperiment;
@@ -58,17 +58,18 @@ export function createRunContext(o: ContextOptions): BuiltContext {
     tf: o.backend.tf,
     backend: o.backend.name,
     profile: o.profile,
-    rng: (label) => new Rng(o.seed, label),
+    rng: (label) => streamFor(o.seed, label),
     progress: createProgressFactory(prefix, { sink: o.sink, onTick: () => signal.throwIfAborted() }),
     log: (m) => o.log(`${prefix} ${m}`),
     signal,
-    upstream: (id) => {
+    upstream: (which: string | AnyExperiment) => {
+      const id = typeof which === 'string' ? which : which.id;
       const artifact = o.upstreams.get(id);
       if (!artifact) throw new Error(`experiment "${o.def.id}" read upstream "${id}" without declaring it in \`upstream\``);
       return {
         results: artifact.results,
         config: artifact.config,
-        readSideFile: async (name) => new Uint8Array(await readFile(path.join(o.upstreamSideDir(id), name))),
+        readSideFile: async (name: string) => new Uint8Array(await readFile(path.join(o.upstreamSideDir(id), name))),
       };
     },
     writeSideFile: async (name, data) => {

@@ -11,9 +11,9 @@ export interface SeededConfig {
   seed: number;
 }
 
-export interface UpstreamHandle {
-  results: unknown;
-  config: unknown;
+export interface UpstreamHandle<R = unknown, C = unknown> {
+  results: R;
+  config: C;
   /** Bytes of a side file the upstream wrote with `ctx.writeSideFile`. */
   readSideFile(name: string): Promise<Uint8Array>;
 }
@@ -30,6 +30,11 @@ export interface RunContext {
   log(message: string): void;
   /** Aborted when the experiment passes its time limit; long loops should call `signal.throwIfAborted()`. */
   signal: AbortSignal;
+  /**
+   * An upstream's artifact, typed by its definition: `ctx.upstream(affineBaseline).results` has the type of
+   * affineBaseline's result schema. (An id string gives untyped results; tests of the runtime use it.)
+   */
+  upstream<D extends AnyExperiment>(def: D): UpstreamHandle<z.output<D['result']>, z.output<D['config']>>;
   upstream(id: string): UpstreamHandle;
   /** Store a binary side file (for example trained weights) beside the artifact. */
   writeSideFile(name: string, data: Uint8Array): Promise<void>;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { readArtifact, formatZodIssues } from './artifacts';
 import { cacheKey, explainChange, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import type { AnyExperiment, Profile } from './experiment';
-import { localModuleGraphs } from './sourceGraph';
+import { localModuleGraphs, type ModuleGraph } from './sourceGraph';
 
 export interface PlanEntry {
   def: AnyExperiment;
@@ -33,9 +33,30 @@ export interface PlanOptions {
 
 export class UsageError extends Error {}
 
-/** The module that builds every experiment's context (its random streams above all): part of every key. */
-const CONTEXT_MODULE = fileURLToPath(new URL('./context.ts', import.meta.url));
-const CONTEXT_ID = '@context';
+/**
+ * The random-stream code (`rng.ts`: the generator and how a stream derives from a seed and a label) is part of
+ * every key. The rest of the runtime is machinery that cannot change results (progress bars, atomic writes,
+ * the experiment type, the runner), so runtime modules in an experiment's graph are left out of its key.
+ */
+const STREAMS_MODULE = fileURLToPath(new URL('./rng.ts', import.meta.url));
+const STREAMS_ID = '@streams';
+const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** The modules of an experiment's graph that can change its results: its own graph less runtime machinery, plus the streams. */
+export function keySources(graph: ModuleGraph, streams: ModuleGraph, root: string): Pick<KeyInputs, 'sources' | 'imports'> {
+  const runtime = path.relative(root, RUNTIME_DIR).split(path.sep).join('/') + '/';
+  const keep = (file: string) => !file.startsWith(runtime) || file in streams.modules;
+  const sources: Record<string, string> = {};
+  const imports: Record<string, string[]> = {};
+  for (const g of [streams, graph]) {
+    for (const [file, hash] of Object.entries(g.modules)) {
+      if (!keep(file)) continue;
+      sources[file] = hash;
+      imports[file] = g.imports[file].filter(keep);
+    }
+  }
+  return { sources, imports };
+}
 
 export function modulePath(def: AnyExperiment): string {
   return def.module.startsWith('file:') ? fileURLToPath(def.module) : def.module;
@@ -84,7 +105,7 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
     throw new UsageError('--set needs exactly one experiment id, so it is clear which config it changes');
   }
   const graphs = await localModuleGraphs(
-    { ...Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])), [CONTEXT_ID]: CONTEXT_MODULE },
+    { ...Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])), [STREAMS_ID]: STREAMS_MODULE },
     opts.root,
   );
   const entries: PlanEntry[] = [];
@@ -94,8 +115,7 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
     const config = resolveConfig(def, opts.profile, asked.has(def.id) ? opts.overrides : undefined);
     // An upstream that will re-run has no results yet: its consumer re-runs too, and execute fills this in.
     const upstream = Object.fromEntries((def.upstream ?? []).map((u: string) => [u, fingerprints.get(u) ?? 'pending']));
-    const sources = { ...graphs[CONTEXT_ID], ...graphs[def.id] };
-    const keyInputs: KeyInputs = { sources, config, profile: opts.profile, tfjsVersion: opts.tfjsVersion, upstream };
+    const keyInputs: KeyInputs = { ...keySources(graphs[def.id], graphs[STREAMS_ID], opts.root), config, profile: opts.profile, tfjsVersion: opts.tfjsVersion, upstream };
     const key = cacheKey(keyInputs);
     const entry: PlanEntry = { def, config, keyInputs, key, action: 'run', reasons: [] };
     const upstreamRuns = (def.upstream ?? []).filter((u: string) => byId.get(u)!.action === 'run');

@@ -22,6 +22,11 @@ function splitmix32(state: { s: number }): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+/** The stream an experiment gets from `ctx.rng(label)`: a function of its config's seed and the label only. */
+export function streamFor(seed: number, label: string): Rng {
+  return new Rng(seed, label);
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -61,6 +66,23 @@ export class Rng {
     this.c ^= t;
     this.d = rotl(this.d, 11);
     return result;
+  }
+
+  /** Fill `out` with the next out.length 32-bit outputs (the same sequence as repeated `nextUint32`), in a tight loop. */
+  fillUint32(out: Uint32Array | Int32Array): void {
+    let a = this.a, b = this.b, c = this.c, d = this.d;
+    for (let i = 0; i < out.length; i++) {
+      const x = Math.imul(b, 5);
+      out[i] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+    }
+    this.a = a; this.b = b; this.c = c; this.d = d;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */

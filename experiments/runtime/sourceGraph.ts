@@ -3,17 +3,22 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256 } from './canonicalJson';
 
+/** One entry's local modules: repo-relative path → content hash, and each module's local imports (paths). */
+export interface ModuleGraph {
+  modules: Record<string, string>;
+  imports: Record<string, string[]>;
+}
+
 /**
  * The local modules each entry imports, transitively, with a content hash for each.
  * esbuild resolves the graph (type-only imports are dropped, as they cannot change results);
  * packages stay external because their version is covered by the lockfile and the tfjs version.
  * Each module is hashed after esbuild strips its types, comments and whitespace, so editing a comment
- * or checking out with CRLF line endings does not re-run anything; changing code does.
+ * or checking out with CRLF line endings does not re-run anything; changing code does. The specifiers of
+ * local imports are blanked before hashing (the graph's edges are kept apart, in `imports`), so a module's
+ * hash does not depend on where it or the modules it imports live: moving files changes no hash.
  */
-export async function localModuleGraphs(
-  entries: Record<string, string>,
-  root: string,
-): Promise<Record<string, Record<string, string>>> {
+export async function localModuleGraphs(entries: Record<string, string>, root: string): Promise<Record<string, ModuleGraph>> {
   const ids = Object.keys(entries);
   if (ids.length === 0) return {};
   const entryPoints = ids.map((id) => ({ in: entries[id], out: id }));
@@ -29,22 +34,28 @@ export async function localModuleGraphs(
     outdir: path.join(root, '.readoff-graph'),
     logLevel: 'silent',
   });
+  const inputs = result.metafile.inputs;
+  const localImports = (rel: string) => (inputs[rel]?.imports ?? []).filter((i) => !i.external && inputs[i.path]);
   const hashes = new Map<string, string>();
   const hashOf = async (rel: string) => {
     let h = hashes.get(rel);
     if (!h) {
-      h = sha256(await normalizedSource(path.join(root, rel)));
+      const specifiers = localImports(rel).map((i) => i.original).filter((s): s is string => Boolean(s));
+      h = sha256(await normalizedSource(path.join(root, rel), specifiers));
       hashes.set(rel, h);
     }
     return h;
   };
-  const graphs: Record<string, Record<string, string>> = {};
+  const graphs: Record<string, ModuleGraph> = {};
   for (const [outFile, output] of Object.entries(result.metafile.outputs)) {
     const id = ids.find((i) => path.basename(outFile) === `${i}.js`);
     if (!id) continue;
-    const files: Record<string, string> = {};
-    for (const rel of Object.keys(output.inputs).sort()) files[toPosix(rel)] = await hashOf(rel);
-    graphs[id] = files;
+    const graph: ModuleGraph = { modules: {}, imports: {} };
+    for (const rel of Object.keys(output.inputs).sort()) {
+      graph.modules[toPosix(rel)] = await hashOf(rel);
+      graph.imports[toPosix(rel)] = [...new Set(localImports(rel).map((i) => toPosix(i.path)))].sort();
+    }
+    graphs[id] = graph;
   }
   for (const id of ids) if (!graphs[id]) throw new Error(`module graph: esbuild produced no output for experiment "${id}"`);
   return graphs;
@@ -52,11 +63,13 @@ export async function localModuleGraphs(
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
 
-async function normalizedSource(file: string): Promise<string> {
+async function normalizedSource(file: string, localSpecifiers: readonly string[]): Promise<string> {
   const text = (await readFile(file, 'utf8')).replace(/\r\n?/g, '\n');
   const loader = LOADERS[path.extname(file)];
   if (!loader) return text;
-  return (await transform(text, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm' })).code;
+  let code = (await transform(text, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm' })).code;
+  for (const s of localSpecifiers) code = code.split(JSON.stringify(s)).join('""').split(`'${s}'`).join('""');
+  return code;
 }
 
 function toPosix(p: string): string {

@@ -1,9 +1,12 @@
-// The experiments of the /simplicity-bias/ page.
-import type { AnyExperiment } from '../runtime/experiment';
+// The experiments of /simplicity-bias/.
+import { definePage } from '../runtime/page';
 import { blindSpotCensus } from './blindSpotCensus';
 import { footnoteStrips } from './footnoteStrips';
 import { hyperparameters } from './hyperparameters';
 import { mapsPrior } from './mapsPrior';
 import { mlpPrior, mlpPriorSmallBias } from './mlpPrior';
 
-export const simplicityBiasExperiments: readonly AnyExperiment[] = [mlpPrior, mlpPriorSmallBias, mapsPrior, blindSpotCensus, footnoteStrips, hyperparameters];
+export const simplicityBiasPage = definePage({
+  slug: 'simplicity-bias',
+  experiments: [mlpPrior, mlpPriorSmallBias, mapsPrior, blindSpotCensus, footnoteStrips, hyperparameters],
+});

@@ -28,6 +28,8 @@ const result = z.object({
   headline: z.object({ q: z.number(), mseOnesError: z.number(), p6OnesError: z.number(), p6MaxAbsError: z.number() }),
   lpFits: z.array(z.object({ fn: z.enum(['AND', 'XOR']), q: z.number(), p: z.number(), onesError: z.number(), maxAbsError: z.number(), closedFormMseOnesError: z.number().nullable() })),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type AffineBaselineResult = z.output<typeof result>;
 
 const errorsOf = (coef: number[], y: number[]) => CORNER_DESIGN.map((row, k) => row.reduce((s, a, j) => s + a * coef[j], 0) - y[k]);
 

@@ -1,4 +1,4 @@
-import { choleskySolve, determinant } from '../runtime/linalg';
+import { choleskySolve, determinant } from '../lib/linalg';
 
 /** The corners (x_i, x_j) with a constant column: the design matrix of an affine readoff of two inputs. */
 export const CORNER_DESIGN = [

@@ -1,5 +1,5 @@
 import type { Rng } from '../runtime/rng';
-import { quantileSorted } from './errorStats';
+import { quantileSorted } from '../lib/stats';
 
 /**
  * A reduced model of the 0/1 construction with inputs in superposition (bernoulliLayer.superposedPairReadoff),

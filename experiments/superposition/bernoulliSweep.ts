@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { pairReadoff, sampleBernoulliLayer, sharedNeurons } from './bernoulliLayer';
 import { optimalP, optimalPApprox, postP, predictCase, predictRms, sharedCount } from './bernoulliTheory';
-import { meanSd } from './seedStats';
-import { fitPowerLaw } from './powerLawFit';
+import { fitPowerLaw } from '../lib/fits';
+import { meanSd, meanSdSchema } from '../lib/stats';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 
 const config = z
@@ -31,7 +31,7 @@ const config = z
   })
   .strict();
 
-const spread = z.object({ mean: z.number(), sd: z.number() });
+const spread = meanSdSchema;
 const caseRow = z.object({
   /** Measured over pairs with at least one shared neuron; spread across replicates. */
   bias: spread,
@@ -119,6 +119,8 @@ const result = z.object({
     optimalAtMaxD: z.number(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type BernoulliSweepResult = z.output<typeof result>;
 
 type CaseKey = '00' | '10' | '11';
 const caseKey = (a: number, b: number): CaseKey => (a && b ? '11' : a || b ? '10' : '00');

@@ -1,3 +1,5 @@
+import { quantileSorted } from '../lib/stats';
+
 /** Summaries of readoff errors (readoff − target). */
 
 export interface ErrorSummary {
@@ -29,29 +31,4 @@ export function summarizeErrors(errors: ArrayLike<number>): ErrorSummary {
   }
   abs.sort();
   return { count: n, mean: sum / n, rms: Math.sqrt(sq / n), p99Abs: quantileSorted(abs, 0.99), maxAbs: abs[n - 1], fracBelowQuarter: below / n };
-}
-
-/** Linear-interpolated quantile of an ascending array (the "type 7" definition). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-export interface HistogramBin {
-  x0: number;
-  x1: number;
-  count: number;
-}
-
-/** Equal-width bins on [lo, hi); values outside are clamped into the end bins so none is lost. */
-export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number): HistogramBin[] {
-  const width = (hi - lo) / bins;
-  const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const b = Math.min(bins - 1, Math.max(0, Math.floor((values[i] - lo) / width)));
-    counts[b]++;
-  }
-  return counts.map((count, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count }));
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { summarizeErrors } from './errorStats';
-import { logLogSlope, meanSdWithValues as meanSd } from './seedStats';
-import { fitReadoffs } from './leastSquares';
+import { logLogSlope } from '../lib/fits';
+import { meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
 import { prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive } from './sparseInputs';
@@ -32,7 +33,7 @@ const config = z
   })
   .strict();
 
-const stat = z.object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) });
+const stat = meanSdValuesSchema;
 const readoffStats = z.object({
   /** RMS of (readoff − target) over all test inputs, the four cases equally weighted. */
   rms: stat,
@@ -78,6 +79,8 @@ const result = z.object({
   /** c(s) used to scale Kaarel's readoff, from quadrature. */
   signConstants: z.record(z.string(), z.number()),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type FittedWidthSweepResult = z.output<typeof result>;
 
 /** s = 3 and 5 at m = 200, and m = 100 and 800 at s = 3: the same arms in both profiles, so claims can name them. */
 const ARMS = [
@@ -142,7 +145,7 @@ export const fittedWidthSweep = defineExperiment({
             const n = samplesAt(d);
             const Hd = new Float32Array(n * d);
             for (let row = 0; row < n; row++) Hd.set(H.subarray(row * dMax, row * dMax + d), row * d);
-            return fitReadoffs(ctx.tf, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
+            return batchedRidgeLeastSquares(ctx.tf, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
           });
           CASES.forEach(([a, b], ci) => {
             for (let t = 0; t < cfg.testPerCase; t++) {

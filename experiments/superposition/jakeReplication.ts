@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
+import { affineBaseline } from './affineBaseline';
 import type { Rng } from '../runtime/rng';
-import { histogram, summarizeErrors, type ErrorSummary } from './errorStats';
-import { meanSdWithValues as meanSd } from './seedStats';
-import { fitReadoffs } from './leastSquares';
+import { histogram, meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { summarizeErrors, type ErrorSummary } from './errorStats';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, choosePairs } from './sparseInputs';
 import { forward, trainNetwork, type TwoLayerNet } from './trainReadoffs';
@@ -89,7 +90,7 @@ const config = z
   })
   .strict();
 
-const stat = z.object({ mean: z.number(), sd: z.number(), values: z.array(z.number()) });
+const stat = meanSdValuesSchema;
 const summaryAcrossSeeds = z.object({ mean: stat, rms: stat, p99Abs: stat, maxAbs: stat, fracBelowQuarter: stat });
 const fnStats = z.object({
   /** Errors on test outputs whose target is 0, and 1. */
@@ -159,8 +160,95 @@ const result = z.object({
     }),
   ),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type JakeReplicationResult = z.output<typeof result>;
 
-type Summaries = { zeros: ErrorSummary; ones: ErrorSummary };
+export type Summaries = { zeros: ErrorSummary; ones: ErrorSummary };
+
+/** Per-replicate error summaries, keyed by `summaryKey`, and pooled |error| histogram counts keyed `${d}/${condition}/${fn}/${target}`. */
+export interface ReplicateRecords {
+  widths: readonly number[];
+  replicates: number;
+  histBins: number;
+  histMax: number;
+  summaries: ReadonlyMap<string, Summaries>;
+  histCounts: ReadonlyMap<string, number[]>;
+}
+
+export const summaryKey = (rep: number, d: number, c: Condition, fn: Fn) => `${rep}/${d}/${c}/${fn}`;
+
+/**
+ * Across replicates: per width, condition and function the mean ± sd of each error statistic and of the balanced
+ * RMS, the ratios the post's claims compare (each replicate's ratio, then mean ± sd), the worst cases over widths,
+ * and the pooled histograms as shares.
+ */
+export function aggregateReplicates(o: ReplicateRecords) {
+  const reps = Array.from({ length: o.replicates }, (_, r) => r);
+  const across = (list: ErrorSummary[]) => ({
+    mean: meanSd(list.map((e) => e.mean)),
+    rms: meanSd(list.map((e) => e.rms)),
+    p99Abs: meanSd(list.map((e) => e.p99Abs)),
+    maxAbs: meanSd(list.map((e) => e.maxAbs)),
+    fracBelowQuarter: meanSd(list.map((e) => e.fracBelowQuarter)),
+  });
+  const balanced = (rep: number, d: number, c: Condition, fn: Fn) => {
+    const e = o.summaries.get(summaryKey(rep, d, c, fn))!;
+    return Math.sqrt((e.zeros.rms ** 2 + e.ones.rms ** 2) / 2);
+  };
+  const byWidth: Record<string, Record<Condition, Record<Fn, z.input<typeof fnStats>>>> = {};
+  const ratios: z.input<typeof result>['ratios'] = {};
+  const summary: z.input<typeof result>['summary'] = [];
+  const hist: z.input<typeof result>['histogram'] = [];
+  for (const d of o.widths) {
+    const bal = Object.fromEntries(
+      CONDITIONS.map((c) => [c, Object.fromEntries(FNS.map((fn) => [fn, reps.map((rep) => balanced(rep, d, c, fn))]))]),
+    ) as Record<Condition, Record<Fn, number[]>>;
+    byWidth[`d${d}`] = Object.fromEntries(
+      CONDITIONS.map((c) => [
+        c,
+        Object.fromEntries(
+          FNS.map((fn) => {
+            const perRep = reps.map((rep) => o.summaries.get(summaryKey(rep, d, c, fn))!);
+            const zeros = across(perRep.map((e) => e.zeros));
+            const ones = across(perRep.map((e) => e.ones));
+            const balancedRms = meanSd(bal[c][fn]);
+            for (const [tgt, s] of [['0', zeros], ['1', ones]] as const) {
+              for (const [name, v] of Object.entries(s)) summary.push({ d, condition: c, fn, target: tgt, stat: name, mean: v.mean, sd: v.sd });
+            }
+            summary.push({ d, condition: c, fn, target: 'balanced', stat: 'rms', mean: balancedRms.mean, sd: balancedRms.sd });
+            for (const tgt of [0, 1] as const) {
+              const counts = o.histCounts.get(`${d}/${c}/${fn}/${tgt}`)!;
+              const total = counts.reduce((a, b) => a + b, 0);
+              const width = o.histMax / o.histBins;
+              counts.forEach((n, b) => hist.push({ d, condition: c, fn, target: tgt, x0: b * width, x1: (b + 1) * width, share: n / total }));
+            }
+            return [fn, { zeros, ones, balancedRms }];
+          }),
+        ),
+      ]),
+    ) as Record<Condition, Record<Fn, z.input<typeof fnStats>>>;
+    const ratio = (num: number[], den: number[]) => meanSd(num.map((v, r) => v / den[r]));
+    ratios[`d${d}`] = {
+      frozenOverTrained: { and: ratio(bal.frozen.and, bal.trained.and), xor: ratio(bal.frozen.xor, bal.trained.xor) },
+      leastSquaresOverTrained: { and: ratio(bal.leastSquares.and, bal.trained.and), xor: ratio(bal.leastSquares.xor, bal.trained.xor) },
+      xorOverAnd: {
+        trained: ratio(bal.trained.xor, bal.trained.and),
+        frozen: ratio(bal.frozen.xor, bal.frozen.and),
+        leastSquares: ratio(bal.leastSquares.xor, bal.leastSquares.and),
+      },
+    };
+  }
+  const ratioRows = Object.values(ratios);
+  const minBelow = (fn: Fn) =>
+    Math.min(...Object.values(byWidth).flatMap((w) => CONDITIONS.flatMap((c) => [w[c][fn].zeros.fracBelowQuarter.mean, w[c][fn].ones.fracBelowQuarter.mean])));
+  const worst = {
+    frozenOverTrained: Math.max(...ratioRows.flatMap((r) => [r.frozenOverTrained.and.mean, r.frozenOverTrained.xor.mean])),
+    xorOverAnd: Math.max(...ratioRows.flatMap((r) => [r.xorOverAnd.trained.mean, r.xorOverAnd.frozen.mean, r.xorOverAnd.leastSquares.mean])),
+    andFracBelowQuarter: minBelow('and'),
+    xorFracBelowQuarter: minBelow('xor'),
+  };
+  return { byWidth, ratios, summary, hist, worst };
+}
 
 export const jakeReplication = defineExperiment({
   id: 'jake-replication',
@@ -182,7 +270,7 @@ export const jakeReplication = defineExperiment({
     },
   },
   result,
-  upstream: ['affine-baseline'],
+  upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 900 },
   async run(cfg, ctx) {
     const { m, widths } = cfg;
@@ -195,7 +283,7 @@ export const jakeReplication = defineExperiment({
     const allJ = Int32Array.from(allPairs, (pr) => pr[1]);
     const pairIndex = new Map(allPairs.map(([i, j], o) => [i * m + j, o]));
     const summaries = new Map<string, Summaries>();
-    const key = (rep: number, d: number, c: Condition, fn: Fn) => `${rep}/${d}/${c}/${fn}`;
+    const key = summaryKey;
     // |error| histogram counts pooled over replicates, keyed `${d}/${c}/${fn}/${target}`.
     const histCounts = new Map<string, number[]>();
     const training: z.input<typeof result>['training'] = [];
@@ -254,7 +342,7 @@ export const jakeReplication = defineExperiment({
           Y[row * 2 + 1] = a ^ b;
         }
         widths.forEach((d, w) => {
-          const r = fitReadoffs(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
+          const r = batchedRidgeLeastSquares(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
           for (let k = 0; k < d; k++) {
             lsR[w][k * 2 * P + o] = r[k * 2];
             lsR[w][k * 2 * P + P + o] = r[k * 2 + 1];
@@ -319,65 +407,8 @@ export const jakeReplication = defineExperiment({
     }
     bar.done();
 
-    const reps = Array.from({ length: cfg.replicates }, (_, r) => r);
-    const across = (list: ErrorSummary[]) => ({
-      mean: meanSd(list.map((e) => e.mean)),
-      rms: meanSd(list.map((e) => e.rms)),
-      p99Abs: meanSd(list.map((e) => e.p99Abs)),
-      maxAbs: meanSd(list.map((e) => e.maxAbs)),
-      fracBelowQuarter: meanSd(list.map((e) => e.fracBelowQuarter)),
-    });
-    const balanced = (rep: number, d: number, c: Condition, fn: Fn) => {
-      const e = summaries.get(key(rep, d, c, fn))!;
-      return Math.sqrt((e.zeros.rms ** 2 + e.ones.rms ** 2) / 2);
-    };
-    const byWidth: Record<string, Record<Condition, Record<Fn, z.input<typeof fnStats>>>> = {};
-    const ratios: z.input<typeof result>['ratios'] = {};
-    const summary: z.input<typeof result>['summary'] = [];
-    const hist: z.input<typeof result>['histogram'] = [];
-    for (const d of widths) {
-      const bal = Object.fromEntries(
-        CONDITIONS.map((c) => [c, Object.fromEntries(FNS.map((fn) => [fn, reps.map((rep) => balanced(rep, d, c, fn))]))]),
-      ) as Record<Condition, Record<Fn, number[]>>;
-      byWidth[`d${d}`] = Object.fromEntries(
-        CONDITIONS.map((c) => [
-          c,
-          Object.fromEntries(
-            FNS.map((fn) => {
-              const perRep = reps.map((rep) => summaries.get(key(rep, d, c, fn))!);
-              const zeros = across(perRep.map((e) => e.zeros));
-              const ones = across(perRep.map((e) => e.ones));
-              const balancedRms = meanSd(bal[c][fn]);
-              for (const [tgt, s] of [['0', zeros], ['1', ones]] as const) {
-                for (const [name, v] of Object.entries(s)) summary.push({ d, condition: c, fn, target: tgt, stat: name, mean: v.mean, sd: v.sd });
-              }
-              summary.push({ d, condition: c, fn, target: 'balanced', stat: 'rms', mean: balancedRms.mean, sd: balancedRms.sd });
-              for (const tgt of [0, 1] as const) {
-                const counts = histCounts.get(`${d}/${c}/${fn}/${tgt}`)!;
-                const total = counts.reduce((a, b) => a + b, 0);
-                const width = cfg.histMax / cfg.histBins;
-                counts.forEach((n, b) => hist.push({ d, condition: c, fn, target: tgt, x0: b * width, x1: (b + 1) * width, share: n / total }));
-              }
-              return [fn, { zeros, ones, balancedRms }];
-            }),
-          ),
-        ]),
-      ) as Record<Condition, Record<Fn, z.input<typeof fnStats>>>;
-      const ratio = (num: number[], den: number[]) => meanSd(num.map((v, r) => v / den[r]));
-      ratios[`d${d}`] = {
-        frozenOverTrained: { and: ratio(bal.frozen.and, bal.trained.and), xor: ratio(bal.frozen.xor, bal.trained.xor) },
-        leastSquaresOverTrained: { and: ratio(bal.leastSquares.and, bal.trained.and), xor: ratio(bal.leastSquares.xor, bal.trained.xor) },
-        xorOverAnd: {
-          trained: ratio(bal.trained.xor, bal.trained.and),
-          frozen: ratio(bal.frozen.xor, bal.frozen.and),
-          leastSquares: ratio(bal.leastSquares.xor, bal.leastSquares.and),
-        },
-      };
-    }
-    const ratioRows = Object.values(ratios);
-    const minBelow = (fn: Fn) =>
-      Math.min(...Object.values(byWidth).flatMap((w) => CONDITIONS.flatMap((c) => [w[c][fn].zeros.fracBelowQuarter.mean, w[c][fn].ones.fracBelowQuarter.mean])));
-    const affine = ctx.upstream('affine-baseline').results as { andMinimax: { maxAbsError: number }; xorMinimax: { maxAbsError: number } };
+    const { byWidth, ratios, summary, hist, worst } = aggregateReplicates({ widths, replicates: cfg.replicates, histBins: cfg.histBins, histMax: cfg.histMax, summaries, histCounts });
+    const affine = ctx.upstream(affineBaseline).results;
     return {
       m,
       expectedActive: cfg.expectedActive,
@@ -390,12 +421,7 @@ export const jakeReplication = defineExperiment({
       narrowest: { d: widths[0], stats: byWidth[`d${widths[0]}`], ratios: ratios[`d${widths[0]}`] },
       widest: { d: dMax, stats: byWidth[`d${dMax}`], ratios: ratios[`d${dMax}`] },
       ratios,
-      worst: {
-        frozenOverTrained: Math.max(...ratioRows.flatMap((r) => [r.frozenOverTrained.and.mean, r.frozenOverTrained.xor.mean])),
-        xorOverAnd: Math.max(...ratioRows.flatMap((r) => [r.xorOverAnd.trained.mean, r.xorOverAnd.frozen.mean, r.xorOverAnd.leastSquares.mean])),
-        andFracBelowQuarter: minBelow('and'),
-        xorFracBelowQuarter: minBelow('xor'),
-      },
+      worst,
       trainedLayerChange: {
         mean: meanSd(training.filter((t) => t.condition === 'trained').map((t) => t.layerChange)).mean,
         max: Math.max(...training.filter((t) => t.condition === 'trained').map((t) => t.layerChange)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, meanSd } from './seedStats';
+import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { FEATURE_CONSTANT, productAndPrediction, productConstant, signAndPrediction, signConstant, signReadoffMoments, xorPrediction } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, pairCaseActive, xorTarget } from './sparseInputs';
@@ -26,7 +26,6 @@ const config = z
 
 const READOFFS = ['and-sign', 'and-product', 'feature', 'xor'] as const;
 type Readoff = (typeof READOFFS)[number];
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 
 const result = z.object({
   /** The configuration values the prose quotes. */
@@ -65,6 +64,8 @@ const result = z.object({
     xorMatchedNoise: z.number(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelCompositenessResult = z.output<typeof result>;
 
 /** Predicted per-neuron mean and K of each readoff, calibrated at sCal, on inputs with s′ features on. */
 function predict(readoff: Readoff, s: number, a: 0 | 1, b: 0 | 1, sCal: number): { mean: number; k: number } {

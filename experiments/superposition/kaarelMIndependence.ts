@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
-import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
+import { logLogSlope } from '../lib/fits';
+import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { expectedMaxAbsNormal, prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';
 
@@ -24,7 +25,6 @@ const config = z
   })
   .strict();
 
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 const CASE_KEYS = ['00', '10', '01', '11', 'all'] as const;
 
 const result = z.object({
@@ -74,6 +74,8 @@ const result = z.object({
     evaluationsPerLayer: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelMIndependenceResult = z.output<typeof result>;
 
 /** A Gaussian layer whose rows are generated on first use from a per-row stream, so m can be huge. */
 class LazyGaussianLayer {

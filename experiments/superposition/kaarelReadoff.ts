@@ -8,47 +8,10 @@
  * Both expectations reduce to 1-D integrals: in case (1,1) over u = (w_i + w_j)/√2, in case (1,0) over w_i.
  */
 
+import { erfc, gaussianIntegral, normalCdf, normalPdf } from '../lib/special';
+
 const SQRT2 = Math.SQRT2;
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
-
-export function normalPdf(x: number): number {
-  return Math.exp(-0.5 * x * x) / SQRT_2PI;
-}
-
-/** erfc to near double precision: an all-positive series for erf below 2.5, a continued fraction above. */
-export function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2.5) {
-    // erf(x) = (2/√π) e^{−x²} Σ_n (2x²)^n x / (2n+1)!!
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200 && term > 1e-17 * sum; n++) {
-      term *= (2 * x * x) / (2 * n + 1);
-      sum += term;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
-  }
-  // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by modified Lentz.
-  const tiny = 1e-300;
-  let f = x;
-  let C = x;
-  let D = 0;
-  for (let n = 1; n < 500; n++) {
-    const a = n / 2;
-    D = x + a * D;
-    D = D === 0 ? 1 / tiny : 1 / D;
-    C = x + a / C;
-    if (C === 0) C = tiny;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
-}
-
-export function normalCdf(x: number): number {
-  return 0.5 * erfc(-x / SQRT2);
-}
 
 /** E[ReLU(a + Z)^p] for Z ~ N(0, σ²), p ∈ {1, 2}. */
 export function reluMoment(a: number, sigma: number, p: 1 | 2): number {
@@ -57,19 +20,6 @@ export function reluMoment(a: number, sigma: number, p: 1 | 2): number {
   const Phi = normalCdf(t);
   const phi = normalPdf(t);
   return p === 1 ? a * Phi + sigma * phi : (a * a + sigma * sigma) * Phi + a * sigma * phi;
-}
-
-/** ∫_lo^hi φ(u) f(u) du by composite Simpson; callers split at kinks so each piece is smooth. */
-export function gaussianIntegral(f: (u: number) => number, lo: number, hi: number, intervals = 2000): number {
-  const n = intervals % 2 === 0 ? intervals : intervals + 1;
-  const h = (hi - lo) / n;
-  let sum = 0;
-  for (let k = 0; k <= n; k++) {
-    const u = lo + k * h;
-    const w = k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2;
-    sum += w * normalPdf(u) * f(u);
-  }
-  return (sum * h) / 3;
 }
 
 const TAIL = 12;
@@ -157,12 +107,6 @@ export const FEATURE_CONSTANT = 1 / SQRT_2PI;
  */
 export function productSecondMoment(s: number, a: 0 | 1, b: 0 | 1): number {
   return (s + 2 * a + 2 * b) / 2;
-}
-
-/** RMS error of a width-d readoff whose per-neuron value has this mean and second moment, for target t. */
-export function rmsAtWidth(moments: { mean: number; second: number }, target: number, d: number): number {
-  const variance = moments.second - moments.mean ** 2;
-  return Math.sqrt(variance / d + (moments.mean - target) ** 2);
 }
 
 export interface CasePrediction {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
+import { logLogSlope } from '../lib/fits';
+import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
-import { fitReadoffs } from './leastSquares';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, choosePairs, pairCaseActive } from './sparseInputs';
 
@@ -32,7 +33,6 @@ const config = z
   .strict();
 
 const READOFFS = ['sign', 'product', 'fitted'] as const;
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 
 const result = z.object({
   /** The configuration values the prose quotes. */
@@ -79,6 +79,8 @@ const result = z.object({
     sHigh: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelSparsitySweepResult = z.output<typeof result>;
 
 function largestS(ok: (s: number) => boolean): number {
   let best = 1;
@@ -146,7 +148,7 @@ export const kaarelSparsitySweep = defineExperiment({
             }
           }
         });
-        const R = fitReadoffs(ctx.tf, H, Y, pairs.length, n, d, 1, cfg.ridge);
+        const R = batchedRidgeLeastSquares(ctx.tf, H, Y, pairs.length, n, d, 1, cfg.ridge);
         pairs.forEach(([i, j], p) => {
           CASES.forEach(([a, b], ci) => {
             for (let k = 0; k < cfg.testPerCase; k++) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { ErrorAccumulator, logLogSlope, meanSd } from './seedStats';
+import { logLogSlope } from '../lib/fits';
+import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { SIGN_CONSTANT_S2, kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';
@@ -27,7 +28,6 @@ const config = z
 
 const READOFFS = ['sign', 'product'] as const;
 const CASE_KEYS = ['00', '10', '01', '11', 'all'] as const;
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 
 const result = z.object({
   /** The configuration values the prose quotes. */
@@ -98,6 +98,8 @@ const result = z.object({
     samplesPerPoint: z.number().int(),
   }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type KaarelWidthSweepResult = z.output<typeof result>;
 
 export const kaarelWidthSweep = defineExperiment({
   id: 'kaarel-width-sweep',

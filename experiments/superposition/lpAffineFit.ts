@@ -4,7 +4,7 @@
  * Newton's method on a high power is badly conditioned from a cold start, so p is raised gradually
  * from 2, each stage warm-started from the last.
  */
-import { choleskySolve } from '../runtime/linalg';
+import { choleskySolve } from '../lib/linalg';
 
 export function lpAffineFit(design: number[][], y: number[], w: number[], p: number): number[] {
   if (p < 2) throw new Error(`lpAffineFit needs p ≥ 2, got ${p}`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tf } from '../runtime/backend';
 import { defineExperiment } from '../runtime/experiment';
-import { choleskySolve } from '../runtime/linalg';
+import { choleskySolve } from '../lib/linalg';
 import { randomUnitVectors } from './superpositionInputsEmbedding';
 import type { Rng } from '../runtime/rng';
 
@@ -45,6 +45,8 @@ const result = z.object({
   /** Smallest K* / d_head over all rows: how far the fitted head beats the naive construction. */
   minRatioToNaive: z.number(),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type QkBigramCapacityResult = z.output<typeof result>;
 
 /** K distinct (query, key) feature pairs, as a 0/1 n×n matrix. */
 export function randomTargets(rng: Rng, n: number, K: number): Float32Array {

@@ -1,20 +1,22 @@
 import { z } from 'zod';
-import { defineExperiment } from '../runtime/experiment';
+import { defineExperiment, type RunContext } from '../runtime/experiment';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
 import { type BernoulliLayer, pairReadoff, sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from './bernoulliLayer';
 import { modelQuantile, modelRequiredWidth } from './bernoulliSuperposedModel';
 import { plainErrorQuantile } from './bernoulliTheory';
-import { quantileSorted } from './errorStats';
-import { normalCdf, signAndPrediction, signConstant } from './kaarelReadoff';
-import { meanSd } from './seedStats';
-import { fitPowerLaw } from './powerLawFit';
+import { fitPowerLaw } from '../lib/fits';
+import { normalCdf } from '../lib/special';
+import { meanSd, meanSdSchema, quantileSorted } from '../lib/stats';
+import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
-import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from './superpositionInputsEmbedding';
+import { transpose } from '../lib/linalg';
+import { matMul } from '../lib/tfjs';
+import { embedInputs, gaussianProjections, randomUnitVectors } from './superpositionInputsEmbedding';
 
 /** The constructions compared; `bernoulliOrthogonal` reads the same 0/1 layers with orthonormal features (no superposition). */
 export const CONSTRUCTIONS = ['gaussian', 'bernoulli', 'bernoulliOrthogonal'] as const;
-type Construction = (typeof CONSTRUCTIONS)[number];
+export type Construction = (typeof CONSTRUCTIONS)[number];
 
 const config = z
   .object({
@@ -47,7 +49,7 @@ const config = z
   })
   .strict();
 
-const spread = z.object({ mean: z.number(), sd: z.number() });
+const spread = meanSdSchema;
 const constructionEnum = z.enum(CONSTRUCTIONS);
 const exponentRow = z.object({
   /** Least-squares exponent of required d against m, per replicate. */
@@ -142,6 +144,208 @@ const result = z.object({
   /** Constant c(s) of the sign readoff used for the Gaussian layer. */
   signConstant: z.number(),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type SuperpositionInputsResult = z.output<typeof result>;
+
+/** One replicate's result at one (construction, m, d): the error quantile, the RMS, and the best p of a 0/1 layer. */
+export type Cell = { q: number; rms: number; bestP: number | null };
+export const cellKey = (k: Construction, m: number, di: number) => `${k}/${m}/${di}`;
+type Config = z.output<typeof config>;
+
+/**
+ * The simulation: for each m and width d (ascending, stopping a construction once every replicate is below ε),
+ * each replicate's error quantile for the Gaussian layer and the 0/1 layers (best p). Cells are keyed by `cellKey`.
+ */
+export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): Map<string, Cell[]> {
+  const { s, ds, ps, replicates, epsilon, quantile } = cfg;
+  // cells[construction/m/dIndex] = one cell per replicate
+  const cells = new Map<string, Cell[]>();
+  const key = cellKey;
+  const bar = ctx.progress('widths', cfg.ms.length * ds.length * replicates);
+  for (const m of cfg.ms) {
+    const active = new Set<Construction>(CONSTRUCTIONS);
+    const below = new Map<Construction, boolean[]>(CONSTRUCTIONS.map((k) => [k, new Array(replicates).fill(false)]));
+    const tasks = Array.from({ length: replicates }, (_, r) => sampleTasks(ctx.rng(`pairs/${r}/${m}`), ctx.rng(`inputs/${r}/${m}`), m, s, cfg.pairs, cfg.inputsPerCase));
+    for (let di = 0; di < ds.length && active.size > 0; di++) {
+      const d = ds[di];
+      for (let r = 0; r < replicates; r++) {
+        ctx.signal.throwIfAborted();
+        const Phi = randomUnitVectors(ctx.rng(`phi/${r}/${m}/${d}`), m, d); // m×d0 with d0 = d
+        const PhiT = transpose(Phi, m, d);
+        const record = (k: Construction, cell: Cell) => {
+          const list = cells.get(key(k, m, di)) ?? [];
+          list.push(cell);
+          cells.set(key(k, m, di), list);
+          below.get(k)![r] = cell.q < epsilon;
+        };
+        if (active.has('gaussian')) {
+          const PT = gaussianProjections(ctx.tf, ctx.rng(`gauss/${r}/${m}/${d}`), Phi, PhiT, m, d, d);
+          record('gaussian', { ...summarize(gaussianErrors(PT, m, d, c, tasks[r]), quantile), bestP: null });
+        }
+        const bern = (['bernoulli', 'bernoulliOrthogonal'] as const).filter((k) => active.has(k));
+        if (bern.length > 0) {
+          const U = overlaps(ctx.tf, Phi, PhiT, m, d, tasks[r].inputs);
+          const best = new Map<Construction, Cell>();
+          for (const p of ps) {
+            const layer = sampleBernoulliLayer(ctx.rng(`layer/${r}/${m}/${d}/${p}`), m, d, p);
+            for (const k of bern) {
+              const cell = { ...summarize(bernoulliErrors(layer, U, tasks[r], k === 'bernoulli'), quantile), bestP: p };
+              const prev = best.get(k);
+              if (!prev || cell.q < prev.q) best.set(k, cell);
+            }
+          }
+          for (const [k, cell] of best) record(k, cell);
+        }
+        bar.tick();
+      }
+      // Stop a construction once every replicate is below the threshold: wider layers cannot move its crossing.
+      for (const k of [...active]) if (below.get(k)!.every(Boolean)) active.delete(k);
+    }
+    for (const k of active) ctx.log(`superposition-inputs: ${k} at m = ${m} did not meet the threshold by d = ${ds[ds.length - 1]}`);
+  }
+  bar.done();
+  return cells;
+}
+
+/** The reduced model of the superposed 0/1 layer: its required width per m (by bisection) and local exponents. */
+export function modelRequiredWidths(cfg: Config, ctx: Pick<RunContext, 'rng' | 'signal'>) {
+  const { s, ds, ps, epsilon, quantile } = cfg;
+  // The reduced model of the superposed 0/1 layer: required width by bisection, from the simulated m upwards.
+  const modelMs = [...new Set([...cfg.ms, ...cfg.modelMs])].sort((x, y) => x - y);
+  const modelRows: { m: number; d: number; p: number }[] = [];
+  // The simulated p grid, continued downwards at ratio √2 for the larger m the model reaches.
+  const pLadder = [...ps].sort((x, y) => x - y);
+  while (pLadder[0] > 0.004) pLadder.unshift(pLadder[0] / Math.SQRT2);
+  let lo = ds[0];
+  let start = pLadder.indexOf(ps[Math.floor(ps.length / 2)]);
+  for (const m of modelMs) {
+    ctx.signal.throwIfAborted();
+    const r = modelRequiredWidth((label) => ctx.rng(`model/required/${m}/${label}`), { m, s }, { epsilon, quantile, perCase: cfg.modelPerCase, lo, hi: lo * 4, pLadder, start, steps: cfg.modelSteps });
+    modelRows.push({ m, d: r.d, p: r.p });
+    lo = r.d / 1.2;
+    start = r.rung;
+  }
+  const local = modelRows.slice(1).map((row, i) => ({ mFrom: modelRows[i].m, mTo: row.m, exponent: Math.log(row.d / modelRows[i].d) / Math.log(row.m / modelRows[i].m) }));
+
+  return { rows: modelRows, local };
+}
+
+/**
+ * Aggregation across replicates: mean ± sd curves with their predictions, the width each construction needs to reach
+ * ε (per replicate, then mean ± sd), power-law exponents in m, and the summary numbers the page's claims read.
+ */
+export function aggregateSuperpositionInputs(o: {
+  cfg: Pick<Config, 's' | 'ms' | 'ds' | 'replicates' | 'epsilon' | 'quantile'>;
+  c: number;
+  cells: ReadonlyMap<string, Cell[]>;
+  model: { rows: { m: number; d: number; p: number }[]; local: { mFrom: number; mTo: number; exponent: number }[] };
+  predicted: (k: Construction, m: number, d: number) => number;
+}): SuperpositionInputsResult {
+  const { cfg, c, cells, predicted } = o;
+  const { s, ds, replicates, epsilon, quantile } = cfg;
+  const modelRows = o.model.rows;
+  const local = o.model.local;
+  const key = cellKey;
+  const curves = CONSTRUCTIONS.flatMap((k) =>
+    cfg.ms.flatMap((m) =>
+      ds.flatMap((d, di) => {
+        const list = cells.get(key(k, m, di));
+        if (!list) return [];
+        return [
+          {
+            construction: k,
+            m,
+            d,
+            q: meanSd(list.map((x) => x.q)),
+            rms: meanSd(list.map((x) => x.rms)),
+            bestP: list[0].bestP === null ? null : meanSd(list.map((x) => x.bestP!)),
+            qPredicted: predicted(k, m, d),
+          },
+        ];
+      }),
+    ),
+  );
+
+  const required = CONSTRUCTIONS.flatMap((k) =>
+    cfg.ms.map((m) => {
+      const evaluated = ds.map((_, di) => cells.get(key(k, m, di))).filter((x): x is Cell[] => !!x);
+      const perRep = Array.from({ length: replicates }, (_, r) => crossing(ds.slice(0, evaluated.length), evaluated.map((list) => list[r].q), epsilon));
+      const d = perRep.every((x) => x !== null) ? meanSd(perRep as number[]) : null;
+      const dPredicted =
+        k === 'bernoulli'
+          ? modelRows.find((row) => row.m === m)!.d
+          : crossing(ds, ds.map((dd) => predicted(k, m, dd)), epsilon);
+      return { construction: k, m, d, ratio: d ? m / d.mean : null, dPredicted, perRep };
+    }),
+  );
+
+  const exponent = Object.fromEntries(
+    CONSTRUCTIONS.map((k) => {
+      const rows = required.filter((x) => x.construction === k);
+      if (rows.some((x) => x.d === null) || rows.length < 2) return [k, null];
+      const perRep = Array.from({ length: replicates }, (_, r) => fitPowerLaw(cfg.ms, rows.map((x) => x.perRep[r]!)).exponent);
+      const means = fitPowerLaw(cfg.ms, rows.map((x) => x.d!.mean));
+      return [k, { perReplicate: meanSd(perRep), ofMeans: means.exponent, ofMeansSe: Number.isFinite(means.exponentSe) ? means.exponentSe : 0 }];
+    }),
+  ) as Record<Construction, z.infer<typeof exponentRow> | null>;
+
+  const ratiosOf = (k: Construction) => curves.filter((x) => x.construction === k).map((x) => x.q.mean / x.qPredicted);
+  const reqOf = (k: Construction) => required.filter((x) => x.construction === k);
+  const gaussD = reqOf('gaussian').map((x) => x.d?.mean ?? NaN);
+  const bernReq = reqOf('bernoulli');
+  const lastTwo = bernReq.slice(-2);
+  const bernLocal =
+    lastTwo.length === 2 && lastTwo.every((x) => x.d)
+      ? meanSd(Array.from({ length: replicates }, (_, r) => Math.log(lastTwo[1].perRep[r]! / lastTwo[0].perRep[r]!) / Math.log(lastTwo[1].m / lastTwo[0].m)))
+      : null;
+  const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  return {
+    epsilon,
+    quantile,
+    s,
+    curves,
+    required: required.map(({ perRep: _, ...rest }) => rest),
+    exponent,
+    model: {
+      rows: modelRows,
+      local,
+      exponentSimulatedRange: fitPowerLaw(cfg.ms, cfg.ms.map((m) => modelRows.find((row) => row.m === m)!.d)).exponent,
+      exponentLast: local[local.length - 1]?.exponent ?? NaN,
+      mMax: modelRows[modelRows.length - 1].m,
+      dAtMMax: modelRows[modelRows.length - 1].d,
+      mAtSuperposition: crossing(
+        modelRows.map((row) => row.m),
+        modelRows.map((row) => row.d / row.m),
+        1,
+      ),
+    },
+    summary: {
+      mMin: Math.min(...cfg.ms),
+      mMax: Math.max(...cfg.ms),
+      gaussianDPredicted: reqOf('gaussian')[0].dPredicted,
+      orthogonalDMin: finiteOrNull(Math.min(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
+      orthogonalDMax: finiteOrNull(Math.max(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
+      orthogonalDPredicted: reqOf('bernoulliOrthogonal')[0].dPredicted,
+      bernoulliDAtMMin: bernReq[0].d?.mean ?? null,
+      bernoulliDAtMMax: bernReq[bernReq.length - 1].d?.mean ?? null,
+      bernoulliModelDAtMMin: bernReq[0].dPredicted!,
+      bernoulliModelDAtMMax: bernReq[bernReq.length - 1].dPredicted!,
+      gaussianDMin: finiteOrNull(Math.min(...gaussD)),
+      gaussianDMax: finiteOrNull(Math.max(...gaussD)),
+      gaussianQOverPredicted: mean(ratiosOf('gaussian')),
+      orthogonalQOverExactMin: Math.min(...ratiosOf('bernoulliOrthogonal')),
+      orthogonalQOverExactMax: Math.max(...ratiosOf('bernoulliOrthogonal')),
+      bernoulliQOverModelMin: Math.min(...ratiosOf('bernoulli')),
+      bernoulliQOverModelMax: Math.max(...ratiosOf('bernoulli')),
+      bernoulliMaxRatio: bernReq.every((x) => x.ratio !== null) ? Math.max(...bernReq.map((x) => x.ratio!)) : null,
+      bernoulliLocalExponentLast: bernLocal,
+    },
+    references: { paper: 2 / 3, postSummary: 1 / 2 },
+    signConstant: c,
+  };
+}
 
 export const superpositionInputs = defineExperiment({
   id: 'superposition-inputs',
@@ -185,74 +389,11 @@ export const superpositionInputs = defineExperiment({
   result,
   timeLimitSeconds: { quick: 60, full: 600 },
   async run(cfg, ctx) {
-    const { s, ds, ps, replicates, epsilon, quantile } = cfg;
-    const c = signConstant(s);
-    type Cell = { q: number; rms: number; bestP: number | null };
-    // cells[construction/m/dIndex] = one cell per replicate
-    const cells = new Map<string, Cell[]>();
-    const key = (k: Construction, m: number, di: number) => `${k}/${m}/${di}`;
-    const bar = ctx.progress('widths', cfg.ms.length * ds.length * replicates);
-    for (const m of cfg.ms) {
-      const active = new Set<Construction>(CONSTRUCTIONS);
-      const below = new Map<Construction, boolean[]>(CONSTRUCTIONS.map((k) => [k, new Array(replicates).fill(false)]));
-      const tasks = Array.from({ length: replicates }, (_, r) => sampleTasks(ctx.rng(`pairs/${r}/${m}`), ctx.rng(`inputs/${r}/${m}`), m, s, cfg.pairs, cfg.inputsPerCase));
-      for (let di = 0; di < ds.length && active.size > 0; di++) {
-        const d = ds[di];
-        for (let r = 0; r < replicates; r++) {
-          ctx.signal.throwIfAborted();
-          const Phi = randomUnitVectors(ctx.rng(`phi/${r}/${m}/${d}`), m, d); // m×d0 with d0 = d
-          const PhiT = transpose(Phi, m, d);
-          const record = (k: Construction, cell: Cell) => {
-            const list = cells.get(key(k, m, di)) ?? [];
-            list.push(cell);
-            cells.set(key(k, m, di), list);
-            below.get(k)![r] = cell.q < epsilon;
-          };
-          if (active.has('gaussian')) {
-            const PT = gaussianProjections(ctx.tf, ctx.rng(`gauss/${r}/${m}/${d}`), Phi, PhiT, m, d, d);
-            record('gaussian', { ...summarize(gaussianErrors(PT, m, d, c, tasks[r]), quantile), bestP: null });
-          }
-          const bern = (['bernoulli', 'bernoulliOrthogonal'] as const).filter((k) => active.has(k));
-          if (bern.length > 0) {
-            const U = overlaps(ctx.tf, Phi, PhiT, m, d, tasks[r].inputs);
-            const best = new Map<Construction, Cell>();
-            for (const p of ps) {
-              const layer = sampleBernoulliLayer(ctx.rng(`layer/${r}/${m}/${d}/${p}`), m, d, p);
-              for (const k of bern) {
-                const cell = { ...summarize(bernoulliErrors(layer, U, tasks[r], k === 'bernoulli'), quantile), bestP: p };
-                const prev = best.get(k);
-                if (!prev || cell.q < prev.q) best.set(k, cell);
-              }
-            }
-            for (const [k, cell] of best) record(k, cell);
-          }
-          bar.tick();
-        }
-        // Stop a construction once every replicate is below the threshold: wider layers cannot move its crossing.
-        for (const k of [...active]) if (below.get(k)!.every(Boolean)) active.delete(k);
-      }
-      for (const k of active) ctx.log(`superposition-inputs: ${k} at m = ${m} did not meet the threshold by d = ${ds[ds.length - 1]}`);
-    }
-    bar.done();
-
-    // The reduced model of the superposed 0/1 layer: required width by bisection, from the simulated m upwards.
-    const modelMs = [...new Set([...cfg.ms, ...cfg.modelMs])].sort((x, y) => x - y);
-    const modelRows: { m: number; d: number; p: number }[] = [];
-    // The simulated p grid, continued downwards at ratio √2 for the larger m the model reaches.
-    const pLadder = [...ps].sort((x, y) => x - y);
-    while (pLadder[0] > 0.004) pLadder.unshift(pLadder[0] / Math.SQRT2);
-    let lo = ds[0];
-    let start = pLadder.indexOf(ps[Math.floor(ps.length / 2)]);
-    for (const m of modelMs) {
-      ctx.signal.throwIfAborted();
-      const r = modelRequiredWidth((label) => ctx.rng(`model/required/${m}/${label}`), { m, s }, { epsilon, quantile, perCase: cfg.modelPerCase, lo, hi: lo * 4, pLadder, start, steps: cfg.modelSteps });
-      modelRows.push({ m, d: r.d, p: r.p });
-      lo = r.d / 1.2;
-      start = r.rung;
-    }
-    const local = modelRows.slice(1).map((row, i) => ({ mFrom: modelRows[i].m, mTo: row.m, exponent: Math.log(row.d / modelRows[i].d) / Math.log(row.m / modelRows[i].m) }));
-
+    const c = signConstant(cfg.s);
+    const cells = simulateConstructions(cfg, ctx, c);
+    const model = modelRequiredWidths(cfg, ctx);
     const predictedCache = new Map<string, number>();
+    const { s, ps, quantile } = cfg;
     const predicted = (k: Construction, m: number, d: number): number => {
       const id = `${k}/${k === 'bernoulli' ? m : 0}/${d}`;
       if (!predictedCache.has(id)) {
@@ -267,105 +408,7 @@ export const superpositionInputs = defineExperiment({
       return predictedCache.get(id)!;
     };
 
-    const curves = CONSTRUCTIONS.flatMap((k) =>
-      cfg.ms.flatMap((m) =>
-        ds.flatMap((d, di) => {
-          const list = cells.get(key(k, m, di));
-          if (!list) return [];
-          return [
-            {
-              construction: k,
-              m,
-              d,
-              q: meanSd(list.map((x) => x.q)),
-              rms: meanSd(list.map((x) => x.rms)),
-              bestP: list[0].bestP === null ? null : meanSd(list.map((x) => x.bestP!)),
-              qPredicted: predicted(k, m, d),
-            },
-          ];
-        }),
-      ),
-    );
-
-    const required = CONSTRUCTIONS.flatMap((k) =>
-      cfg.ms.map((m) => {
-        const evaluated = ds.map((_, di) => cells.get(key(k, m, di))).filter((x): x is Cell[] => !!x);
-        const perRep = Array.from({ length: replicates }, (_, r) => crossing(ds.slice(0, evaluated.length), evaluated.map((list) => list[r].q), epsilon));
-        const d = perRep.every((x) => x !== null) ? meanSd(perRep as number[]) : null;
-        const dPredicted =
-          k === 'bernoulli'
-            ? modelRows.find((row) => row.m === m)!.d
-            : crossing(ds, ds.map((dd) => predicted(k, m, dd)), epsilon);
-        return { construction: k, m, d, ratio: d ? m / d.mean : null, dPredicted, perRep };
-      }),
-    );
-
-    const exponent = Object.fromEntries(
-      CONSTRUCTIONS.map((k) => {
-        const rows = required.filter((x) => x.construction === k);
-        if (rows.some((x) => x.d === null) || rows.length < 2) return [k, null];
-        const perRep = Array.from({ length: replicates }, (_, r) => fitPowerLaw(cfg.ms, rows.map((x) => x.perRep[r]!)).exponent);
-        const means = fitPowerLaw(cfg.ms, rows.map((x) => x.d!.mean));
-        return [k, { perReplicate: meanSd(perRep), ofMeans: means.exponent, ofMeansSe: Number.isFinite(means.exponentSe) ? means.exponentSe : 0 }];
-      }),
-    ) as Record<Construction, z.infer<typeof exponentRow> | null>;
-
-    const ratiosOf = (k: Construction) => curves.filter((x) => x.construction === k).map((x) => x.q.mean / x.qPredicted);
-    const reqOf = (k: Construction) => required.filter((x) => x.construction === k);
-    const gaussD = reqOf('gaussian').map((x) => x.d?.mean ?? NaN);
-    const bernReq = reqOf('bernoulli');
-    const lastTwo = bernReq.slice(-2);
-    const bernLocal =
-      lastTwo.length === 2 && lastTwo.every((x) => x.d)
-        ? meanSd(Array.from({ length: replicates }, (_, r) => Math.log(lastTwo[1].perRep[r]! / lastTwo[0].perRep[r]!) / Math.log(lastTwo[1].m / lastTwo[0].m)))
-        : null;
-    const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-    return {
-      epsilon,
-      quantile,
-      s,
-      curves,
-      required: required.map(({ perRep: _, ...rest }) => rest),
-      exponent,
-      model: {
-        rows: modelRows,
-        local,
-        exponentSimulatedRange: fitPowerLaw(cfg.ms, cfg.ms.map((m) => modelRows.find((row) => row.m === m)!.d)).exponent,
-        exponentLast: local[local.length - 1]?.exponent ?? NaN,
-        mMax: modelRows[modelRows.length - 1].m,
-        dAtMMax: modelRows[modelRows.length - 1].d,
-        mAtSuperposition: crossing(
-          modelRows.map((row) => row.m),
-          modelRows.map((row) => row.d / row.m),
-          1,
-        ),
-      },
-      summary: {
-        mMin: Math.min(...cfg.ms),
-        mMax: Math.max(...cfg.ms),
-        gaussianDPredicted: reqOf('gaussian')[0].dPredicted,
-        orthogonalDMin: finiteOrNull(Math.min(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
-        orthogonalDMax: finiteOrNull(Math.max(...reqOf('bernoulliOrthogonal').map((x) => x.d?.mean ?? NaN))),
-        orthogonalDPredicted: reqOf('bernoulliOrthogonal')[0].dPredicted,
-        bernoulliDAtMMin: bernReq[0].d?.mean ?? null,
-        bernoulliDAtMMax: bernReq[bernReq.length - 1].d?.mean ?? null,
-        bernoulliModelDAtMMin: bernReq[0].dPredicted!,
-        bernoulliModelDAtMMax: bernReq[bernReq.length - 1].dPredicted!,
-        gaussianDMin: finiteOrNull(Math.min(...gaussD)),
-        gaussianDMax: finiteOrNull(Math.max(...gaussD)),
-        gaussianQOverPredicted: mean(ratiosOf('gaussian')),
-        orthogonalQOverExactMin: Math.min(...ratiosOf('bernoulliOrthogonal')),
-        orthogonalQOverExactMax: Math.max(...ratiosOf('bernoulliOrthogonal')),
-        bernoulliQOverModelMin: Math.min(...ratiosOf('bernoulli')),
-        bernoulliQOverModelMax: Math.max(...ratiosOf('bernoulli')),
-        bernoulliMaxRatio: bernReq.every((x) => x.ratio !== null) ? Math.max(...bernReq.map((x) => x.ratio!)) : null,
-        bernoulliLocalExponentLast: bernLocal,
-      },
-      references: { paper: 2 / 3, postSummary: 1 / 2 },
-      signConstant: c,
-    };
+    return aggregateSuperpositionInputs({ cfg, c, cells, model, predicted });
   },
 });
 

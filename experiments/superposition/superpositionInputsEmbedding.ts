@@ -1,5 +1,6 @@
 import type { Tf } from '../runtime/backend';
-import { choleskyFactor } from '../runtime/linalg';
+import { choleskyFactor } from '../lib/linalg';
+import { matMul } from '../lib/tfjs';
 import type { Rng } from '../runtime/rng';
 
 /**
@@ -24,27 +25,6 @@ export function embedInputs(Phi: Float32Array, d0: number, inputs: readonly (rea
     for (const a of active) for (let c = 0; c < d0; c++) X[t * d0 + c] += Phi[a * d0 + c];
   });
   return X;
-}
-
-/** Row-major transpose of a rows×cols matrix. */
-export function transpose(A: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
-  return out;
-}
-
-/**
- * A·B for row-major A (rows×inner) and B (inner×cols), by one tfjs matmul. Callers pass B already transposed
- * where needed, and the tensors are disposed by hand: on the wasm backend a matMul with a transpose flag, or one
- * inside tf.tidy, runs about 10× slower than a plain one (measured on tfjs 4.22).
- */
-export function matMul(tf: Tf, A: Float32Array, rows: number, inner: number, B: Float32Array, cols: number): Float32Array {
-  const a = tf.tensor2d(A, [rows, inner]);
-  const b = tf.tensor2d(B, [inner, cols]);
-  const c = tf.matMul(a, b);
-  const out = c.dataSync() as Float32Array;
-  tf.dispose([a, b, c]);
-  return out;
 }
 
 /**

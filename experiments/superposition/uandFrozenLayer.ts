@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { histogram, summarizeErrors } from './errorStats';
-import { meanSd } from './seedStats';
-import { fitReadoffs } from './leastSquares';
+import { affineBaseline } from './affineBaseline';
+import { histogram, meanSd, meanSdSchema } from '../lib/stats';
+import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { summarizeErrors } from './errorStats';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive, xorTarget } from './sparseInputs';
 
@@ -43,7 +44,6 @@ const errorSummary = z.object({
   fracBelowQuarter: z.number().min(0).max(1),
 });
 
-const meanSdSchema = z.object({ mean: z.number(), sd: z.number() });
 
 const fnResult = z.object({
   /** Pooled over all layers: errors on inputs whose target is 0, and on inputs whose target is 1. */
@@ -64,6 +64,8 @@ const result = z.object({
   /** Worst-case errors of the best affine readoffs of the raw inputs, from the affine-baseline experiment. */
   affine: z.object({ andMinimax: z.number(), xorMinimax: z.number() }),
 });
+/** The experiment's results, as stored in its artifact and read by its figures. */
+export type UandFrozenLayerResult = z.output<typeof result>;
 
 export const uandFrozenLayer = defineExperiment({
   id: 'uand-frozen-layer',
@@ -77,7 +79,7 @@ export const uandFrozenLayer = defineExperiment({
     full: { seed: 0, layers: 3, m: 50, d: 100, s: 3, pairs: 1225, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
   },
   result,
-  upstream: ['affine-baseline'],
+  upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 600 },
   async run(cfg, ctx) {
     const { m, d, s } = cfg;
@@ -111,7 +113,7 @@ export const uandFrozenLayer = defineExperiment({
             }
           }
         });
-        const R = fitReadoffs(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
+        const R = batchedRidgeLeastSquares(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
         chunk.forEach(([i, j], b) => {
           const r = R.subarray(b * d * 2, (b + 1) * d * 2);
           CASES.forEach(([a, c], ci) => {
@@ -163,7 +165,7 @@ export const uandFrozenLayer = defineExperiment({
         }),
       ),
     );
-    const affine = ctx.upstream('affine-baseline').results as { andMinimax: { maxAbsError: number }; xorMinimax: { maxAbsError: number } };
+    const affine = ctx.upstream(affineBaseline).results;
     return {
       pairsEvaluated: pairCount,
       and: summarize('AND'),

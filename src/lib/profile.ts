@@ -1,7 +1,10 @@
-/** The profile whose artifacts the site shows: READOFF_PROFILE, default full. */
-export const SITE_PROFILES = ['quick', 'full'] as const;
-export type SiteProfile = (typeof SITE_PROFILES)[number];
+import { PROFILES, type Profile } from '../../experiments/runtime/experiment';
 
+/** The profiles a site can show: the experiments' profiles (one list, kept in the runtime). */
+export const SITE_PROFILES = PROFILES;
+export type SiteProfile = Profile;
+
+/** The profile whose artifacts the site shows: READOFF_PROFILE, default full. */
 export function currentProfile(env: Record<string, string | undefined> = process.env): SiteProfile {
   const p = env.READOFF_PROFILE || 'full';
   if (!(SITE_PROFILES as readonly string[]).includes(p)) {

@@ -10,8 +10,10 @@ function cli(...args: string[]) {
 
 describe('experiments CLI', () => {
   it('rejects unknown flags, profiles, backends and jobs, naming the allowed values', () => {
-    expect(() => parseCli(['--fast'], {})).toThrow(/unknown or malformed flag --fast; allowed flags: --profile/);
+    expect(() => parseCli(['--fast'], {})).toThrow(/unknown or malformed flag --fast; allowed flags: --page, --profile/);
     expect(() => parseCli(['--profile', 'medium'], {})).toThrow('--profile: got "medium"; allowed values: quick, full');
+    expect(() => parseCli(['--page', 'nope'], {})).toThrow('--page: got "nope"; allowed values: superposition');
+    expect(parseCli(['--page', 'superposition'], {}).ids).toEqual(expect.arrayContaining(['affine-baseline', 'superposition-inputs', 'qk-bigram-capacity']));
     expect(() => parseCli([], { READOFF_PROFILE: 'draft' })).toThrow('READOFF_PROFILE: got "draft"; allowed values: quick, full');
     expect(() => parseCli(['--backend', 'tpu'], {})).toThrow('--backend: got "tpu"; allowed values: auto, node-gpu, node, wasm, cpu');
     expect(() => parseCli([], { READOFF_BACKEND: 'tpu' })).toThrow('READOFF_BACKEND: got "tpu"');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheKey } from '../../experiments/runtime/cacheKey';
+import { cacheKey, explainChange } from '../../experiments/runtime/cacheKey';
+import { rename, rm } from 'node:fs/promises';
 import { localModuleGraphs } from '../../experiments/runtime/sourceGraph';
 import { makeTempRoot } from '../helpers/tempRoot';
 
@@ -19,7 +20,8 @@ async function project() {
   cleanups.push(t.cleanup);
   const key = async () => {
     const g = await localModuleGraphs({ a: `${t.root}/exp/a.ts` }, t.root);
-    return { graph: g.a, key: cacheKey({ sources: g.a, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} }) };
+    const inputs = { sources: g.a.modules, imports: g.a.imports, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} };
+    return { graph: g.a.modules, inputs, key: cacheKey(inputs) };
   };
   return { ...t, key };
 }
@@ -53,6 +55,29 @@ describe('module graph and cache key', () => {
     await p.write('exp/unrelated.ts', 'export const unrelated = 2;\n');
     await p.write('exp/new-file.ts', 'export const x = 1;\n');
     expect((await p.key()).key).toBe(before.key);
+  });
+
+  it('does not change when modules move, and --explain then names nothing', async () => {
+    const p = await project();
+    const before = await p.key();
+    await rename(`${p.root}/exp/deep/deep.ts`, `${p.root}/exp/deeper.ts`);
+    await p.write('exp/helper.ts', "import { deep } from './deeper';\nexport const helper = (x: number) => deep(x) * 2;\n");
+    await rename(`${p.root}/exp/a.ts`, `${p.root}/exp/renamed-a.ts`);
+    const g = await localModuleGraphs({ a: `${p.root}/exp/renamed-a.ts` }, p.root);
+    const after = { sources: g.a.modules, imports: g.a.imports, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} };
+    expect(Object.keys(after.sources).sort()).toEqual(['exp/deeper.ts', 'exp/helper.ts', 'exp/renamed-a.ts']);
+    expect(cacheKey(after)).toBe(before.key);
+    expect(explainChange(before.inputs, after)).toEqual([]);
+  });
+
+  it('changes when an import is re-pointed to another module, and says so', async () => {
+    const p = await project();
+    await p.write('exp/other.ts', 'export const deep = (x: number) => x + 3;\n');
+    const before = await p.key();
+    await p.write('exp/helper.ts', "import { deep } from './other';\nexport const helper = (x: number) => deep(x) * 2;\n");
+    const after = await p.key();
+    expect(after.key).not.toBe(before.key);
+    expect(explainChange(before.inputs, after.inputs).join('; ')).toMatch(/source exp\/(other|deep\/deep)\.ts (added|no longer imported)/);
   });
 
   it('changes with the config, profile, tfjs version and upstream keys', () => {

@@ -6,7 +6,6 @@ import {
   dot,
   expectedMaxAbsNormal,
   featureReadoff,
-  normalCdf,
   prefixPairSums,
   productAndPrediction,
   productAndReadoff,
@@ -34,16 +33,6 @@ function monteCarlo(n: number, f: () => number): { mean: number; se: number } {
   const mean = s / n;
   return { mean, se: Math.sqrt((s2 / n - mean * mean) / n) };
 }
-
-describe('normal CDF', () => {
-  it('matches tabulated values to near double precision', () => {
-    expect(normalCdf(0)).toBe(0.5);
-    expect(normalCdf(1)).toBeCloseTo(0.8413447460685429, 14);
-    expect(normalCdf(-1.959963984540054)).toBeCloseTo(0.025, 14);
-    expect(normalCdf(-3)).toBeCloseTo(0.0013498980316301, 15);
-    expect(normalCdf(-6) / 9.865876450376946e-10).toBeCloseTo(1, 10);
-  });
-});
 
 describe('readoff constants', () => {
   it('c(2) by quadrature equals the closed form (√2−1)/√π', () => {

@@ -3,12 +3,14 @@ import { Rng } from '../../experiments/runtime/rng';
 import { sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from '../../experiments/superposition/bernoulliLayer';
 import { modelErrors, modelQuantile } from '../../experiments/superposition/bernoulliSuperposedModel';
 import { plainErrorQuantile } from '../../experiments/superposition/bernoulliTheory';
-import { quantileSorted } from '../../experiments/superposition/errorStats';
+import { fitPowerLaw } from '../../experiments/lib/fits';
+import { transpose } from '../../experiments/lib/linalg';
+import { quantileSorted } from '../../experiments/lib/stats';
+import { matMul } from '../../experiments/lib/tfjs';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
-import { fitPowerLaw } from '../../experiments/superposition/powerLawFit';
 import { CASES, pairCaseActive } from '../../experiments/superposition/sparseInputs';
 import { crossing, gaussianQuantilePrediction } from '../../experiments/superposition/superpositionInputs';
-import { embedInputs, gaussianProjections, matMul, randomUnitVectors, transpose } from '../../experiments/superposition/superpositionInputsEmbedding';
+import { embedInputs, gaussianProjections, randomUnitVectors } from '../../experiments/superposition/superpositionInputsEmbedding';
 
 const dot = (A: Float32Array, d0: number, a: number, b: number) => {
   let s = 0;
@@ -169,5 +171,42 @@ describe('the reduced model of the superposed 0/1 layer', () => {
         expect(rms / modelRms).toBeLessThan(1.1);
       });
     }
+  });
+});
+
+import { aggregateSuperpositionInputs, cellKey, CONSTRUCTIONS, type Cell } from '../../experiments/superposition/superpositionInputs';
+
+describe('superposition-inputs aggregation across replicates', () => {
+  // Two replicates, m ∈ {10, 40}, widths 8, 16, 32. Replicate r's quantile is q = A·m/d·(1 + r/10), so the width
+  // where it crosses ε lies between grid points and is found by log-log interpolation.
+  const cfg = { s: 3, ms: [10, 40], ds: [8, 16, 32], replicates: 2, epsilon: 0.5, quantile: 0.99 };
+  const cells = new Map<string, Cell[]>();
+  const qOf = (m: number, d: number, r: number) => (2 * m * (1 + r / 10)) / d / 10;
+  for (const k of CONSTRUCTIONS) {
+    for (const m of cfg.ms) {
+      cfg.ds.forEach((d, di) => cells.set(cellKey(k, m, di), [0, 1].map((r) => ({ q: qOf(m, d, r), rms: qOf(m, d, r) / 3, bestP: k === 'gaussian' ? null : 0.1 * (r + 1) }))));
+    }
+  }
+  const model = { rows: [{ m: 10, d: 5, p: 0.1 }, { m: 40, d: 20, p: 0.05 }], local: [{ mFrom: 10, mTo: 40, exponent: 1 }] };
+  const out = aggregateSuperpositionInputs({ cfg, c: 0.2, cells, model, predicted: (_k, m, d) => (2 * m) / d / 10 });
+
+  it('averages each cell over replicates and pairs it with its prediction', () => {
+    const row = out.curves.find((x) => x.construction === 'gaussian' && x.m === 40 && x.d === 16)!;
+    expect(row.q.mean).toBeCloseTo((qOf(40, 16, 0) + qOf(40, 16, 1)) / 2, 12);
+    expect(row.q.sd).toBeCloseTo(Math.abs(qOf(40, 16, 0) - qOf(40, 16, 1)) / Math.SQRT2, 12);
+    expect(row.qPredicted).toBeCloseTo(0.5, 12);
+    expect(out.curves.find((x) => x.construction === 'bernoulli')!.bestP!.mean).toBeCloseTo(0.15, 12);
+  });
+
+  it('finds each replicate\'s crossing of ε, then mean ± sd, and the exponent of the required width in m', () => {
+    // m = 40: q = 0.5, 0.25 at d = 16, 32 for r = 0 (first below ε at 32, interpolation weight 0: d = 16);
+    // q = 0.55, 0.275 for r = 1: weight (0.55 − 0.5)/(0.55 − 0.275), linear in q and in log d.
+    const req = out.required.find((x) => x.construction === 'gaussian' && x.m === 40)!;
+    expect(req.d!.mean).toBeCloseTo((16 + 16 * 2 ** (0.05 / 0.275)) / 2, 9);
+    // m = 10: q(8) = 0.25·(1 + r/10) is below ε already, so the required width is the first one.
+    expect(out.required.find((x) => x.construction === 'gaussian' && x.m === 10)!.d!.mean).toBe(8);
+    expect(out.required.find((x) => x.construction === 'bernoulli' && x.m === 40)!.dPredicted).toBe(20);
+    expect(out.summary.mMin).toBe(10);
+    expect(out.model.exponentSimulatedRange).toBeCloseTo(1, 12);
   });
 });

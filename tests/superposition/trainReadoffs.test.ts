@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choleskySolve } from '../../experiments/runtime/linalg';
+import { choleskySolve } from '../../experiments/lib/linalg';
 import { Rng } from '../../experiments/runtime/rng';
 import { classWeights, fastMatMul, forward, trainNetwork, weightedLpLoss, weightedLpLossFn } from '../../experiments/superposition/trainReadoffs';
 

@@ -1,10 +1,11 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { QkBigramCapacityResult } from '../../../experiments/superposition/qkBigramCapacity';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { dResid: number; dHead: number; repeat: number; capacity: number; naive: number }
 
 /** Capacity K* against d_head·d_resid, one point per repeat, with the fitted proportionality and the naive K = d_head. */
-export function qkBigramCapacityPlot(results: { rows: Row[]; bigramsPerParameterPair: number }): PlotSpec {
+export function qkBigramCapacityPlot(results: QkBigramCapacityResult): PlotSpec {
   const rows = results.rows.map((r) => ({ ...r, product: r.dHead * r.dResid, resid: `d_resid = ${r.dResid}` }));
   const xs = [...new Set(rows.map((r) => r.product))].sort((a, b) => a - b);
   const line = xs.map((x) => ({ x, y: results.bigramsPerParameterPair * x }));

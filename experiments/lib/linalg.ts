@@ -60,3 +60,10 @@ export function determinant(A: ArrayLike<number>, n: number): number {
   }
   return det;
 }
+
+/** Row-major transpose of a rows×cols matrix. */
+export function transpose(A: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
+  return out;
+}

@@ -1,18 +1,12 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { SuperpositionInputsResult } from '../../../experiments/superposition/superpositionInputs';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 type Construction = 'gaussian' | 'bernoulli' | 'bernoulliOrthogonal';
 interface Curve { construction: Construction; m: number; d: number; q: MeanSd; qPredicted: number }
 interface Required { construction: Construction; m: number; d: MeanSd | null; dPredicted: number | null }
-interface Results {
-  epsilon: number;
-  quantile: number;
-  curves: Curve[];
-  required: Required[];
-  model: { rows: { m: number; d: number }[] };
-  references: { paper: number; postSummary: number };
-}
+type Results = SuperpositionInputsResult;
 
 const LABEL: Record<Construction, string> = {
   gaussian: 'Gaussian layer, sign readoff',
@@ -25,7 +19,7 @@ const COLOR: Record<Construction, string> = { gaussian: '#4e79a7', bernoulli: '#
  * 99th percentile of |error| against width d = d0, one panel per construction, one colour per m: dots ± sd across
  * replicates, lines the prediction (dashed for the superposed 0/1 layer's reduced model), the threshold as a rule.
  */
-export function superpositionInputsQuantile(results: Results): PlotSpec {
+export function superpositionInputsQuantile(results: SuperpositionInputsResult): PlotSpec {
   const rows = results.curves.map((c) => ({
     panel: LABEL[c.construction],
     mL: `m = ${c.m}`,
@@ -58,7 +52,7 @@ export function superpositionInputsQuantile(results: Results): PlotSpec {
  * reduced model of the superposed 0/1 layer as a line carried to far larger m, reference slopes 2/3 (the paper) and
  * 1/2 (the post's summary) through the model's last point, and the line d = m: left of it the features are not in superposition.
  */
-export function superpositionInputsScaling(results: Results): PlotSpec {
+export function superpositionInputsScaling(results: SuperpositionInputsResult): PlotSpec {
   const pts = results.required
     .filter((r) => r.d)
     .map((r) => ({ label: LABEL[r.construction], m: r.m, y: r.d!.mean, lo: r.d!.mean - r.d!.sd, hi: r.d!.mean + r.d!.sd }));

@@ -1,12 +1,13 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { KaarelMIndependenceResult } from '../../../experiments/superposition/kaarelMIndependence';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface Row { m: number; case: string; rms: MeanSd; predictedRms: number; bias: MeanSd; maxAbs: MeanSd }
 interface Growth { m: number; n: number; maxAbs: MeanSd; predictedMax: number; sqrtLogLaw: number }
 
 /** RMS, |bias| and the largest error over all evaluations against the number of features m; lines are m-free predictions. */
-export function kaarelMIndependence(results: { rows: Row[]; maxGrowth: Growth[] }): PlotSpec {
+export function kaarelMIndependence(results: KaarelMIndependenceResult): PlotSpec {
   const all = results.rows.filter((r) => r.case === 'all');
   const nMax = Math.max(...results.maxGrowth.map((g) => g.n));
   const last = results.maxGrowth.filter((g) => g.n === nMax);
@@ -37,7 +38,7 @@ export function kaarelMIndependence(results: { rows: Row[]; maxGrowth: Growth[] 
 }
 
 /** Running maximum of |error| after N evaluations, one colour per m, against the expected maximum of N Gaussians. */
-export function kaarelMaxGrowth(results: { maxGrowth: Growth[] }): PlotSpec {
+export function kaarelMaxGrowth(results: KaarelMIndependenceResult): PlotSpec {
   const rows = results.maxGrowth.map((g) => ({ ...g, mLabel: `m = ${g.m}`, y: g.maxAbs.mean }));
   const firstM = rows[0].m;
   const theory = rows.filter((g) => g.m === firstM);

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { KaarelWidthSweepResult } from '../../../experiments/superposition/kaarelWidthSweep';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface Curve { s: number; d: number; readoff: 'sign' | 'product'; case: string; rms: MeanSd; predictedRms: number; bias: MeanSd }
@@ -8,7 +9,7 @@ const READOFF_LABEL = { sign: 'sign readoff', product: 'product readoff' } as co
 const COLORS = { domain: Object.values(READOFF_LABEL), range: ['#4e79a7', '#e15759'] };
 
 /** RMS error (pooled over the four balanced cases) against width, one panel per s: dots ± sd across layers, lines the closed form K/√d. */
-export function kaarelWidthSweep(results: { curves: Curve[] }): PlotSpec {
+export function kaarelWidthSweep(results: KaarelWidthSweepResult): PlotSpec {
   const rows = results.curves
     .filter((c) => c.case === 'all')
     .map((c) => ({ ...c, label: READOFF_LABEL[c.readoff], lo: c.rms.mean - c.rms.sd, hi: c.rms.mean + c.rms.sd, sLabel: `s = ${c.s}` }));
@@ -29,7 +30,7 @@ export function kaarelWidthSweep(results: { curves: Curve[] }): PlotSpec {
 }
 
 /** Mean error per case (x_i, x_j) against width, in units of the predicted RMS, one panel per s; zero is the prediction. */
-export function kaarelWidthBias(results: { curves: Curve[] }): PlotSpec {
+export function kaarelWidthBias(results: KaarelWidthSweepResult): PlotSpec {
   const rows = results.curves
     .filter((c) => c.case !== 'all')
     .map((c) => ({

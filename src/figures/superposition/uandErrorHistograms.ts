@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { UandFrozenLayerResult } from '../../../experiments/superposition/uandFrozenLayer';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { fn: 'AND' | 'XOR'; target: 0 | 1; layer: number; x0: number; x1: number; share: number }
 
@@ -7,7 +8,7 @@ interface Row { fn: 'AND' | 'XOR'; target: 0 | 1; layer: number; x0: number; x1:
  * Error histograms for targets 0 and 1, AND and XOR side by side: bars are the mean share over layers,
  * thin step lines each layer's own histogram (the spread across seeds). The affine readoff's ±1/4 is marked.
  */
-export function uandErrorHistograms(results: { histogram: Row[]; affine: { andMinimax: number } }): PlotSpec {
+export function uandErrorHistograms(results: UandFrozenLayerResult): PlotSpec {
   const quarter = results.affine.andMinimax;
   const label = (t: number) => `target ${t}`;
   const groups = new Map<string, Row[]>();

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { FittedWidthSweepResult } from '../../../experiments/superposition/fittedWidthSweep';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface Row { arm: string; m: number; s: number; d: number; fitted: { rms: MeanSd }; kaarel: { rms: MeanSd }; kaarelPredictedRms: number }
@@ -13,7 +14,7 @@ const armLabel = (r: { m: number; s: number }) => `m = ${r.m}, s = ${r.s}`;
  * RMS error against width on log-log axes, one panel per (m, s): the fitted readoff and Kaarel's closed-form readoff
  * (dots ± sd across replicates), Kaarel's predicted RMS (line), and a slope −1/2 guide through the fitted readoff's widest point.
  */
-export function fittedWidthRms(results: { rows: Row[] }): PlotSpec {
+export function fittedWidthRms(results: FittedWidthSweepResult): PlotSpec {
   const measured = results.rows
     .flatMap((r) => [
       { s: armLabel(r), d: r.d, series: SERIES.domain[0], ...r.fitted.rms },
@@ -46,7 +47,7 @@ export function fittedWidthRms(results: { rows: Row[] }): PlotSpec {
 }
 
 /** Log-log slope between consecutive widths (± sd across replicates), plotted at their geometric mean; dashed: −1/2. */
-export function fittedWidthSlopes(results: { localSlopes: LocalSlope[]; rows: Row[] }): PlotSpec {
+export function fittedWidthSlopes(results: FittedWidthSweepResult): PlotSpec {
   const label = new Map(results.rows.map((r) => [r.arm, armLabel(r)]));
   const rows = results.localSlopes.flatMap((r) =>
     (['fitted', 'kaarel'] as const).map((k) => ({

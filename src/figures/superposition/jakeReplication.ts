@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { JakeReplicationResult } from '../../../experiments/superposition/jakeReplication';
+import type { PlotSpec } from '../../lib/plotRender';
 
 type Condition = 'trained' | 'frozen' | 'leastSquares';
 type Fn = 'and' | 'xor';
@@ -7,12 +8,7 @@ interface MeanSd { mean: number; sd: number }
 interface HistRow { d: number; condition: Condition; fn: Fn; target: 0 | 1; x0: number; x1: number; share: number }
 interface SummaryRow { d: number; condition: Condition; fn: Fn; target: '0' | '1' | 'balanced'; stat: string; mean: number; sd: number }
 interface Ratios { frozenOverTrained: Record<Fn, MeanSd>; xorOverAnd: Record<Condition, MeanSd> }
-interface Results {
-  histogram: HistRow[];
-  summary: SummaryRow[];
-  ratios: Record<string, Ratios>;
-  affine: { andMinimax: number; xorMinimax: number };
-}
+type Results = JakeReplicationResult;
 
 const CONDITION_LABEL: Record<Condition, string> = { trained: 'trained layer', frozen: 'frozen layer, trained readoff', leastSquares: 'frozen layer, least squares' };
 const FN_LABEL: Record<Fn, string> = { and: 'AND', xor: 'XOR' };
@@ -25,7 +21,7 @@ export function histogramWidth(results: Pick<Results, 'histogram'>): number {
 }
 
 /** |error| histograms for targets 0 and 1: one column per condition, one row per function, the affine 1/4 dashed. */
-export function jakeErrorHistograms(results: Results): PlotSpec {
+export function jakeErrorHistograms(results: JakeReplicationResult): PlotSpec {
   const d = histogramWidth(results);
   const rows = results.histogram
     .filter((r) => r.d === d)
@@ -51,7 +47,7 @@ export function jakeErrorHistograms(results: Results): PlotSpec {
 }
 
 /** Class-balanced RMS error against width, per condition and function (± sd across replicates); dashed: the best affine readoff's error. */
-export function jakeRmsByWidth(results: Results): PlotSpec {
+export function jakeRmsByWidth(results: JakeReplicationResult): PlotSpec {
   const rows = results.summary
     .filter((r) => r.target === 'balanced')
     .map((r) => ({ ...r, cond: CONDITION_LABEL[r.condition], fnLabel: FN_LABEL[r.fn], lo: r.mean - r.sd, hi: r.mean + r.sd }));
@@ -79,7 +75,7 @@ export function jakeRmsByWidth(results: Results): PlotSpec {
 }
 
 /** The comment's two ratio claims against width, ± sd across replicates, with the claimed bounds (1.5 and 2) as lines. */
-export function jakeClaimRatios(results: Results): PlotSpec {
+export function jakeClaimRatios(results: JakeReplicationResult): PlotSpec {
   const rows = Object.entries(results.ratios).flatMap(([key, r]) => {
     const d = Number(key.slice(1));
     return [

@@ -1,12 +1,13 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { BernoulliSweepResult } from '../../../experiments/superposition/bernoulliSweep';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface MeanSd { mean: number; sd: number }
 interface CaseRow { bias: MeanSd; variance: MeanSd; biasExact: number; varianceExact: number; biasApprox: number; varianceApprox: number }
 interface GridRow { sPrime: number; d: number; p: number; rms: MeanSd; rmsExact: number; cases: Record<'00' | '10' | '11', CaseRow> }
 interface BestRow { sPrime: number; d: number; p: MeanSd; rms: MeanSd; pExact: number; rmsExact: number; pApprox: number }
 interface TheoryRow { sPrime: number; d: number; pExact: number; rmsExact: number; pApprox: number }
-interface Results { grid: GridRow[]; bestP: BestRow[]; bestPTheory: TheoryRow[] }
+type Results = BernoulliSweepResult;
 
 const sLabel = (s: number) => `s′ = ${s}`;
 const dLabel = (d: number) => `d = ${d}`;
@@ -16,7 +17,7 @@ const widthColor = (rows: { d: number }[]) => {
 };
 
 /** RMS error against p, one panel per s′, one colour per width: dots ± sd across layers, lines the exact closed form. */
-export function bernoulliRms(results: Results): PlotSpec {
+export function bernoulliRms(results: BernoulliSweepResult): PlotSpec {
   const rows = results.grid.map((g) => ({ ...g, sL: sLabel(g.sPrime), dL: dLabel(g.d), y: g.rms.mean, lo: g.rms.mean - g.rms.sd, hi: g.rms.mean + g.rms.sd }));
   return {
     width: 760,
@@ -39,7 +40,7 @@ export function bernoulliRms(results: Results): PlotSpec {
  * against dp² (the expected number of shared neurons): measured dots ± sd, the exact Var z·E[1/N | N ≥ 1] over the
  * same approximation as a line per width, and 1 (the approximation itself) as a dashed rule.
  */
-export function bernoulliVariance(results: Results): PlotSpec {
+export function bernoulliVariance(results: BernoulliSweepResult): PlotSpec {
   const rows = results.grid.map((g) => {
     const c = g.cases['10'];
     const scale = c.varianceApprox;
@@ -76,7 +77,7 @@ export function bernoulliVariance(results: Results): PlotSpec {
  * The RMS-optimal p against width, one panel per s′: dots ± sd across layers (parabola-refined grid argmin), the
  * exact optimum as a line extended past the swept widths, and the leading-order (2s′d)^(−1/3) dashed.
  */
-export function bernoulliBestP(results: Results): PlotSpec {
+export function bernoulliBestP(results: BernoulliSweepResult): PlotSpec {
   const pts = results.bestP.map((b) => ({ sL: sLabel(b.sPrime), d: b.d, y: b.p.mean, lo: b.p.mean - b.p.sd, hi: b.p.mean + b.p.sd }));
   const theory = results.bestPTheory.flatMap((t) => [
     { sL: sLabel(t.sPrime), d: t.d, p: t.pExact, kind: 'exact optimum' },

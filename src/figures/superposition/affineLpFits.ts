@@ -1,10 +1,11 @@
 import * as Plot from '@observablehq/plot';
-import type { PlotSpec } from '../lib/plotRender';
+import type { AffineBaselineResult } from '../../../experiments/superposition/affineBaseline';
+import type { PlotSpec } from '../../lib/plotRender';
 
 interface Fit { fn: 'AND' | 'XOR'; q: number; p: number; onesError: number; maxAbsError: number; closedFormMseOnesError: number | null }
 
 /** Worst-case error of the loss-optimal affine AND readoff against feature density q, one line per loss exponent p. */
-export function affineLpFits(results: { lpFits: Fit[]; andMinimax: { maxAbsError: number } }): PlotSpec {
+export function affineLpFits(results: AffineBaselineResult): PlotSpec {
   const rows = results.lpFits.filter((f) => f.fn === 'AND').map((f) => ({ ...f, loss: `p = ${f.p}` }));
   const closed = rows.filter((r) => r.closedFormMseOnesError !== null).map((r) => ({ q: r.q, y: -r.closedFormMseOnesError! }));
   return {

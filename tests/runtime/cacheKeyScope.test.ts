@@ -1,0 +1,79 @@
+import { cp, mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnyExperiment } from '../../experiments/runtime/experiment';
+import type { PlanEntry } from '../../experiments/runtime/plan';
+import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
+
+/**
+ * The real experiments in a scratch copy: the keys must hold what can change results and nothing else.
+ * Keys are compared, not artifacts, so nothing runs.
+ */
+let t: Awaited<ReturnType<typeof makeTempRoot>>;
+/** Module path overrides for experiments whose file a test moved (the imported registry still names the old path). */
+const movedTo = new Map<string, string>();
+const keys = async (): Promise<Map<string, PlanEntry>> => {
+  const imported = (await import(/* @vite-ignore */ path.join(t.root, 'experiments/index.ts'))).registry as AnyExperiment[];
+  const registry = imported.map((d) => (movedTo.has(d.id) ? { ...d, module: movedTo.get(d.id)! } : d));
+  // The copy's own planner, so "runtime" means the copy's runtime folder.
+  const { planExperiments } = (await import(/* @vite-ignore */ path.join(t.root, 'experiments/runtime/plan.ts'))) as typeof import('../../experiments/runtime/plan');
+  const plan = await planExperiments({ registry, root: t.root, profile: 'quick', artifactsDir: path.join(t.root, 'none'), tfjsVersion: 'test' });
+  return new Map(plan.map((e) => [e.def.id, e]));
+};
+const edit = async (rel: string, f: (s: string) => string) => writeFile(path.join(t.root, rel), f(await readFile(path.join(t.root, rel), 'utf8')));
+
+beforeAll(async () => {
+  t = await makeTempRoot();
+  await cp(path.join(repoRoot, 'experiments'), path.join(t.root, 'experiments'), { recursive: true });
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
+});
+afterAll(() => t.cleanup());
+
+describe('what the cache key covers', () => {
+  it('editing runtime machinery (progress, the experiment type, the context) re-keys nothing', async () => {
+    const before = await keys();
+    await edit('experiments/runtime/progress.ts', (s) => `${s}\nexport const touched = 1;\n`);
+    await edit('experiments/runtime/experiment.ts', (s) => `${s}\nexport const touched = 1;\n`);
+    await edit('experiments/runtime/context.ts', (s) => `${s}\nexport const touched = 1;\n`);
+    const after = await keys();
+    for (const [id, e] of before) expect(after.get(id)!.key, id).toBe(e.key);
+  });
+
+  it('moving an experiment file and a shared module re-keys nothing', async () => {
+    const before = await keys();
+    // affineBaseline.ts moves one folder down; kaarelReadoff.ts (imported by many) is renamed.
+    await edit('experiments/superposition/affineBaseline.ts', (s) => s.replace(/from '\.\.\//g, "from '../../").replace(/from '\.\//g, "from '../"));
+    await mkdir(path.join(t.root, 'experiments/superposition/moved'));
+    await rename(path.join(t.root, 'experiments/superposition/affineBaseline.ts'), path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
+    await edit('experiments/superposition/index.ts', (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
+    for (const f of ['jakeReplication', 'uandFrozenLayer']) await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
+    movedTo.set('affine-baseline', path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
+    await rename(path.join(t.root, 'experiments/superposition/kaarelReadoff.ts'), path.join(t.root, 'experiments/superposition/kaarelClosedForms.ts'));
+    for (const f of ['fittedWidthSweep', 'kaarelCompositeness', 'kaarelMIndependence', 'kaarelSparsitySweep', 'kaarelWidthSweep', 'superpositionInputs']) {
+      await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./kaarelReadoff'", "'./kaarelClosedForms'"));
+    }
+    const after = await keys();
+    expect(after.get('affine-baseline')!.keyInputs.sources).toHaveProperty(['experiments/superposition/moved/affineBaseline.ts']);
+    for (const [id, e] of before) expect(after.get(id)!.key, id).toBe(e.key);
+  });
+
+  it('editing the random streams re-keys every experiment, and the plan names the file', async () => {
+    const before = await keys();
+    await edit('experiments/runtime/rng.ts', (s) => s.replace('return new Rng(seed, label);', 'return new Rng(seed + 1, label);'));
+    const after = await keys();
+    for (const [id, e] of before) expect(after.get(id)!.key, id).not.toBe(e.key);
+    const { explainChange } = await import('../../experiments/runtime/cacheKey');
+    expect(explainChange(before.get('affine-baseline')!.keyInputs, after.get('affine-baseline')!.keyInputs)).toEqual(['source experiments/runtime/rng.ts changed']);
+  });
+
+  it('editing a shared library module re-keys exactly its importers', async () => {
+    const before = await keys();
+    await edit('experiments/lib/special.ts', (s) => s.replace('const SQRT2 = Math.SQRT2;', 'const SQRT2 = Math.sqrt(2.0000001);'));
+    const after = await keys();
+    const changed = [...before.keys()].filter((id) => after.get(id)!.key !== before.get(id)!.key).sort();
+    const importers = [...before.values()].filter((e) => 'experiments/lib/special.ts' in e.keyInputs.sources).map((e) => e.def.id).sort();
+    expect(changed).toEqual(importers);
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.length).toBeLessThan(before.size);
+  });
+});
