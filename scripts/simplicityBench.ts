@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
-import { FastNormal } from '../experiments/simplicity-bias/fastNormal';
+import { NormalStream } from '../experiments/lib/normalStream';
+import { fillNormal } from '../experiments/lib/sampling';
 import { createRelu2Sampler } from '../experiments/simplicity-bias/mlpSampler';
 
 const self = fileURLToPath(import.meta.url);
@@ -22,7 +23,7 @@ export interface BenchRow {
 
 /** Networks per wall second and per CPU second of this process, sampling for about `seconds`. */
 function samplerRate(seconds: number, seed: number): { wall: number; cpu: number } {
-  const sample = createRelu2Sampler(5, 40, 40, 1, new FastNormal(new Rng(seed, 'bench')));
+  const sample = createRelu2Sampler(5, 40, 40, 1, new NormalStream(new Rng(seed, 'bench')));
   for (let i = 0; i < 2000; i++) sample(); // warm up the JIT
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -37,24 +38,24 @@ function samplerRate(seconds: number, seed: number): { wall: number; cpu: number
 }
 
 function normalRate(): number {
-  const g = new FastNormal(new Rng(1, 'bench'));
+  const g = new Rng(1, 'bench');
   const a = new Float64Array(1 << 20);
-  g.fill(a);
+  fillNormal(g, a);
   const t0 = performance.now();
-  for (let r = 0; r < 20; r++) g.fill(a);
+  for (let r = 0; r < 20; r++) fillNormal(g, a);
   return (20 * a.length) / ((performance.now() - t0) / 1000);
 }
 
-/** The same networks with the two dense layers as batched tfjs matmuls ([B,32,40]×[B,40,40]), normals from FastNormal. */
+/** The same networks with the two dense layers as batched tfjs matmuls ([B,32,40]×[B,40,40]), normals from lib's ziggurat fillNormal. */
 async function tfjsRate(): Promise<{ netsPerSecond: number; gflops: number }> {
   const { tf } = await loadBackend('wasm');
-  const g = new FastNormal(new Rng(2, 'bench'));
+  const g = new Rng(2, 'bench');
   const B = 2000;
   const X = tf.tensor2d(Array.from({ length: 32 * 5 }, (_, t) => (Math.floor(t / 5) >> t % 5) & 1), [32, 5]);
   const bufs = [B * 5 * 40, B * 40, B * 40 * 40, B * 40, B * 40, B].map((n) => new Float32Array(n));
   const stds = [1 / Math.sqrt(5), 1, 1 / Math.sqrt(40), 1, 1 / Math.sqrt(40), 1];
   const batch = async () => {
-    bufs.forEach((b, i) => g.fill(b, stds[i]));
+    bufs.forEach((b, i) => fillNormal(g, b, 0, stds[i]));
     const out = tf.tidy(() => {
       const W0 = tf.tensor3d(bufs[0], [B, 5, 40]);
       const h1 = tf.relu(tf.add(tf.matMul(tf.broadcastTo(X, [B, 32, 5]), W0), tf.tensor3d(bufs[1], [B, 1, 40])));

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { blindSpotFraction, blindSpotStats, fittedBound } from './blindSpots';
-import { FastNormal } from './fastNormal';
 import { formulaSizes } from './formulaSize';
 import { createSampler, mapLabel, mapSpec } from './mapSpec';
 import { MIN_COUNT } from './priorAnalysis';
-import { countFunctionsDense } from './sampling';
-import { spearman } from './stats';
+import { countFunctionsDense } from './countFunctions';
+import { spearman } from '../lib/ranks';
 import { popcount } from './truthTable';
 
 /**
@@ -134,7 +133,7 @@ export const blindSpotCensus = defineExperiment({
     const sampled = cfg.maps.map((spec, index) => {
       const label = mapLabel(spec, n);
       const t1 = performance.now();
-      const counts = countFunctionsDense(createSampler(spec, n, new FastNormal(ctx.rng(`map${index}/${spec.kind}`))), n, N, ctx, label);
+      const counts = countFunctionsDense(createSampler(spec, n, ctx.rng(`map${index}/${spec.kind}`)), n, N, ctx, label);
       return { spec, label, counts, seconds: (performance.now() - t1) / 1000, bound: fittedBound(size, counts, N, () => true) };
     });
     // "Simple" stops at the largest size where every biased map's bound lies more than Δ bits above the zero-count

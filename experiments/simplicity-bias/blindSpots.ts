@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fitLine, poissonUpper95 } from './stats';
+import { fitLine } from '../lib/fits';
+import { poissonUpper95 } from '../lib/poisson';
 import { MIN_COUNT } from './priorAnalysis';
 
 /**

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { blindSpotFraction, fittedBound } from './blindSpots';
-import { FastNormal } from './fastNormal';
 import { formulaSizes } from './formulaSize';
 import { createSampler, mapLabel, mapSpec } from './mapSpec';
-import { finiteOrNull, MIN_COUNT } from './priorAnalysis';
-import { countFunctionsDense } from './sampling';
-import { poisson, quantile, spearman } from './stats';
+import { finiteOrNull, MIN_COUNT, quantile } from './priorAnalysis';
+import { countFunctionsDense } from './countFunctions';
+import { poisson } from '../lib/poisson';
+import { spearman } from '../lib/ranks';
 import { fullMask } from './truthTable';
 
 /**
@@ -84,7 +84,7 @@ export const hyperparameters = defineExperiment({
     for (const [index, spec] of cfg.networks.entries()) {
       const label = mapLabel(spec, n);
       const t0 = performance.now();
-      const counts = countFunctionsDense(createSampler(spec, n, new FastNormal(ctx.rng(`net${index}`))), n, N, ctx, label);
+      const counts = countFunctionsDense(createSampler(spec, n, ctx.rng(`net${index}`)), n, N, ctx, label);
       const seconds = (performance.now() - t0) / 1000;
       const bound = fittedBound(size, counts, N, () => true);
       const trusted: number[] = [];
@@ -97,7 +97,7 @@ export const hyperparameters = defineExperiment({
         trusted.map((f) => size[f]),
         trusted.map((f) => counts[f]),
       );
-      const boot = new FastNormal(ctx.rng(`net${index}/bootstrap`));
+      const boot = ctx.rng(`net${index}/bootstrap`);
       const redraw = new Uint32Array(counts.length);
       const slopes: number[] = [];
       for (let b = 0; b < cfg.bootstrap && bound; b++) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { circuitSampler, decisionTreeSampler, polynomialCurveSampler, ptfSampler } from './booleanMaps';
-import type { FastNormal } from './fastNormal';
+import { NormalStream } from '../lib/normalStream';
+import type { Rng } from '../runtime/rng';
 import { ACTIVATIONS, createMlpSampler, createRelu2Sampler } from './mlpSampler';
 
 /** The parameter-function maps the page compares, as config. */
@@ -67,7 +68,9 @@ export function mapLabel(m: MapSpec, n: number): string {
   }
 }
 
-export function createSampler(m: MapSpec, n: number, normal: FastNormal): () => number {
+/** A sampler for map m at n inputs; Gaussian parameters come from a NormalStream on rng, discrete choices from rng. */
+export function createSampler(m: MapSpec, n: number, rng: Rng): () => number {
+  const normal = new NormalStream(rng);
   switch (m.kind) {
     case 'mlp':
       if (m.activation === 'relu' && m.sigmaW === 1 && m.hidden.length === 2 && m.hidden[1] % 4 === 0) {
@@ -77,9 +80,9 @@ export function createSampler(m: MapSpec, n: number, normal: FastNormal): () => 
     case 'ptf':
       return ptfSampler(n, m.rho, normal);
     case 'circuit':
-      return circuitSampler(n, m.gates, normal);
+      return circuitSampler(n, m.gates, rng);
     case 'tree':
-      return decisionTreeSampler(n, m.depth, normal);
+      return decisionTreeSampler(n, m.depth, rng);
     case 'curve':
       return polynomialCurveSampler(n, m.degree, normal);
   }

@@ -1,4 +1,4 @@
-import type { FastNormal } from './fastNormal';
+import type { NormalStream } from '../lib/normalStream';
 
 /**
  * Random fully connected networks evaluated on all 2^n boolean inputs, returned as truth tables.
@@ -39,6 +39,12 @@ function activate(kind: Activation, v: Float64Array, len: number): void {
   else for (let i = 0; i < len; i++) v[i] = Math.sin(v[i]);
 }
 
+/** out ← std · z[offset .. offset + out.length); returns the offset after it. Parameters are drawn layer by layer, W then b. */
+function scaleInto(out: Float64Array, z: Float64Array, offset: number, std: number): number {
+  for (let i = 0; i < out.length; i++) out[i] = std * z[offset + i];
+  return offset + out.length;
+}
+
 /**
  * Pre-activations of the first layer for every 0/1 input, by subset sums: input i is input i without its lowest set
  * bit k, plus row k of W0. out is rows × h, row-major.
@@ -55,7 +61,7 @@ function firstLayer(out: Float64Array, W0: Float64Array, b0: Float64Array, rows:
 }
 
 /** A sampler with its buffers allocated once; `sample()` draws one network and returns its table. */
-export function createMlpSampler(spec: MlpSpec, normal: FastNormal): () => number {
+export function createMlpSampler(spec: MlpSpec, normals: NormalStream): () => number {
   if (!Number.isInteger(spec.n) || spec.n < 1 || spec.n > 5) throw new Error(`MlpSpec.n must be an integer in 1..5, got ${spec.n}`);
   if (spec.hidden.length < 1) throw new Error('MlpSpec.hidden must list at least one hidden width');
   const rows = 1 << spec.n;
@@ -66,14 +72,17 @@ export function createMlpSampler(spec: MlpSpec, normal: FastNormal): () => numbe
   const stdW = widths.slice(0, -1).map((fanIn) => spec.sigmaW / Math.sqrt(fanIn));
   // Activations of every input at each layer: rows × width.
   const act = widths.map((w) => new Float64Array(rows * w));
+  const total = parameterCount(spec);
   const relu = spec.activation === 'relu';
   const maxWidth = Math.max(...widths);
   const idx = new Int32Array(maxWidth);
   const val = new Float64Array(maxWidth);
   return () => {
+    const z = normals.take(total);
+    let o = 0;
     for (let l = 0; l < L; l++) {
-      normal.fill(W[l], stdW[l]);
-      normal.fill(B[l], spec.sigmaB);
+      o = scaleInto(W[l], z, o, stdW[l]);
+      o = scaleInto(B[l], z, o, spec.sigmaB);
     }
     firstLayer(act[1], W[0], B[0], rows, widths[1]);
     activate(spec.activation, act[1], rows * widths[1]);
@@ -131,11 +140,11 @@ export function createMlpSampler(spec: MlpSpec, normal: FastNormal): () => numbe
 }
 
 /**
- * The hot path of the page: two ReLU hidden layers, σ_w = 1. Draws the same numbers in the same order as
+ * The hot path of the page: two ReLU hidden layers, σ_w = 1. Takes the same normals in the same order as
  * `createMlpSampler`, so both return the same tables (tested), but fuses the output layer into the second
  * and keeps four accumulators in registers: about 1.6× faster than the general sampler here.
  */
-export function createRelu2Sampler(n: number, h1: number, h2: number, sigmaB: number, normal: FastNormal): () => number {
+export function createRelu2Sampler(n: number, h1: number, h2: number, sigmaB: number, normals: NormalStream): () => number {
   if (!Number.isInteger(n) || n < 1 || n > 5) throw new Error(`n must be an integer in 1..5, got ${n}`);
   if (h2 % 4 !== 0) throw new Error(`the second hidden width must be a multiple of 4, got ${h2}`);
   const rows = 1 << n;
@@ -148,16 +157,18 @@ export function createRelu2Sampler(n: number, h1: number, h2: number, sigmaB: nu
   const s0 = 1 / Math.sqrt(n);
   const s1 = 1 / Math.sqrt(h1);
   const s2 = 1 / Math.sqrt(h2);
+  const total = n * h1 + h1 + h1 * h2 + h2 + h2 + 1;
   const a1 = new Float64Array(rows * h1);
   const idx = new Int32Array(h1);
   const val = new Float64Array(h1);
   return () => {
-    normal.fill(W0, s0);
-    normal.fill(B0, sigmaB);
-    normal.fill(W1, s1);
-    normal.fill(B1, sigmaB);
-    normal.fill(W2, s2);
-    normal.fill(B2, sigmaB);
+    const z = normals.take(total);
+    let o = scaleInto(W0, z, 0, s0);
+    o = scaleInto(B0, z, o, sigmaB);
+    o = scaleInto(W1, z, o, s1);
+    o = scaleInto(B1, z, o, sigmaB);
+    o = scaleInto(W2, z, o, s2);
+    scaleInto(B2, z, o, sigmaB);
     firstLayer(a1, W0, B0, rows, h1);
     let table = 0;
     for (let i = 0; i < rows; i++) {

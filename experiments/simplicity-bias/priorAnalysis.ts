@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import type { FastNormal } from './fastNormal';
-import { fitLine, poisson, quantile, spearman } from './stats';
+import { fitLine } from '../lib/fits';
+import { poisson } from '../lib/poisson';
+import { spearman } from '../lib/ranks';
+import { quantileSorted } from '../lib/stats';
+import type { Rng } from '../runtime/rng';
 
 /**
  * From sampled frequencies to the quantities the page reports: the upper envelope of log2 P against a
@@ -83,7 +86,7 @@ export type MeasureSummary = z.infer<typeof measureSummary>;
  * as Poisson(count) (the multinomial's standard approximation); functions seen fewer than 3 times are left at
  * their count, since they reach MIN_COUNT in a redraw with probability below 10⁻⁴.
  */
-export function summariseMeasure(freq: FrequencyTable, k: Float64Array, boot: number, g: FastNormal): MeasureSummary {
+export function summariseMeasure(freq: FrequencyTable, k: Float64Array, boot: number, g: Rng): MeasureSummary {
   const env = upperEnvelope(k, freq.counts, freq.samples);
   const trusted: number[] = [];
   for (let i = 0; i < freq.counts.length; i++) if (freq.counts[i] >= MIN_COUNT) trusted.push(i);
@@ -153,4 +156,10 @@ export function zipfCurve(freq: FrequencyTable): { points: z.infer<typeof zipfPo
 /** JSON has no NaN: undefined statistics (too few trusted functions) are stored as null. */
 export function finiteOrNull(x: number): number | null {
   return Number.isFinite(x) ? x : null;
+}
+
+/** Quantile of the finite values (NaN when none). */
+export function quantile(values: readonly number[], q: number): number {
+  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? quantileSorted(s, q) : NaN;
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { RunContext } from '../runtime/experiment';
-import { FastNormal } from './fastNormal';
 import { createSampler, mapLabel, mapSpec, type MapSpec } from './mapSpec';
 import { binnedScatter, finiteOrNull, frequencyTableFromMap, MIN_COUNT, measureSummary, scatterCell, summariseMeasure, zipfCurve, zipfPoint } from './priorAnalysis';
-import { countFunctions } from './sampling';
+import { countFunctions } from './countFunctions';
 import { averageSensitivity, cLZ, fullMask, tableEntropy } from './truthTable';
 
 /** Experiments 1 and 2: sample a map at n = 5, count functions, and summarise P(f) against three complexity measures. */
@@ -61,14 +60,14 @@ export async function runPrior(config: z.infer<typeof priorConfig>, ctx: RunCont
 function sampleMap(spec: MapSpec, index: number, config: z.infer<typeof priorConfig>, ctx: RunContext): MapPrior {
   const { n, samples } = config;
   const label = mapLabel(spec, n);
-  const normal = new FastNormal(ctx.rng(`map${index}/${spec.kind}`));
+  const normal = ctx.rng(`map${index}/${spec.kind}`);
   const t0 = performance.now();
   const freq = frequencyTableFromMap(countFunctions(createSampler(spec, n, normal), samples, ctx, label), samples);
   const secs = (performance.now() - t0) / 1000;
   ctx.log(`${label}: ${samples} draws in ${secs.toFixed(1)} s (${(samples / secs).toFixed(0)}/s), ${freq.tables.length} distinct`);
   const measure = (f: (t: number, n: number) => number) => Float64Array.from(freq.tables, (t) => f(t, n));
   const k = { lz: measure(cLZ), entropy: measure(tableEntropy), sensitivity: measure(averageSensitivity) };
-  const boot = new FastNormal(ctx.rng(`map${index}/bootstrap`));
+  const boot = ctx.rng(`map${index}/bootstrap`);
   let collisions = 0;
   let trusted = 0;
   let zero = 0;

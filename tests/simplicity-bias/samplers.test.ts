@@ -1,62 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
 import { circuitSampler, decisionTreeSampler, polynomialCurveSampler, ptfSampler, walshHadamard } from '../../experiments/simplicity-bias/booleanMaps';
-import { FastNormal } from '../../experiments/simplicity-bias/fastNormal';
+import { NormalStream } from '../../experiments/lib/normalStream';
+import { fillNormal } from '../../experiments/lib/sampling';
 import { createMlpSampler, createRelu2Sampler } from '../../experiments/simplicity-bias/mlpSampler';
 import { literal } from '../../experiments/simplicity-bias/truthTable';
 
-const erf = (x: number) => {
-  // Abramowitz & Stegun 7.1.26 is too coarse for a KS test at 10^5; use the series/continued fraction via erfc.
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    1 -
-    t *
-      Math.exp(
-        -x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-      );
-  return x >= 0 ? y : -y;
-};
-const Phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
+describe('NormalStream', () => {
+  it('serves the same normals as one fillNormal of the stream, slice by slice, and refills across blocks', () => {
+    const rng = new Rng(7, 'test');
+    const ref = fillNormal(rng, new Float64Array(64));
+    const next = fillNormal(rng, new Float64Array(64));
+    const ns = new NormalStream(new Rng(7, 'test'), 64);
+    const got = [...ns.take(10), ...ns.take(30), ...ns.take(24)];
+    expect(got).toEqual([...ref]);
+    // The buffer is used up: the next take draws a fresh block, the stream's second fill.
+    expect([...ns.take(10)]).toEqual([...next.subarray(0, 10)]);
+    expect(() => ns.take(65)).toThrow(/at most 64/);
+  });
 
-describe('FastNormal (ziggurat)', () => {
-  it('draws standard normals: moments, tails and the Kolmogorov-Smirnov distance', () => {
-    const g = new FastNormal(new Rng(7, 'test'));
-    const N = 200000;
-    const x = new Float64Array(N);
-    g.fill(x);
+  it('has standard normal moments and tails', () => {
+    const ns = new NormalStream(new Rng(8, 'moments'), 1 << 16);
+    const N = 1 << 17;
     let m = 0;
     let v = 0;
-    let k = 0;
     let tail3 = 0;
-    for (const z of x) {
-      m += z;
-      v += z * z;
-      k += z ** 4;
-      if (Math.abs(z) > 3) tail3++;
+    for (let b = 0; b < N / 4096; b++) {
+      for (const z of ns.take(4096)) {
+        m += z;
+        v += z * z;
+        if (Math.abs(z) > 3) tail3++;
+      }
     }
     expect(Math.abs(m / N)).toBeLessThan(4 / Math.sqrt(N));
     expect(Math.abs(v / N - 1)).toBeLessThan(4 * Math.sqrt(2 / N));
-    expect(Math.abs(k / N - 3)).toBeLessThan(4 * Math.sqrt(96 / N));
-    // P(|Z| > 3) = 0.0026998; binomial sd ≈ 1.16e-4 at N = 2e5.
     expect(Math.abs(tail3 / N - 0.0026998)).toBeLessThan(4 * Math.sqrt(0.0027 / N));
-    const s = Array.from(x).sort((a, b) => a - b);
-    let d = 0;
-    for (let i = 0; i < N; i++) d = Math.max(d, Math.abs(Phi(s[i]) - (i + 0.5) / N));
-    expect(d).toBeLessThan(1.63 / Math.sqrt(N)); // KS 99% critical value
-  });
-
-  it('is reproducible from its seed', () => {
-    const a = new FastNormal(new Rng(3, 'x'));
-    const b = new FastNormal(new Rng(3, 'x'));
-    for (let i = 0; i < 100; i++) expect(a.normal()).toBe(b.normal());
   });
 });
 
 describe('MLP samplers', () => {
   it('the fused ReLU sampler returns exactly what the general one does', () => {
     for (const n of [4, 5]) {
-      const s1 = createRelu2Sampler(n, 12, 8, 0.7, new FastNormal(new Rng(1, 'm')));
-      const s2 = createMlpSampler({ n, hidden: [12, 8], activation: 'relu', sigmaW: 1, sigmaB: 0.7 }, new FastNormal(new Rng(1, 'm')));
+      const s1 = createRelu2Sampler(n, 12, 8, 0.7, new NormalStream(new Rng(1, 'm')));
+      const s2 = createMlpSampler({ n, hidden: [12, 8], activation: 'relu', sigmaW: 1, sigmaB: 0.7 }, new NormalStream(new Rng(1, 'm')));
       for (let i = 0; i < 300; i++) expect(s1()).toBe(s2());
     }
   });
@@ -64,9 +50,9 @@ describe('MLP samplers', () => {
   it('matches a float64 reference forward pass drawn from the same stream', () => {
     const n = 5;
     const [h1, h2] = [6, 4];
-    const sampler = createRelu2Sampler(n, h1, h2, 1, new FastNormal(new Rng(9, 'ref')));
-    const g = new FastNormal(new Rng(9, 'ref'));
-    const draw = (len: number, std: number) => Array.from({ length: len }, () => std * g.normal());
+    const sampler = createRelu2Sampler(n, h1, h2, 1, new NormalStream(new Rng(9, 'ref')));
+    const g = new NormalStream(new Rng(9, 'ref'));
+    const draw = (len: number, std: number) => Array.from(g.take(len), (z) => std * z);
     for (let rep = 0; rep < 50; rep++) {
       const W0 = draw(n * h1, 1 / Math.sqrt(n));
       const B0 = draw(h1, 1);
@@ -107,7 +93,7 @@ describe('non-neural maps', () => {
     const N = 100000;
     const collisions = (rho: number) => {
       const counts = new Uint32Array(65536);
-      const s = ptfSampler(4, rho, new FastNormal(new Rng(11, `ptf${rho}`)));
+      const s = ptfSampler(4, rho, new NormalStream(new Rng(11, `ptf${rho}`)));
       for (let i = 0; i < N; i++) counts[s()]++;
       let pairs = 0;
       for (const c of counts) pairs += (c * (c - 1)) / 2;
@@ -120,7 +106,7 @@ describe('non-neural maps', () => {
   });
 
   it('circuits, trees and curves produce only what they can express', () => {
-    const g = new FastNormal(new Rng(5, 'maps'));
+    const g = new Rng(5, 'maps');
     const tree = decisionTreeSampler(5, 1, g);
     const literals = new Set([0, 1, 2, 3, 4].flatMap((k) => {
       let t = 0;
@@ -137,7 +123,7 @@ describe('non-neural maps', () => {
           for (const b of [lit(j), ~lit(j) >>> 0]) if (i !== j) oneGate.add((a & b) >>> 0).add((a | b) >>> 0);
     const circuit = circuitSampler(5, 1, g);
     for (let i = 0; i < 200; i++) expect(oneGate.has(circuit())).toBe(true);
-    const curve = polynomialCurveSampler(5, 3, g);
+    const curve = polynomialCurveSampler(5, 3, new NormalStream(g));
     for (let i = 0; i < 200; i++) {
       const t = curve();
       let changes = 0;
