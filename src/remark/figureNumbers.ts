@@ -4,7 +4,7 @@
  */
 interface Node {
   type: string;
-  name?: string;
+  name?: string | null;
   attributes?: { type: string; name: string; value: unknown }[];
   children?: Node[];
 }

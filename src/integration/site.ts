@@ -1,0 +1,43 @@
+import type { AstroIntegration } from 'astro';
+import { existsSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remarkReadoffLabels } from '../remark/labels';
+import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
+import { stagingDir } from '../lib/figureDownloads';
+import * as pagefind from 'pagefind';
+
+/**
+ * The reader's site: adds the writeups' numbering, cross-reference and sidenote plugins, publishes the figures'
+ * downloads staged while pages rendered, and builds the offline search index (Pagefind) over the finished pages.
+ */
+export default function site(): AstroIntegration {
+  return {
+    name: 'readoff-site',
+    hooks: {
+      'astro:config:setup': ({ updateConfig }) => {
+        updateConfig({ markdown: { remarkPlugins: [remarkReadoffLabels], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
+      },
+      'astro:build:start': async () => {
+        await rm(stagingDir(), { recursive: true, force: true });
+      },
+      'astro:build:done': async ({ dir, logger }) => {
+        const out = fileURLToPath(dir);
+        if (existsSync(stagingDir())) await cp(stagingDir(), out, { recursive: true });
+        const started = Date.now();
+        try {
+          const { index, errors } = await pagefind.createIndex({});
+          if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
+          const added = await index.addDirectory({ path: out });
+          if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);
+          const written = await index.writeFiles({ outputPath: path.join(out, 'pagefind') });
+          if (written.errors.length) throw new Error(`pagefind: ${written.errors.join('; ')}`);
+          logger.info(`search index: ${added.page_count} pages in ${Date.now() - started} ms`);
+        } finally {
+          await pagefind.close();
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The reader's pages in the shared quick build, checked for every writeup that exists (never a list of names):
+ * home cards, the claims ledger, the reproduce page, figure downloads, references and "cite this page".
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseHTML } from 'linkedom';
+import { describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../helpers/tempRoot';
+
+const out = inject('siteOut');
+const built = inject('siteBuild').status === 0;
+const writeups = readdirSync(path.join(repoRoot, 'content')).filter((f) => f.endsWith('.mdx')).map((f) => f.replace(/\.mdx$/, ''));
+const html = async (route: string) => parseHTML(await readFile(path.join(out, route, 'index.html'), 'utf8')).document as unknown as Document;
+
+describe.skipIf(!built)('reader pages of the quick build', () => {
+  it('the home page has one card per writeup, each with a checked verdict and a number read from an artifact', async () => {
+    const home = await html('');
+    const cards = [...home.querySelectorAll('.card')];
+    expect(cards.length).toBe(writeups.length);
+    for (const slug of writeups) {
+      const card = cards.find((c) => c.querySelector(`a[href="/${slug}/"]`));
+      expect(card, slug).toBeDefined();
+      expect(card!.querySelector('.headline .value')!.textContent!.trim()).not.toBe('');
+      expect(card!.querySelector(`.verdict .claim#verdict-${slug}`)).not.toBeNull();
+    }
+  });
+
+  it('the claims ledger lists every claim of every writeup and links to its sentence', async () => {
+    const ledger = await html('claims');
+    const links = [...ledger.querySelectorAll('.ledger tbody td a')].map((a) => a.getAttribute('href')!);
+    for (const slug of writeups) {
+      const page = await html(slug);
+      const ids = [...page.querySelectorAll('.claim[id]')].map((c) => c.id);
+      expect(ids.length, slug).toBe(page.querySelectorAll('.claim').length);
+      expect(links.filter((l) => l.startsWith(`/${slug}/#`)).sort(), slug).toEqual(ids.map((id) => `/${slug}/#${id}`).sort());
+    }
+  });
+
+  it('the reproduce page lists every experiment with an artifact', async () => {
+    const page = await html('reproduce');
+    const listed = [...page.querySelectorAll('tr[id^="exp-"]')].map((r) => r.id.slice(4)).sort();
+    const profile = readdirSync(path.join(out, 'artifacts'))[0];
+    const artifacts = readdirSync(path.join(out, 'artifacts', profile)).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    expect(listed).toEqual(artifacts);
+  });
+
+  it('every figure has a provenance card with downloads that exist, and every writeup has references and BibTeX', async () => {
+    for (const slug of writeups) {
+      const page = await html(slug);
+      for (const fig of page.querySelectorAll('figure.readoff-figure')) {
+        const card = fig.querySelector('figcaption details.provenance-card');
+        expect(card, `${slug} ${fig.id}`).not.toBeNull();
+        const hrefs = [...card!.querySelectorAll('a[href^="/"]')].map((a) => a.getAttribute('href')!);
+        expect(hrefs.filter((h) => /\.(csv|json|svg)$/.test(h)).length).toBeGreaterThanOrEqual(3);
+        for (const h of hrefs) expect(existsSync(path.join(out, h)), h).toBe(true);
+      }
+      expect(page.querySelector('.end-matter pre')!.textContent).toMatch(new RegExp(`@\\w+\\{readoff_${slug.replace(/\W/g, '_')},`));
+      for (const cite of page.querySelectorAll('a.cite')) expect(page.getElementById(cite.getAttribute('href')!.slice(1)), cite.textContent!).not.toBeNull();
+    }
+  });
+
+  it('a figure download is usable data: CSV with a header and the SVG as a standalone document', async () => {
+    const dir = path.join(out, 'figures', writeups[0]);
+    const csv = readdirSync(dir).find((f) => f.endsWith('.csv'))!;
+    const text = await readFile(path.join(dir, csv), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^mark,/);
+    expect(text.split('\n').length).toBeGreaterThan(2);
+    const svg = await readFile(path.join(dir, csv.replace(/\.csv$/, '.svg')), 'utf8');
+    expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});
