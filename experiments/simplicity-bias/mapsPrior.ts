@@ -20,7 +20,7 @@ export const mapsPrior = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 20000, bootstrap: 10 },
+    quick: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 50000, bootstrap: 10 },
     full: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 1_000_000, bootstrap: 200 },
   },
   result: priorResult,
