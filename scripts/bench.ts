@@ -1,18 +1,24 @@
 /**
- * Measures the build budgets and prints a table:
- *   npx tsx scripts/bench.ts            cached full build + quick profile from an empty cache
- *   npx tsx scripts/bench.ts --full     also re-runs every full-profile experiment (minutes)
- * Per-experiment times come from each artifact's provenance.wallSeconds.
+ * Measures the build budgets and prints tables:
+ *   npm run bench             cached build; quick profile with --jobs 1 and --jobs 2; hot paths against their peers
+ *   npm run bench -- --full   also every full-profile experiment, serial (--jobs 1) and with --jobs 2 (minutes)
+ * Runs are forced, into temporary artifact folders and unit stores (nothing committed is touched, nothing is cached).
+ * Per-experiment times are each artifact's provenance.wallSeconds (computation summed over its units).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registry } from '../experiments/index';
+import type { Profile } from '../experiments/runtime/experiment';
+import { runExperiments } from '../experiments/runtime/runner';
 import { simplicityBench } from './simplicityBench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withFull = process.argv.includes('--full');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'readoff-bench-'));
+const workerScript = path.join(root, 'experiments/worker.ts');
 
 function timed(label: string, cmd: string, args: string[], env: Record<string, string> = {}) {
   const t0 = performance.now();
@@ -25,36 +31,82 @@ function timed(label: string, cmd: string, args: string[], env: Record<string, s
   return { label, secs, out: r.stdout };
 }
 
-function experimentTimes(profile: string) {
-  const dir = path.join(root, 'artifacts', profile);
-  return readdirSync(dir)
+/** Every experiment of a profile, forced, from an empty unit store, with `jobs` workers. */
+async function profileRun(profile: Profile, jobs: number) {
+  const dir = path.join(tmp, `${profile}-j${jobs}`);
+  const t0 = performance.now();
+  await runExperiments({
+    registry, root, profile, jobs, workerScript, force: true, backend: 'auto',
+    artifactsDir: path.join(dir, 'artifacts'), storeDir: path.join(dir, 'units'),
+    log: () => {}, sink: { write: () => {}, isTTY: false },
+  });
+  const secs = (performance.now() - t0) / 1000;
+  const times = readdirSync(path.join(dir, 'artifacts'))
     .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')))
-    .map((a) => ({ id: a.experiment as string, secs: a.provenance.wallSeconds as number, backend: a.provenance.backend as string }));
+    .map((f) => JSON.parse(readFileSync(path.join(dir, 'artifacts', f), 'utf8')))
+    .map((a) => ({ id: a.experiment as string, secs: a.provenance.wallSeconds as number, backend: a.provenance.backend as string, units: a.provenance.units?.count ?? 1 }));
+  return { secs, times };
 }
 
-const rows: { what: string; secs: number; budget?: number }[] = [];
-const tmpOut = path.join(os.tmpdir(), `readoff-bench-${process.pid}`);
+const rows: { what: string; secs: number; budget?: string }[] = [];
+try {
+  const outDir = path.join(tmp, 'dist');
+  const cached = timed('cached build', 'npx', ['astro', 'build'], { READOFF_OUT_DIR: outDir });
+  if (!/0 ran/.test(cached.out)) console.warn('warning: the cached build re-ran experiments; the timing includes them');
+  rows.push({ what: 'npm run build, every artifact cached', secs: cached.secs, budget: '< 30' });
 
-if (withFull) {
-  const full = timed('full experiments from scratch', 'npx', ['tsx', 'experiments/cli.ts', '--profile', 'full', '--force', '--jobs', '2']);
-  rows.push({ what: 'full profile, every experiment re-run (--jobs 2)', secs: full.secs, budget: 8 * 60 });
-}
-const cached = timed('cached build', 'npx', ['astro', 'build'], { READOFF_OUT_DIR: tmpOut });
-if (!/0 ran/.test(cached.out)) console.warn('warning: the cached build re-ran experiments; the timing includes them');
-rows.push({ what: 'npm run build, every artifact cached', secs: cached.secs, budget: 30 });
-const quick = timed('quick from empty cache', 'npx', ['tsx', 'experiments/cli.ts', '--profile', 'quick', '--force', '--jobs', '2']);
-rows.push({ what: 'quick profile from an empty cache (--jobs 2)', secs: quick.secs, budget: 60 });
-rmSync(tmpOut, { recursive: true, force: true });
+  const q1 = await profileRun('quick', 1);
+  const q2 = await profileRun('quick', 2);
+  rows.push({ what: 'quick profile, every experiment, --jobs 1', secs: q1.secs, budget: '< 60' });
+  rows.push({ what: 'quick profile, every experiment, --jobs 2', secs: q2.secs, budget: `< ${q1.secs.toFixed(1)} (--jobs 1)` });
+  let full: { serial: Awaited<ReturnType<typeof profileRun>>; parallel: Awaited<ReturnType<typeof profileRun>> } | undefined;
+  if (withFull) {
+    const serial = await profileRun('full', 1);
+    const parallel = await profileRun('full', 2);
+    full = { serial, parallel };
+    rows.push({ what: 'full profile, every experiment, --jobs 1 (serial)', secs: serial.secs, budget: '' });
+    rows.push({ what: 'full profile, every experiment, --jobs 2', secs: parallel.secs, budget: `≤ ${(0.6 * serial.secs).toFixed(1)} (0.6× serial)` });
+  }
 
-console.log(`\nmachine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}\n`);
-console.log('| measurement | seconds | budget |\n|---|---:|---:|');
-for (const r of rows) console.log(`| ${r.what} | ${r.secs.toFixed(1)} | ${r.budget ? `< ${r.budget}` : ''} |`);
-for (const profile of withFull ? ['quick', 'full'] : ['quick']) {
-  const times = experimentTimes(profile);
-  console.log(`\n${profile} profile, per experiment (wall seconds, one process each):\n\n| experiment | seconds | backend |\n|---|---:|---|`);
-  for (const t of times.sort((a, b) => b.secs - a.secs)) console.log(`| ${t.id} | ${t.secs.toFixed(2)} | ${t.backend} |`);
-  console.log(`| total (serial) | ${times.reduce((s, t) => s + t.secs, 0).toFixed(1)} | |`);
+  // Hot paths against their peers, same shapes (jake-replication's full profile), one thread each.
+  const shapes = JSON.stringify({ m: 50, d: 200, k: 1225, batch: 100, p: 6, steps: 60, lsN: 1000, lsWidths: [50, 100, 200], matmul: 1024 });
+  const ours = JSON.parse(timed('kernels (tfjs)', 'npx', ['tsx', 'scripts/kernelBench.ts', shapes]).out.trim().split('\n').pop()!);
+  const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  let peer: any;
+  try {
+    peer = JSON.parse(timed('kernels (peer)', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['scripts/peer_bench.py', shapes], oneThread).out.trim().split('\n').pop()!);
+  } catch (err: any) {
+    console.warn(`warning: no peer timings (${err.message}); install python3-numpy and python3-torch (Debian) to compare`);
+  }
+
+  console.log(`\nmachine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}\n`);
+  console.log('| measurement | seconds | budget |\n|---|---:|---|');
+  for (const r of rows) console.log(`| ${r.what} | ${r.secs.toFixed(1)} | ${r.budget ?? ''} |`);
+  console.log(`\nquick --jobs 2 / --jobs 1: ${(q2.secs / q1.secs).toFixed(2)} (target < 1)`);
+  if (full) console.log(`full --jobs 2 / serial: ${(full.parallel.secs / full.serial.secs).toFixed(2)} (target ≤ 0.6)`);
+
+  if (peer) {
+    const r = (a: number, b: number) => (a / b).toFixed(2);
+    console.log(`\nhot paths, ${ours.backend} vs ${peer.torch ? `PyTorch ${peer.torch}` : 'no PyTorch'} / NumPy ${peer.numpy}, one thread each (ratio = ours / peer time):\n`);
+    console.log('| kernel | ours | peer | ratio | target |\n|---|---:|---:|---:|---:|');
+    console.log(`| matmul 1024² (GFLOP/s; ratio = peer / ours) | ${ours.matmulGflops.toFixed(1)} | ${peer.matmulGflops.toFixed(1)} | ${r(peer.matmulGflops, ours.matmulGflops)} | |`);
+    console.log(`| least-squares readoffs, n=1000, d=50/100/200 (ms) | ${ours.lsFitMs.toFixed(2)} | ${peer.lsFitMs.toFixed(2)} | ${r(ours.lsFitMs, peer.lsFitMs)} | ≤ 3 |`);
+    if (peer.trainStepMs) {
+      for (const c of ['trained', 'frozen'] as const) {
+        console.log(`| training step, ${c} first layer, m=50 d=200 k=1225 batch 100 (ms) | ${ours.trainStepMs[c].toFixed(2)} | ${peer.trainStepMs[c].toFixed(2)} | ${r(ours.trainStepMs[c], peer.trainStepMs[c])} | ≤ 1.2 |`);
+      }
+    }
+  }
+
+  const tables: [string, Awaited<ReturnType<typeof profileRun>>][] = [['quick', q1]];
+  if (full) tables.push(['full', full.serial]);
+  for (const [profile, run] of tables) {
+    console.log(`\n${profile} profile, per experiment (seconds of computation, summed over units):\n\n| experiment | units | seconds | backend |\n|---|---:|---:|---|`);
+    for (const t of run.times.sort((a, b) => b.secs - a.secs)) console.log(`| ${t.id} | ${t.units} | ${t.secs.toFixed(2)} | ${t.backend} |`);
+    console.log(`| total | | ${run.times.reduce((s, t) => s + t.secs, 0).toFixed(1)} | |`);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 // The /simplicity-bias/ sampler's throughput and the backend's matmul ceiling, measured in this run (scripts/simplicityBench.ts).

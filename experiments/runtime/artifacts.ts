@@ -29,6 +29,8 @@ export const provenanceSchema = z.object({
   wallSeconds: z.number().nonnegative(),
   /** Side files (trained weights, …) beside the artifact: name → sha256. */
   sideFiles: z.record(z.string()),
+  /** Experiments declared as units: how many, and the shards (`i/n`) that computed them when merged from shards. */
+  units: z.object({ count: z.number().int(), shards: z.array(z.string()).optional() }).optional(),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 

@@ -40,7 +40,35 @@ export interface RunContext {
   writeSideFile(name: string, data: Uint8Array): Promise<void>;
 }
 
-export interface ExperimentDefinition<C extends z.ZodType<SeededConfig, any, any> = z.ZodType<SeededConfig, any, any>, R extends z.ZodTypeAny = z.ZodTypeAny> {
+/**
+ * One independent piece of an experiment's work (a grid point, a replicate, a seed range). `label` names it
+ * uniquely within the experiment; the other fields are JSON that `runUnit` reads. Unit descriptors are part of the
+ * unit's cache key, so they must hold everything the unit computes from (beyond the config minus `unitGrid`).
+ */
+export interface UnitDescriptor {
+  label: string;
+  [field: string]: unknown;
+}
+
+/** What `runUnit` may touch: the run context and the unit it computes. */
+export interface UnitContext extends RunContext {
+  unit: UnitDescriptor;
+}
+
+/** How far a re-run may drift from a committed artifact before `--verify` fails. */
+export interface Tolerance {
+  /** Relative: |a − b| ≤ rel · max(|a|, |b|). */
+  rel?: number;
+  /** Absolute: |a − b| ≤ abs. */
+  abs?: number;
+}
+
+export interface ExperimentDefinition<
+  C extends z.ZodType<SeededConfig, any, any> = z.ZodType<SeededConfig, any, any>,
+  R extends z.ZodTypeAny = z.ZodTypeAny,
+  U extends UnitDescriptor = UnitDescriptor,
+  P = unknown,
+> {
   /** Stable id: the artifact's file name and the CLI's name for it. */
   id: string;
   title: string;
@@ -55,14 +83,40 @@ export interface ExperimentDefinition<C extends z.ZodType<SeededConfig, any, any
   upstream?: readonly string[];
   /** Per-profile time limit in seconds, after which `ctx.signal` aborts. */
   timeLimitSeconds?: Record<Profile, number>;
-  run(config: z.output<C>, ctx: RunContext): Promise<z.input<R>>;
+  /** The whole computation in one call. An experiment defines either `run`, or `units` + `runUnit` + `merge`. */
+  run?(config: z.output<C>, ctx: RunContext): Promise<z.input<R>>;
+  /**
+   * Its work as independent units, in a fixed order. Each unit draws its randomness from `ctx.rng(label)` with
+   * labels derived from its descriptor (never from what ran before it), so results do not depend on how units are
+   * spread over workers, shards or caches.
+   */
+  units?(config: z.output<C>): U[];
+  /** Compute one unit's partial result: plain JSON (it is cached, and travels between processes and machines). */
+  runUnit?(config: z.output<C>, unit: U, ctx: UnitContext): Promise<P>;
+  /** Pure: the results from every unit's partial, given in the order `units` lists them. */
+  merge?(config: z.output<C>, partials: P[]): z.input<R>;
+  /**
+   * Config fields that only choose which units exist (a list of widths, a replicate count). They are left out of
+   * each unit's cache key, so adding a grid point re-runs only the new units; a unit must then carry in its
+   * descriptor whatever it reads from these fields.
+   */
+  unitGrid?: readonly (keyof z.output<C> & string)[];
+  /**
+   * `--verify` tolerances by result path (`a.b.*.c`, `*` matches one segment; the longest matching pattern wins).
+   * Without one, integers, strings and booleans must match exactly and other numbers within `{ rel: 1e-9 }` on the
+   * same backend, `{ rel: 1e-3 }` across backends.
+   */
+  tolerances?: Record<string, Tolerance>;
 }
 
-export type AnyExperiment = ExperimentDefinition<any, any>;
+export type AnyExperiment = ExperimentDefinition<any, any, any, any>;
 
-/** Identity function that fixes the generic types, so `run` sees its config's parsed type. */
-export function defineExperiment<C extends z.ZodType<SeededConfig, any, any>, R extends z.ZodTypeAny>(
-  def: ExperimentDefinition<C, R>,
-): ExperimentDefinition<C, R> {
+/** Identity function that fixes the generic types, so `run` (or `runUnit`) sees its config's parsed type. */
+export function defineExperiment<C extends z.ZodType<SeededConfig, any, any>, R extends z.ZodTypeAny, U extends UnitDescriptor = UnitDescriptor, P = unknown>(
+  def: ExperimentDefinition<C, R, U, P>,
+): ExperimentDefinition<C, R, U, P> {
+  const hasUnits = Boolean(def.units && def.runUnit && def.merge);
+  if (!def.run && !hasUnits) throw new Error(`experiment "${def.id}" needs run(), or units(), runUnit() and merge()`);
+  if (def.run && (def.units || def.runUnit || def.merge)) throw new Error(`experiment "${def.id}" defines both run() and units: choose one`);
   return def;
 }

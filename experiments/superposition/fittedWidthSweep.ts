@@ -90,6 +90,10 @@ const ARMS = [
   { m: 800, s: 3 },
 ];
 
+const armName = (arm: { m: number; s: number }) => `m${arm.m}s${arm.s}`;
+/** Training samples at width d: enough per neuron, at least minSamples, a multiple of 4 (balanced over the cases). */
+const samplesAt = (cfg: { minSamples: number; samplesPerNeuron: number }, d: number) => 4 * Math.ceil(Math.max(cfg.minSamples, cfg.samplesPerNeuron * d) / 4);
+
 export const fittedWidthSweep = defineExperiment({
   id: 'fitted-width-sweep',
   title: 'Fitted vs closed-form readoff from a random layer, against width',
@@ -103,77 +107,70 @@ export const fittedWidthSweep = defineExperiment({
   },
   result,
   timeLimitSeconds: { quick: 60, full: 600 },
-  async run(cfg, ctx) {
+  // One unit per (replicate, arm): its layer, pairs and samples; every width is a prefix of the widest layer.
+  unitGrid: ['replicates', 'arms'],
+  units: (cfg) => Array.from({ length: cfg.replicates }, (_, rep) => cfg.arms.map(({ m, s }) => ({ label: `rep${rep}/${armName({ m, s })}`, rep, m, s }))).flat(),
+  async runUnit(cfg, { rep, m, s }, ctx) {
     const { widths } = cfg;
-    const armName = (arm: { m: number; s: number }) => `m${arm.m}s${arm.s}`;
     for (let t = 1; t < widths.length; t++) if (!(widths[t] > widths[t - 1])) throw new Error('widths must be ascending');
     const dMax = widths[widths.length - 1];
-    const samplesAt = (d: number) => 4 * Math.ceil(Math.max(cfg.minSamples, cfg.samplesPerNeuron * d) / 4);
-    const nMax = samplesAt(dMax);
-    // errs[s][w][rep] = { fitted: per-case errors, kaarel: per-case errors }
-    type CaseErrs = number[][];
-    const collected = new Map<string, { fitted: CaseErrs; kaarel: CaseErrs }>();
-    const key = (arm: string, d: number, rep: number) => `${arm}/${d}/${rep}`;
-    const bar = ctx.progress('pairs', cfg.replicates * cfg.arms.length * cfg.pairs);
+    const nMax = samplesAt(cfg, dMax);
+    // Per width: errors by case of the fitted and of Kaarel's readoff.
+    const collected = widths.map(() => ({ fitted: CASES.map(() => [] as number[]), kaarel: CASES.map(() => [] as number[]) }));
+    const label = `rep${rep}/${armName({ m, s })}`;
+    const bar = ctx.progress(`${label} pairs`, cfg.pairs);
     const H = new Float32Array(nMax * dMax);
     const Y = new Float32Array(nMax);
     const h = new Float32Array(dMax);
     const signSums = new Float64Array(widths.length);
     const prodSums = new Float64Array(widths.length);
-    for (let rep = 0; rep < cfg.replicates; rep++) {
-      for (const arm of cfg.arms) {
-        const { m, s } = arm;
-        const name = armName(arm);
-        const label = `rep${rep}/${name}`;
-        const W = gaussianLayer(ctx.rng(`${label}/layer`), m, dMax);
-        const pairs = choosePairs(ctx.rng(`${label}/pairs`), m, cfg.pairs);
-        const trainRng = ctx.rng(`${label}/train`);
-        const testRng = ctx.rng(`${label}/test`);
-        const c = signConstant(s);
-        for (const d of widths) collected.set(key(name, d, rep), { fitted: CASES.map(() => []), kaarel: CASES.map(() => []) });
-        for (const [i, j] of pairs) {
-          ctx.signal.throwIfAborted();
-          const wi = W.subarray(i * dMax, (i + 1) * dMax);
-          const wj = W.subarray(j * dMax, (j + 1) * dMax);
-          // Rows cycle through the four cases, so every prefix of a multiple of 4 rows is balanced.
-          for (let row = 0; row < nMax; row++) {
-            const [a, b] = CASES[row % 4];
-            hiddenActivations(W, dMax, pairCaseActive(trainRng, m, s, i, j, a, b), H, row * dMax);
-            Y[row] = andTarget(a, b);
-          }
-          const readoffs = widths.map((d) => {
-            const n = samplesAt(d);
-            const Hd = new Float32Array(n * d);
-            for (let row = 0; row < n; row++) Hd.set(H.subarray(row * dMax, row * dMax + d), row * d);
-            return batchedRidgeLeastSquares(ctx.tf, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
-          });
-          CASES.forEach(([a, b], ci) => {
-            for (let t = 0; t < cfg.testPerCase; t++) {
-              hiddenActivations(W, dMax, pairCaseActive(testRng, m, s, i, j, a, b), h);
-              prefixPairSums(wi, wj, h, widths, signSums, prodSums);
-              widths.forEach((d, w) => {
-                const r = readoffs[w];
-                let fit = 0;
-                for (let k = 0; k < d; k++) fit += r[k] * h[k];
-                const bucket = collected.get(key(name, d, rep))!;
-                bucket.fitted[ci].push(fit - andTarget(a, b));
-                bucket.kaarel[ci].push(signSums[w] / (d * c) - andTarget(a, b));
-              });
-            }
-          });
-          bar.tick();
-        }
+    const W = gaussianLayer(ctx.rng(`${label}/layer`), m, dMax);
+    const pairs = choosePairs(ctx.rng(`${label}/pairs`), m, cfg.pairs);
+    const trainRng = ctx.rng(`${label}/train`);
+    const testRng = ctx.rng(`${label}/test`);
+    const c = signConstant(s);
+    for (const [i, j] of pairs) {
+      const wi = W.subarray(i * dMax, (i + 1) * dMax);
+      const wj = W.subarray(j * dMax, (j + 1) * dMax);
+      // Rows cycle through the four cases, so every prefix of a multiple of 4 rows is balanced.
+      for (let row = 0; row < nMax; row++) {
+        const [a, b] = CASES[row % 4];
+        hiddenActivations(W, dMax, pairCaseActive(trainRng, m, s, i, j, a, b), H, row * dMax);
+        Y[row] = andTarget(a, b);
       }
+      const readoffs = widths.map((d) => {
+        const n = samplesAt(cfg, d);
+        const Hd = new Float32Array(n * d);
+        for (let row = 0; row < n; row++) Hd.set(H.subarray(row * dMax, row * dMax + d), row * d);
+        return batchedRidgeLeastSquares(ctx.tf, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
+      });
+      CASES.forEach(([a, b], ci) => {
+        for (let t = 0; t < cfg.testPerCase; t++) {
+          hiddenActivations(W, dMax, pairCaseActive(testRng, m, s, i, j, a, b), h);
+          prefixPairSums(wi, wj, h, widths, signSums, prodSums);
+          widths.forEach((d, w) => {
+            const r = readoffs[w];
+            let fit = 0;
+            for (let k = 0; k < d; k++) fit += r[k] * h[k];
+            collected[w].fitted[ci].push(fit - andTarget(a, b));
+            collected[w].kaarel[ci].push(signSums[w] / (d * c) - andTarget(a, b));
+          });
+        }
+      });
+      bar.tick();
     }
     bar.done();
-
+    // What the merge needs of this replicate: summaries of all errors and the RMS of each case.
+    const summary = (cases: number[][]) => ({ all: summarizeErrors(cases.flat()), byCase: cases.map((e) => summarizeErrors(e).rms) });
+    return { arm: armName({ m, s }), rep, byWidth: collected.map((x) => ({ fitted: summary(x.fitted), kaarel: summary(x.kaarel) })) };
+  },
+  merge(cfg, partials) {
+    const { widths } = cfg;
+    const part = (arm: string, rep: number) => partials.find((p) => p.arm === arm && p.rep === rep)!;
+    type PerRep = (typeof partials)[number]['byWidth'][number]['fitted'];
     const reps = Array.from({ length: cfg.replicates }, (_, r) => r);
-    const statsOf = (pick: (rep: number) => CaseErrs) => {
-      const per = reps.map((rep) => {
-        const cases = pick(rep);
-        const all = summarizeErrors(cases.flat());
-        return { all, byCase: cases.map((e) => summarizeErrors(e).rms) };
-      });
+    const statsOf = (pick: (rep: number) => PerRep) => {
+      const per = reps.map(pick);
       return {
         rms: meanSd(per.map((p) => p.all.rms)),
         p99Abs: meanSd(per.map((p) => p.all.p99Abs)),
@@ -184,8 +181,8 @@ export const fittedWidthSweep = defineExperiment({
     const rows = cfg.arms.flatMap(({ m, s }) =>
       widths.map((d) => {
         const arm = armName({ m, s });
-        const fitted = statsOf((rep) => collected.get(key(arm, d, rep))!.fitted);
-        const kaarel = statsOf((rep) => collected.get(key(arm, d, rep))!.kaarel);
+        const fitted = statsOf((rep) => part(arm, rep).byWidth[widths.indexOf(d)].fitted);
+        const kaarel = statsOf((rep) => part(arm, rep).byWidth[widths.indexOf(d)].kaarel);
         // Balanced RMS² is the mean over cases of variance/d + bias².
         const predictedMs =
           CASES.reduce((acc, [a, b]) => {
@@ -197,7 +194,7 @@ export const fittedWidthSweep = defineExperiment({
           m,
           s,
           d,
-          trainSamples: samplesAt(d),
+          trainSamples: samplesAt(cfg, d),
           fitted,
           kaarel,
           kaarelPredictedRms: Math.sqrt(predictedMs),

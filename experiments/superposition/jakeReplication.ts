@@ -3,7 +3,7 @@ import { defineExperiment } from '../runtime/experiment';
 import { affineBaseline } from './affineBaseline';
 import type { Rng } from '../runtime/rng';
 import { histogram, meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
-import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { nestedRidgeLeastSquares } from '../lib/nestedRidge';
 import { summarizeErrors, type ErrorSummary } from './errorStats';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, choosePairs } from './sparseInputs';
@@ -250,6 +250,86 @@ export function aggregateReplicates(o: ReplicateRecords) {
   return { byWidth, ratios, summary, hist, worst };
 }
 
+/** One piece of the experiment: a replicate's least-squares readoffs, one training run, or reading the affine baseline. */
+type JakeUnit =
+  | { label: string; kind: 'leastSquares'; rep: number; dMax: number; widths: number[] }
+  | { label: string; kind: 'train'; rep: number; dMax: number; d: number; fn: Fn; condition: 'trained' | 'frozen' }
+  | { label: string; kind: 'affine' };
+
+/** What a unit hands to `merge`: error summaries and |error| histogram counts per (d, condition, fn), and training rows. */
+interface JakePartial {
+  records: { d: number; condition: Condition; fn: Fn; summaries: Summaries; counts: [number[], number[]] }[];
+  training?: z.input<typeof result>['training'][number];
+  affine?: { andMinimax: number; xorMinimax: number };
+}
+
+type JakeConfig = z.output<typeof config>;
+
+/** What every unit of a replicate shares: its layer, evaluated pairs and test inputs, all re-derived from their streams. */
+function replicateSetup(cfg: JakeConfig, rng: (label: string) => Rng, rep: number, dMax: number) {
+  const { m } = cfg;
+  const q = cfg.expectedActive / m;
+  const label = `rep${rep}`;
+  const W0 = gaussianLayer(rng(`${label}/layer`), m, dMax);
+  const evalPairs = choosePairs(rng(`${label}/evalPairs`), m, cfg.evalPairs);
+  const P = evalPairs.length;
+  const evI = Int32Array.from(evalPairs, (pr) => pr[0]);
+  const evJ = Int32Array.from(evalPairs, (pr) => pr[1]);
+  const T = cfg.testSamples;
+  const xTest = new Float32Array(T * m);
+  fillBernoulli(rng(`${label}/test`), q, xTest);
+  const yTest = Object.fromEntries(FNS.map((fn) => {
+    const y = new Float32Array(T * P);
+    fillTargets(fn, xTest, m, evI, evJ, y);
+    return [fn, y];
+  })) as Record<Fn, Float32Array>;
+  // Summarise the errors of predictions (T×stride) whose column cols[o] answers evaluated pair o.
+  const record = (c: Condition, d: number, fn: Fn, pred: Float32Array, stride: number, cols: ArrayLike<number>): JakePartial['records'][number] => {
+    const y = yTest[fn];
+    let nOnes = 0;
+    for (let t = 0; t < y.length; t++) nOnes += y[t];
+    const byTarget = [new Float32Array(y.length - nOnes), new Float32Array(nOnes)];
+    const fill = [0, 0];
+    for (let r = 0; r < T; r++) {
+      for (let o = 0; o < P; o++) {
+        const t = y[r * P + o];
+        byTarget[t][fill[t]++] = pred[r * stride + cols[o]] - t;
+      }
+    }
+    const counts = byTarget.map((e) => histogram(e.map(Math.abs), 0, cfg.histMax, cfg.histBins).map((bin) => bin.count)) as [number[], number[]];
+    return { d, condition: c, fn, summaries: { zeros: summarizeErrors(byTarget[0]), ones: summarizeErrors(byTarget[1]) }, counts };
+  };
+  return { q, label, W0, evalPairs, P, evI, evJ, T, xTest, record };
+}
+
+/** Every pair, in the order the trained networks output them. */
+function allPairsOf(cfg: JakeConfig, rng: (label: string) => Rng) {
+  const allPairs = choosePairs(rng('allPairs'), cfg.m, (cfg.m * (cfg.m - 1)) / 2); // all of them: no draw
+  return {
+    K: allPairs.length,
+    allI: Int32Array.from(allPairs, (pr) => pr[0]),
+    allJ: Int32Array.from(allPairs, (pr) => pr[1]),
+    pairIndex: new Map(allPairs.map(([i, j], o) => [i * cfg.m + j, o])),
+  };
+}
+
+/** The affine baseline's numbers, then per replicate its least-squares unit and one unit per training run. */
+function jakeUnits(cfg: JakeConfig): JakeUnit[] {
+  const { widths } = cfg;
+  for (let t = 1; t < widths.length; t++) if (!(widths[t] > widths[t - 1])) throw new Error('widths must be ascending');
+  const dMax = widths[widths.length - 1];
+  const units: JakeUnit[] = [{ label: 'affine', kind: 'affine' }];
+  for (let rep = 0; rep < cfg.replicates; rep++) {
+    units.push({ label: `rep${rep}/leastSquares`, kind: 'leastSquares', rep, dMax, widths });
+    for (const d of widths) {
+      for (const fn of FNS) {
+        for (const condition of ['trained', 'frozen'] as const) units.push({ label: `rep${rep}/d${d}/${fn}/${condition}`, kind: 'train', rep, dMax, d, fn, condition });
+      }
+    }
+  }
+  return units;
+}
+
 export const jakeReplication = defineExperiment({
   id: 'jake-replication',
   title: "Jake Mendel's experiment: trained vs frozen random first layer for U-AND and U-XOR",
@@ -272,151 +352,136 @@ export const jakeReplication = defineExperiment({
   result,
   upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 900 },
-  async run(cfg, ctx) {
-    const { m, widths } = cfg;
-    for (let t = 1; t < widths.length; t++) if (!(widths[t] > widths[t - 1])) throw new Error('widths must be ascending');
-    const dMax = widths[widths.length - 1];
-    const q = cfg.expectedActive / m;
-    const allPairs = choosePairs(ctx.rng('allPairs'), m, (m * (m - 1)) / 2); // all of them: no draw
-    const K = allPairs.length;
-    const allI = Int32Array.from(allPairs, (pr) => pr[0]);
-    const allJ = Int32Array.from(allPairs, (pr) => pr[1]);
-    const pairIndex = new Map(allPairs.map(([i, j], o) => [i * m + j, o]));
-    const summaries = new Map<string, Summaries>();
-    const key = summaryKey;
-    // |error| histogram counts pooled over replicates, keyed `${d}/${c}/${fn}/${target}`.
-    const histCounts = new Map<string, number[]>();
-    const training: z.input<typeof result>['training'] = [];
-    const bar = ctx.progress('training steps', cfg.replicates * widths.length * 4 * cfg.steps);
-
-    for (let rep = 0; rep < cfg.replicates; rep++) {
-      const label = `rep${rep}`;
-      const W0 = gaussianLayer(ctx.rng(`${label}/layer`), m, dMax);
-      const evalPairs = choosePairs(ctx.rng(`${label}/evalPairs`), m, cfg.evalPairs);
-      const P = evalPairs.length;
-      const evI = Int32Array.from(evalPairs, (pr) => pr[0]);
-      const evJ = Int32Array.from(evalPairs, (pr) => pr[1]);
-      const evalCols = evalPairs.map(([i, j]) => pairIndex.get(i * m + j)!);
-      const T = cfg.testSamples;
-      const xTest = new Float32Array(T * m);
-      fillBernoulli(ctx.rng(`${label}/test`), q, xTest);
-      const yTest = Object.fromEntries(FNS.map((fn) => {
-        const y = new Float32Array(T * P);
-        fillTargets(fn, xTest, m, evI, evJ, y);
-        return [fn, y];
-      })) as Record<Fn, Float32Array>;
-      // Summarise the errors of predictions (T×stride) whose column cols[o] answers evaluated pair o.
-      const record = (c: Condition, d: number, fn: Fn, pred: Float32Array, stride: number, cols: ArrayLike<number>) => {
-        const y = yTest[fn];
-        let nOnes = 0;
-        for (let t = 0; t < y.length; t++) nOnes += y[t];
-        const byTarget = [new Float32Array(y.length - nOnes), new Float32Array(nOnes)];
-        const fill = [0, 0];
-        for (let r = 0; r < T; r++) {
-          for (let o = 0; o < P; o++) {
-            const t = y[r * P + o];
-            byTarget[t][fill[t]++] = pred[r * stride + cols[o]] - t;
-          }
-        }
-        summaries.set(key(rep, d, c, fn), { zeros: summarizeErrors(byTarget[0]), ones: summarizeErrors(byTarget[1]) });
-        byTarget.forEach((e, t) => {
-          const hk = `${d}/${c}/${fn}/${t}`;
-          const counts = histCounts.get(hk) ?? new Array<number>(cfg.histBins).fill(0);
-          histogram(e.map(Math.abs), 0, cfg.histMax, cfg.histBins).forEach((bin, b) => (counts[b] += bin.count));
-          histCounts.set(hk, counts);
-        });
-      };
-
+  // Units carry the widest width (every layer is a prefix of the widest) and the widths they fit.
+  unitGrid: ['widths', 'replicates'],
+  units: jakeUnits,
+  async runUnit(cfg, unit, ctx): Promise<JakePartial> {
+    if (unit.kind === 'affine') {
+      const affine = ctx.upstream(affineBaseline).results;
+      return { records: [], affine: { andMinimax: affine.andMinimax.maxAbsError, xorMinimax: affine.xorMinimax.maxAbsError } };
+    }
+    const { m } = cfg;
+    const { dMax, rep } = unit;
+    const s = replicateSetup(cfg, (l) => ctx.rng(l), rep, dMax);
+    if (unit.kind === 'leastSquares') {
       // Least-squares readoffs: balanced pair-conditioned inputs at the widest layer, then every width's prefix.
-      const lsRng = ctx.rng(`${label}/leastSquares`);
+      const { widths } = unit;
+      const bar = ctx.progress(`${unit.label} pairs`, s.P);
+      const lsRng = ctx.rng(`${s.label}/leastSquares`);
       const nLs = 4 * cfg.lsTrainPerCase;
-      const lsR = widths.map((d) => new Float32Array(d * 2 * P));
+      const lsR = widths.map((d) => new Float32Array(d * 2 * s.P));
       const H = new Float32Array(nLs * dMax);
       const Y = new Float32Array(nLs * 2);
-      evalPairs.forEach(([i, j], o) => {
-        ctx.signal.throwIfAborted();
+      s.evalPairs.forEach(([i, j], o) => {
         for (let row = 0; row < nLs; row++) {
           const [a, b] = CASES[row % 4];
-          hiddenActivations(W0, dMax, pairCaseBernoulliActive(lsRng, m, q, i, j, a, b), H, row * dMax);
+          hiddenActivations(s.W0, dMax, pairCaseBernoulliActive(lsRng, m, s.q, i, j, a, b), H, row * dMax);
           Y[row * 2] = a & b;
           Y[row * 2 + 1] = a ^ b;
         }
-        widths.forEach((d, w) => {
-          const r = batchedRidgeLeastSquares(ctx.tf, prefixColumns(H, nLs, dMax, d), Y, 1, nLs, d, 2, cfg.ridge);
+        nestedRidgeLeastSquares(ctx.tf, H, Y, nLs, dMax, 2, widths, cfg.ridge).forEach((r, w) => {
+          const d = widths[w];
           for (let k = 0; k < d; k++) {
-            lsR[w][k * 2 * P + o] = r[k * 2];
-            lsR[w][k * 2 * P + P + o] = r[k * 2 + 1];
+            lsR[w][k * 2 * s.P + o] = r[k * 2];
+            lsR[w][k * 2 * s.P + s.P + o] = r[k * 2 + 1];
           }
         });
+        bar.tick();
       });
-      const hTest = new Float32Array(T * dMax);
-      for (let r = 0; r < T; r++) {
+      bar.done();
+      const hTest = new Float32Array(s.T * dMax);
+      for (let r = 0; r < s.T; r++) {
         const active: number[] = [];
-        for (let l = 0; l < m; l++) if (xTest[r * m + l]) active.push(l);
-        hiddenActivations(W0, dMax, active, hTest, r * dMax);
+        for (let l = 0; l < m; l++) if (s.xTest[r * m + l]) active.push(l);
+        hiddenActivations(s.W0, dMax, active, hTest, r * dMax);
       }
-      const identity = Int32Array.from({ length: P }, (_, o) => o);
+      const identity = Int32Array.from({ length: s.P }, (_, o) => o);
+      const records: JakePartial['records'] = [];
       widths.forEach((d, w) => {
-        const pred = ctx.tf.tidy(() => ctx.tf.matMul(ctx.tf.tensor2d(prefixColumns(hTest, T, dMax, d), [T, d]), ctx.tf.tensor2d(lsR[w], [d, 2 * P])).dataSync()) as Float32Array;
-        record('leastSquares', d, 'and', pred, 2 * P, identity);
-        record('leastSquares', d, 'xor', pred, 2 * P, identity.map((o) => o + P));
+        const pred = ctx.tf.tidy(() => ctx.tf.matMul(ctx.tf.tensor2d(prefixColumns(hTest, s.T, dMax, d), [s.T, d]), ctx.tf.tensor2d(lsR[w], [d, 2 * s.P])).dataSync()) as Float32Array;
+        records.push(s.record('leastSquares', d, 'and', pred, 2 * s.P, identity));
+        records.push(s.record('leastSquares', d, 'xor', pred, 2 * s.P, identity.map((o) => o + s.P)));
       });
-
-      // Trained and frozen networks. Both see the same input stream; frozen trains only the evaluated pairs' readoffs.
-      for (const d of widths) {
-        const Wd = prefixColumns(W0, m, dMax, d);
-        for (const fn of FNS) {
-          for (const c of ['trained', 'frozen'] as const) {
-            const trained = c === 'trained';
-            const [pi, pj] = trained ? [allI, allJ] : [evI, evJ];
-            const k = pi.length;
-            const dataRng = ctx.rng(`${label}/d${d}/${fn}/data`);
-            const init: TwoLayerNet = { m, d, k, W: Wd, bias: new Float32Array(d), R: new Float32Array(d * k) };
-            const run = trainNetwork(ctx.tf, {
-              init,
-              trainFirstLayer: trained,
-              steps: cfg.steps,
-              batch: cfg.batch,
-              lr: cfg.lr,
-              lrFinal: cfg.lrFinal,
-              epsilon: cfg.adamEpsilon,
-              p: cfg.p,
-              onesWeight: cfg.onesWeight,
-              sampleBatch: (x, y) => {
-                fillBernoulli(dataRng, q, x);
-                fillTargets(fn, x, m, pi, pj, y);
-              },
-              onStep: (step) => {
-                ctx.signal.throwIfAborted();
-                if (step % 50 === 49) bar.tick(50);
-              },
-            });
-            bar.tick(cfg.steps % 50);
-            record(c, d, fn, forward(ctx.tf, run.net, xTest, T), k, trained ? evalCols : identity);
-            let moved = 0;
-            let norm = 0;
-            for (let t = 0; t < Wd.length; t++) {
-              moved += (run.net.W[t] - Wd[t]) ** 2;
-              norm += Wd[t] ** 2;
-            }
-            const biasRms = Math.sqrt(run.net.bias.reduce((s, v) => s + v * v, 0) / d);
-            training.push({ rep, d, condition: c, fn, initialLoss: run.initialLoss, finalLoss: run.finalLoss, layerChange: Math.sqrt(moved / norm), biasRms });
-          }
-        }
-      }
+      return { records };
     }
-    bar.done();
 
+    // A trained or frozen network. Both see the same input stream; frozen trains only the evaluated pairs' readoffs.
+    const { d, fn, condition } = unit;
+    const trained = condition === 'trained';
+    const all = allPairsOf(cfg, (l) => ctx.rng(l));
+    const [pi, pj] = trained ? [all.allI, all.allJ] : [s.evI, s.evJ];
+    const k = pi.length;
+    const Wd = prefixColumns(s.W0, m, dMax, d);
+    const dataRng = ctx.rng(`${s.label}/d${d}/${fn}/data`);
+    const init: TwoLayerNet = { m, d, k, W: Wd, bias: new Float32Array(d), R: new Float32Array(d * k) };
+    const bar = ctx.progress(`${unit.label} steps`, cfg.steps);
+    const run = trainNetwork(ctx.tf, {
+      init,
+      trainFirstLayer: trained,
+      steps: cfg.steps,
+      batch: cfg.batch,
+      lr: cfg.lr,
+      lrFinal: cfg.lrFinal,
+      epsilon: cfg.adamEpsilon,
+      p: cfg.p,
+      onesWeight: cfg.onesWeight,
+      sampleBatch: (x, y) => {
+        fillBernoulli(dataRng, s.q, x);
+        fillTargets(fn, x, m, pi, pj, y);
+      },
+      onStep: (step) => {
+        ctx.signal.throwIfAborted();
+        if (step % 50 === 49) bar.tick(50);
+      },
+    });
+    bar.done();
+    const evalCols = s.evalPairs.map(([i, j]) => all.pairIndex.get(i * m + j)!);
+    const identity = Int32Array.from({ length: s.P }, (_, o) => o);
+    const rec = s.record(condition, d, fn, forward(ctx.tf, run.net, s.xTest, s.T), k, trained ? evalCols : identity);
+    let moved = 0;
+    let norm = 0;
+    for (let t = 0; t < Wd.length; t++) {
+      moved += (run.net.W[t] - Wd[t]) ** 2;
+      norm += Wd[t] ** 2;
+    }
+    const biasRms = Math.sqrt(run.net.bias.reduce((acc, v) => acc + v * v, 0) / d);
+    return { records: [rec], training: { rep, d, condition, fn, initialLoss: run.initialLoss, finalLoss: run.finalLoss, layerChange: Math.sqrt(moved / norm), biasRms } };
+  },
+  merge(cfg, partials) {
+    const { m, widths } = cfg;
+    const dMax = widths[widths.length - 1];
+    const K = (m * (m - 1)) / 2;
+    const summaries = new Map<string, Summaries>();
+    const histCounts = new Map<string, number[]>();
+    const training: z.input<typeof result>['training'] = [];
+    let affine: JakePartial['affine'];
+    // Partials come in `units` order, so training rows keep the order replicate, width, function, condition.
+    const units = jakeUnits(cfg);
+    partials.forEach((p, u) => {
+      const unit = units[u];
+      if (p.affine) affine = p.affine;
+      if (unit.kind === 'affine') return;
+      for (const r of p.records) {
+        summaries.set(summaryKey(unit.rep, r.d, r.condition, r.fn), r.summaries);
+        r.counts.forEach((c, t) => {
+          const hk = `${r.d}/${r.condition}/${r.fn}/${t}`;
+          const counts = histCounts.get(hk) ?? new Array<number>(cfg.histBins).fill(0);
+          c.forEach((n, b) => (counts[b] += n));
+          histCounts.set(hk, counts);
+        });
+      }
+      if (p.training) training.push(p.training);
+    });
+    if (!affine) throw new Error('merge: the affine unit is missing');
     const { byWidth, ratios, summary, hist, worst } = aggregateReplicates({ widths, replicates: cfg.replicates, histBins: cfg.histBins, histMax: cfg.histMax, summaries, histCounts });
-    const affine = ctx.upstream(affineBaseline).results;
     return {
       m,
       expectedActive: cfg.expectedActive,
-      q,
+      q: cfg.expectedActive / m,
       pairsTotal: K,
       pairsEvaluated: cfg.evalPairs >= K ? K : cfg.evalPairs,
       samplesPerRun: cfg.steps * cfg.batch,
-      affine: { andMinimax: affine.andMinimax.maxAbsError, xorMinimax: affine.xorMinimax.maxAbsError },
+      affine,
       byWidth,
       narrowest: { d: widths[0], stats: byWidth[`d${widths[0]}`], ratios: ratios[`d${widths[0]}`] },
       widest: { d: dMax, stats: byWidth[`d${dMax}`], ratios: ratios[`d${dMax}`] },

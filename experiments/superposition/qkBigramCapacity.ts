@@ -113,35 +113,33 @@ export const qkBigramCapacity = defineExperiment({
   },
   result,
   timeLimitSeconds: { quick: 60, full: 400 },
-  async run(cfg, ctx) {
-    const rows = [];
-    const bar = ctx.progress('fits', cfg.repeats * cfg.dResids.length * cfg.dHeads.length * cfg.searchRounds);
-    for (let rep = 0; rep < cfg.repeats; rep++) {
-      for (const dResid of cfg.dResids) {
-        const n = Math.round(cfg.featuresPerDim * dResid);
-        const phi = randomUnitVectors(ctx.rng(`features/${rep}/${dResid}`), n, dResid);
-        for (const dHead of cfg.dHeads) {
-          const rng = ctx.rng(`fit/${rep}/${dResid}/${dHead}`);
-          // Bisection on log K between a K that is surely checkable and one that surely is not.
-          let lo = Math.max(1, dHead);
-          let hi = Math.min(n * n - 1, 8 * dHead * dResid);
-          for (let round = 0; round < cfg.searchRounds; round++) {
-            ctx.signal.throwIfAborted();
-            const mid = Math.round(Math.sqrt(lo * hi));
-            if (mid <= lo || mid >= hi) {
-              bar.tick(cfg.searchRounds - round);
-              break;
-            }
-            const acc = fitAccuracy(ctx.tf, rng, phi, n, dResid, dHead, randomTargets(rng, n, mid), cfg.steps, cfg.learningRate);
-            if (acc >= cfg.accuracy) lo = mid;
-            else hi = mid;
-            bar.tick();
-          }
-          rows.push({ dResid, dHead, features: n, repeat: rep, capacity: lo, naive: dHead });
-        }
-      }
+  // One unit per (repeat, d_resid, d_head): a bisection for that cell's capacity.
+  unitGrid: ['repeats', 'dResids', 'dHeads'],
+  units: (cfg) =>
+    Array.from({ length: cfg.repeats }, (_, rep) =>
+      cfg.dResids.flatMap((dResid) => cfg.dHeads.map((dHead) => ({ label: `rep${rep}/r${dResid}/h${dHead}`, rep, dResid, dHead }))),
+    ).flat(),
+  async runUnit(cfg, { rep, dResid, dHead }, ctx) {
+    const n = Math.round(cfg.featuresPerDim * dResid);
+    const phi = randomUnitVectors(ctx.rng(`features/${rep}/${dResid}`), n, dResid);
+    const rng = ctx.rng(`fit/${rep}/${dResid}/${dHead}`);
+    const bar = ctx.progress(`rep ${rep}, d_resid ${dResid}, d_head ${dHead}: fits`, cfg.searchRounds);
+    // Bisection on log K between a K that is surely checkable and one that surely is not.
+    let lo = Math.max(1, dHead);
+    let hi = Math.min(n * n - 1, 8 * dHead * dResid);
+    for (let round = 0; round < cfg.searchRounds; round++) {
+      ctx.signal.throwIfAborted();
+      const mid = Math.round(Math.sqrt(lo * hi));
+      if (mid <= lo || mid >= hi) break;
+      const acc = fitAccuracy(ctx.tf, rng, phi, n, dResid, dHead, randomTargets(rng, n, mid), cfg.steps, cfg.learningRate);
+      if (acc >= cfg.accuracy) lo = mid;
+      else hi = mid;
+      bar.tick();
     }
     bar.done();
+    return { dResid, dHead, features: n, repeat: rep, capacity: lo, naive: dHead };
+  },
+  merge(cfg, rows) {
     const fit = logLogFit(rows);
     const bigramsPerParameterPair = rows.reduce((s, r) => s + r.capacity / (r.dHead * r.dResid), 0) / rows.length;
     const minRatioToNaive = Math.min(...rows.map((r) => r.capacity / r.naive));

@@ -388,29 +388,45 @@ export const superpositionInputs = defineExperiment({
   },
   result,
   timeLimitSeconds: { quick: 60, full: 600 },
-  async run(cfg, ctx) {
-    const c = signConstant(cfg.s);
-    const cells = simulateConstructions(cfg, ctx, c);
-    const model = modelRequiredWidths(cfg, ctx);
-    const predictedCache = new Map<string, number>();
+  // One unit per simulated m (its widths stop early, so they stay together), and one for the reduced model, whose
+  // bisection carries from one m to the next.
+  unitGrid: ['ms'],
+  units: (cfg): SuperpositionInputsUnit[] => [{ label: 'model', kind: 'model', ms: cfg.ms }, ...cfg.ms.map((m) => ({ label: `m${m}`, kind: 'simulate' as const, m }))],
+  async runUnit(cfg, unit, ctx): Promise<SuperpositionInputsPartial> {
+    if (unit.kind === 'model') return { model: modelRequiredWidths({ ...cfg, ms: unit.ms }, ctx) };
+    const { m } = unit;
+    const cells = simulateConstructions({ ...cfg, ms: [m] }, ctx, signConstant(cfg.s));
+    // The reduced model's prediction at each width simulated for the 0/1 layer (the other predictions are closed forms).
+    const bernoulliPredicted = cfg.ds.flatMap((d, di) =>
+      cells.has(cellKey('bernoulli', m, di))
+        ? [[d, Math.min(...cfg.ps.map((p) => modelQuantile(ctx.rng(`model/curve/${m}/${d}/${p}`), { m, d, d0: d, p, s: cfg.s }, cfg.modelPerCase, cfg.quantile)))] as [number, number]]
+        : [],
+    );
+    return { m, cells: [...cells], bernoulliPredicted };
+  },
+  merge(cfg, partials) {
     const { s, ps, quantile } = cfg;
+    const model = partials.find((p) => p.model)!.model!;
+    const cells = new Map(partials.flatMap((p) => p.cells ?? []));
+    const modelCurve = new Map(partials.flatMap((p) => (p.bernoulliPredicted ?? []).map(([d, v]) => [`${p.m}/${d}`, v] as const)));
     const predicted = (k: Construction, m: number, d: number): number => {
-      const id = `${k}/${k === 'bernoulli' ? m : 0}/${d}`;
-      if (!predictedCache.has(id)) {
-        const value =
-          k === 'gaussian'
-            ? gaussianQuantilePrediction(s, d, quantile)
-            : k === 'bernoulliOrthogonal'
-              ? Math.min(...ps.map((p) => plainErrorQuantile(s, d, p, quantile)))
-              : Math.min(...ps.map((p) => modelQuantile(ctx.rng(`model/curve/${m}/${d}/${p}`), { m, d, d0: d, p, s }, cfg.modelPerCase, quantile)));
-        predictedCache.set(id, value);
-      }
-      return predictedCache.get(id)!;
+      if (k === 'gaussian') return gaussianQuantilePrediction(s, d, quantile);
+      if (k === 'bernoulliOrthogonal') return Math.min(...ps.map((p) => plainErrorQuantile(s, d, p, quantile)));
+      const v = modelCurve.get(`${m}/${d}`);
+      if (v === undefined) throw new Error(`no reduced-model prediction at m = ${m}, d = ${d}`);
+      return v;
     };
-
-    return aggregateSuperpositionInputs({ cfg, c, cells, model, predicted });
+    return aggregateSuperpositionInputs({ cfg, c: signConstant(s), cells, model, predicted });
   },
 });
+
+type SuperpositionInputsUnit = { label: string; kind: 'model'; ms: number[] } | { label: string; kind: 'simulate'; m: number };
+interface SuperpositionInputsPartial {
+  model?: ReturnType<typeof modelRequiredWidths>;
+  m?: number;
+  cells?: [string, Cell[]][];
+  bernoulliPredicted?: [number, number][];
+}
 
 interface Tasks {
   pairs: [number, number][];

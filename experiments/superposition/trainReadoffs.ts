@@ -27,27 +27,6 @@ export function weightedLpLoss(tf: Tf, pred: TF.Tensor, target: TF.Tensor, weigh
   });
 }
 
-/**
- * The same loss as a function of pred alone, with a hand-written gradient p·w·sign(e)|e|^(p−1): autodiff through
- * the power chain costs about twice as many full-size elementwise ops, and these dominate a training step.
- */
-export function weightedLpLossFn(tf: Tf, target: TF.Tensor, weights: TF.Tensor, p: number): (pred: TF.Tensor) => TF.Scalar {
-  const op = tf.customGrad((pred, save) => {
-    const e = tf.sub(pred as TF.Tensor, target);
-    const below = absPower(tf, e, p - 2); // |e|^(p−2), so e·below = sign(e)|e|^(p−1)
-    const ep = tf.mul(tf.square(e), below);
-    (save as TF.GradSaveFunc)([e, below]);
-    return {
-      value: tf.sum(tf.mul(ep, weights)),
-      gradFunc: (dy, saved) => {
-        const [se, sbelow] = saved;
-        return tf.mul(tf.mul(tf.mul(se, sbelow), tf.mul(weights, p)), dy);
-      },
-    };
-  });
-  return op as unknown as (pred: TF.Tensor) => TF.Scalar;
-}
-
 /** |e|^p: repeated squaring for even p (pow/abs are slower and abs has a kink at 0), pow otherwise. */
 function absPower(tf: Tf, e: TF.Tensor, p: number): TF.Tensor {
   if (p === 0) return tf.onesLike(e);
@@ -59,24 +38,6 @@ function absPower(tf: Tf, e: TF.Tensor, p: number): TF.Tensor {
     if (k > 1) base = tf.square(base);
   }
   return result!;
-}
-
-/**
- * a·b whose gradient multiplies by explicitly transposed copies: on the wasm backend a matMul with a transpose flag
- * (what tfjs's own gradient uses) runs about 10× slower than a transpose followed by a plain matMul.
- */
-export function fastMatMul(tf: Tf): (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D {
-  const op = tf.customGrad((a, b, save) => {
-    (save as TF.GradSaveFunc)([a as TF.Tensor2D, b as TF.Tensor2D]);
-    return {
-      value: tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D),
-      gradFunc: (dy, saved) => {
-        const [sa, sb] = saved as TF.Tensor2D[];
-        return [tf.matMul(dy as TF.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as TF.Tensor2D)];
-      },
-    };
-  });
-  return op as unknown as (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D;
 }
 
 /** Weights of y = R·ReLU(x W + bias), row-major: W is m×d, R is d×k. */
@@ -115,20 +76,30 @@ export interface TrainResult {
   initialLoss: number;
 }
 
+/**
+ * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped:
+ * with a frozen layer only R's gradient is computed (autodiff computed the hidden layer's too, and discarded it),
+ * and the readoffs are stored transposed (Rᵀ, k×d) so the large, changing matrix stays on the left of each matmul
+ * (the wasm matmul re-packs its right operand on every call). The update is tfjs's AdamOptimizer's, written out;
+ * tests/superposition/trainReadoffs.test.ts checks it against autodiff with tf.train.adam.
+ */
 export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
   const { m, d, k } = opt.init;
-  const mm = fastMatMul(tf);
+  const { batch, p } = opt;
+  const b1 = 0.9;
+  const b2 = 0.999;
   // tf.variable copies its initial value, so the initial tensors are made and freed inside a tidy.
-  const [W, bias, R] = tf.tidy(() => [
-    tf.variable(tf.tensor2d(opt.init.W, [m, d]), opt.trainFirstLayer),
-    tf.variable(tf.tensor1d(opt.init.bias), opt.trainFirstLayer),
-    tf.variable(tf.tensor2d(opt.init.R, [d, k]), true),
+  const [W, bias, Rt] = tf.tidy(() => [
+    tf.variable(tf.tensor2d(opt.init.W, [m, d]), false),
+    tf.variable(tf.tensor2d(opt.init.bias, [1, d]), false),
+    tf.variable(tf.transpose(tf.tensor2d(opt.init.R, [d, k])), false),
   ]);
-  const adam = tf.train.adam(opt.lr, 0.9, 0.999, opt.epsilon);
-  const varList = opt.trainFirstLayer ? [W, bias, R] : [R];
-  const x = new Float32Array(opt.batch * m);
-  const y = new Float32Array(opt.batch * k);
-  const w = new Float32Array(opt.batch * k);
+  const vars = opt.trainFirstLayer ? [W, bias, Rt] : [Rt];
+  const moments = vars.map((v) => tf.tidy(() => [tf.variable(tf.zerosLike(v), false), tf.variable(tf.zerosLike(v), false)]));
+  const x = new Float32Array(batch * m);
+  const y = new Float32Array(batch * k);
+  const yT = new Float32Array(k * batch);
+  const wT = new Float32Array(k * batch);
   const tail = Math.max(1, Math.min(50, Math.floor(opt.steps / 10)));
   let tailSum = 0;
   let initialLoss = NaN;
@@ -136,33 +107,62 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
     for (let step = 0; step < opt.steps; step++) {
       opt.onStep?.(step);
       opt.sampleBatch(x, y);
-      // tfjs reads learningRate on every applyGradients, so a schedule is a field update.
-      (adam as unknown as { learningRate: number }).learningRate = opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
+      // Targets and class weights, transposed to k×batch to match the layout of the outputs.
+      let ones = 0;
+      for (let t = 0; t < y.length; t++) ones += y[t];
+      const zeros = y.length - ones;
+      const wOne = ones > 0 ? opt.onesWeight / ones : 0;
+      const wZero = zeros > 0 ? 1 / zeros : 0;
+      for (let r = 0; r < batch; r++) {
+        for (let o = 0; o < k; o++) {
+          const v = y[r * k + o];
+          yT[o * batch + r] = v;
+          wT[o * batch + r] = v === 1 ? wOne : wZero;
+        }
+      }
+      const lr = opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
+      const wantLoss = step === 0 || step >= opt.steps - tail;
       const loss = tf.tidy(() => {
-        const xs = tf.tensor2d(x, [opt.batch, m]);
-        const ys = tf.tensor2d(y, [opt.batch, k]);
-        const ws = tf.tensor2d(classWeights(y, opt.onesWeight, w), [opt.batch, k]);
-        const loss = weightedLpLossFn(tf, ys, ws, opt.p);
-        return adam.minimize(() => loss(mm(tf.relu(tf.add(mm(xs, W), bias)) as TF.Tensor2D, R)), true, varList)!;
-      });
-      // Reading the loss forces a sync, so only read it when it is used.
-      if (step === 0 || step >= opt.steps - tail) {
+        const xs = tf.tensor2d(x, [batch, m]);
+        const h = tf.relu(tf.add(tf.matMul(xs, W), bias)); // batch×d
+        const predT = tf.matMul(Rt, tf.transpose(h)); // k×batch
+        const e = tf.sub(predT, tf.tensor2d(yT, [k, batch]));
+        const ws = tf.tensor2d(wT, [k, batch]);
+        const eBelow = absPower(tf, e, p - 2); // |e|^(p−2)
+        // dLoss/dpred = p·w·|e|^(p−2)·e
+        const gT = tf.mul(tf.mul(e, eBelow), tf.mul(ws, p));
+        const grads: TF.Tensor[] = [];
+        if (opt.trainFirstLayer) {
+          const dh = tf.mul(tf.matMul(tf.transpose(gT), Rt), tf.step(h)); // batch×d
+          grads.push(tf.matMul(tf.transpose(xs), dh), tf.sum(dh, 0, true));
+        }
+        grads.push(tf.matMul(gT, h)); // k×d = (dLoss/dR)ᵀ
+        // Adam, as tfjs's AdamOptimizer computes it.
+        const c1 = 1 - b1 ** (step + 1);
+        const c2 = 1 - b2 ** (step + 1);
+        vars.forEach((v, i) => {
+          const [m1, m2] = moments[i];
+          const g = grads[i];
+          m1.assign(tf.add(tf.mul(m1, b1), tf.mul(g, 1 - b1)));
+          m2.assign(tf.add(tf.mul(m2, b2), tf.mul(tf.square(g), 1 - b2)));
+          v.assign(tf.sub(v, tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(tf.div(m2, c2)), opt.epsilon))));
+        });
+        return wantLoss ? tf.sum(tf.mul(tf.mul(tf.square(e), eBelow), ws)) : undefined;
+      }) as TF.Tensor | undefined;
+      if (loss) {
+        // Loss before this step's update, as the tape-based trainer reports it.
         const v = loss.dataSync()[0];
+        loss.dispose();
         if (step === 0) initialLoss = v;
         if (step >= opt.steps - tail) tailSum += v;
       }
-      loss.dispose();
     }
-    return {
-      net: { m, d, k, W: W.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array, R: R.dataSync().slice() as Float32Array },
-      finalLoss: tailSum / tail,
-      initialLoss,
-    };
-  } finally {
-    adam.dispose();
-    W.dispose();
-    bias.dispose();
+    const R = tf.tidy(() => tf.transpose(Rt));
+    const net = { m, d, k, W: W.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array, R: R.dataSync().slice() as Float32Array };
     R.dispose();
+    return { net, finalLoss: tailSum / tail, initialLoss };
+  } finally {
+    tf.dispose([W, bias, Rt, ...moments.flat()]);
   }
 }
 

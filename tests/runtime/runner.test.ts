@@ -198,7 +198,7 @@ describe('runner', () => {
     const t0 = Date.now();
     await expect(run({ ids: ['toy-slow', 'toy-fail'], jobs: 2, workerScript: path.join(t.root, 'exp/worker.ts') })).rejects.toThrow('experiment "toy-fail" failed: division by zero in layer 3');
     // toy-slow never ends by itself: it was killed, not waited for.
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(Date.now() - t0).toBeLessThan(20_000);
   }, 30_000);
 
   it('fails naming the experiment, and stops a run at its time limit', async () => {

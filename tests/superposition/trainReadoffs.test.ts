@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { choleskySolve } from '../../experiments/lib/linalg';
 import { Rng } from '../../experiments/runtime/rng';
-import { classWeights, fastMatMul, forward, trainNetwork, weightedLpLoss, weightedLpLossFn } from '../../experiments/superposition/trainReadoffs';
+import { classWeights, forward, trainNetwork, weightedLpLoss, type TrainOptions } from '../../experiments/superposition/trainReadoffs';
 
 const { loadBackend } = await import('../../experiments/runtime/backend');
 const { tf } = await loadBackend('wasm');
@@ -32,48 +32,6 @@ describe('class-weighted L_p loss', () => {
     expect(Array.from(classWeights([0, 0, 0, 0], 5))).toEqual([0.25, 0.25, 0.25, 0.25]);
     expect(Array.from(classWeights([1, 1], 3))).toEqual([1.5, 1.5]);
   });
-
-  it('custom-gradient version matches the value and a float64 finite difference', () => {
-    const w = classWeights(tgt, 2);
-    const f64 = (x: number[]) => x.reduce((s, v, t) => s + w[t] * Math.abs(v - tgt[t]) ** 6, 0);
-    const fn = weightedLpLossFn(tf, tf.tensor2d(tgt, [2, 2]), tf.tensor2d(w, [2, 2]), 6);
-    const { value, grads } = tf.variableGrads(() => fn(predVar), [predVar]);
-    expect(value.dataSync()[0]).toBeCloseTo(f64(pred), 7);
-    const g = grads[predVar.name].dataSync();
-    pred.forEach((_, t) => {
-      const h = 1e-5;
-      const up = pred.map((v, u) => (u === t ? v + h : v));
-      const dn = pred.map((v, u) => (u === t ? v - h : v));
-      expect(g[t]).toBeCloseTo((f64(up) - f64(dn)) / (2 * h), 5);
-    });
-  });
-});
-const predVar = tf.variable(tf.tensor2d(pred, [2, 2]));
-
-describe('fastMatMul', () => {
-  it('has the gradient G·Bᵀ and Aᵀ·G of Σ G ⊙ (A·B), checked by hand loops', () => {
-    const rng = new Rng(3, 'mm');
-    const [n, k, m] = [3, 4, 2];
-    const A = rng.fillNormal(new Float32Array(n * k));
-    const B = rng.fillNormal(new Float32Array(k * m));
-    const G = rng.fillNormal(new Float32Array(n * m));
-    const a = tf.variable(tf.tensor2d(A, [n, k]));
-    const b = tf.variable(tf.tensor2d(B, [k, m]));
-    const mm = fastMatMul(tf);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(mm(a, b), tf.tensor2d(G, [n, m]))), [a, b]);
-    const gA = grads[a.name].dataSync();
-    const gB = grads[b.name].dataSync();
-    for (let i = 0; i < n; i++) for (let p = 0; p < k; p++) {
-      let s = 0;
-      for (let j = 0; j < m; j++) s += G[i * m + j] * B[p * m + j];
-      expect(gA[i * k + p]).toBeCloseTo(s, 4);
-    }
-    for (let p = 0; p < k; p++) for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += A[i * k + p] * G[i * m + j];
-      expect(gB[p * m + j]).toBeCloseTo(s, 4);
-    }
-  });
 });
 
 // All 8 inputs of 3 boolean features; the output is x0 ∧ x1.
@@ -85,7 +43,49 @@ const fillCorners = (x: Float32Array, y: Float32Array) => {
   });
 };
 
+/** The same training by autodiff and tfjs's own Adam: the reference for the hand-written gradients and update. */
+function tapeReference(o: TrainOptions) {
+  const { m, d, k } = o.init;
+  const W = tf.variable(tf.tensor2d(o.init.W, [m, d]), o.trainFirstLayer);
+  const bias = tf.variable(tf.tensor1d(o.init.bias), o.trainFirstLayer);
+  const R = tf.variable(tf.tensor2d(o.init.R, [d, k]));
+  const adam = tf.train.adam(o.lr, 0.9, 0.999, o.epsilon);
+  const x = new Float32Array(o.batch * m);
+  const y = new Float32Array(o.batch * k);
+  const losses: number[] = [];
+  for (let step = 0; step < o.steps; step++) {
+    o.sampleBatch(x, y);
+    (adam as unknown as { learningRate: number }).learningRate = o.lr + ((o.lrFinal - o.lr) * step) / Math.max(1, o.steps - 1);
+    const loss = adam.minimize(() => weightedLpLoss(tf, tf.matMul(tf.relu(tf.add(tf.matMul(tf.tensor2d(x, [o.batch, m]), W), bias)), R), tf.tensor2d(y, [o.batch, k]), tf.tensor2d(classWeights(y, o.onesWeight), [o.batch, k]), o.p), true, o.trainFirstLayer ? [W, bias, R] : [R])!;
+    losses.push(loss.dataSync()[0]);
+  }
+  return { W: W.dataSync(), bias: bias.dataSync(), R: R.dataSync(), losses };
+}
+
 describe('trainNetwork', () => {
+  it('takes the steps autodiff and tf.train.adam take (trained and frozen first layer, p = 6)', () => {
+    for (const trainFirstLayer of [true, false]) {
+      const rng = new Rng(11, 'reference');
+      const [m, d, k, batch] = [6, 5, 4, 16];
+      const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
+      const sampler = () => {
+        const r = new Rng(12, 'batches');
+        return (x: Float32Array, y: Float32Array) => {
+          for (let t = 0; t < x.length; t++) x[t] = r.uniform() < 0.4 ? 1 : 0;
+          for (let b = 0; b < batch; b++) for (let o = 0; o < k; o++) y[b * k + o] = x[b * m + o] * x[b * m + o + 1];
+        };
+      };
+      const base = { init, trainFirstLayer, steps: 20, batch, lr: 1e-2, lrFinal: 1e-3, epsilon: 1e-8, p: 6, onesWeight: 2 };
+      const ref = tapeReference({ ...base, sampleBatch: sampler() });
+      const run = trainNetwork(tf, { ...base, sampleBatch: sampler() });
+      expect(Math.abs(run.initialLoss - ref.losses[0]) / ref.losses[0]).toBeLessThan(1e-5);
+      Array.from(run.net.R).forEach((v, i) => expect(v).toBeCloseTo(ref.R[i], 4));
+      Array.from(run.net.W).forEach((v, i) => expect(v).toBeCloseTo(ref.W[i], 4));
+      Array.from(run.net.bias).forEach((v, i) => expect(v).toBeCloseTo(ref.bias[i], 4));
+      if (!trainFirstLayer) expect(Array.from(run.net.W)).toEqual(Array.from(init.W));
+    }
+  });
+
   it('solves one AND of 3 features with a 4-neuron layer when the layer is trained', () => {
     const rng = new Rng(7, 'tiny');
     const init = { m: 3, d: 4, k: 1, W: rng.fillNormal(new Float32Array(12)), bias: new Float32Array(4), R: new Float32Array(4) };

@@ -1,0 +1,72 @@
+/**
+ * The superposition experiments' hot paths on the chosen tfjs backend, with the shapes of jake-replication's full
+ * profile; `scripts/peer_bench.py` times the same in PyTorch / NumPy. Prints one JSON object.
+ *   npx tsx scripts/kernelBench.ts '{"m":50,"d":200,"k":1225,"batch":100,"p":6,"steps":60,"lsN":1000,"lsWidths":[50,100,200],"matmul":1024}'
+ */
+import { loadBackend, parseBackendRequest } from '../experiments/runtime/backend';
+import { Rng } from '../experiments/runtime/rng';
+import { nestedRidgeLeastSquares } from '../experiments/lib/nestedRidge';
+import { trainNetwork } from '../experiments/superposition/trainReadoffs';
+
+const cfg = JSON.parse(process.argv[2]);
+const { tf, name } = await loadBackend(parseBackendRequest(process.env.READOFF_BACKEND ?? 'wasm'));
+const out: Record<string, unknown> = { backend: name };
+const rng = new Rng(0, 'bench');
+
+function bestOf(fn: () => void, repeats = 3): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best / 1000;
+}
+
+// Matmul throughput.
+{
+  const n = cfg.matmul;
+  const a = tf.tensor2d(rng.fillNormal(new Float32Array(n * n)), [n, n]);
+  const b = tf.tensor2d(rng.fillNormal(new Float32Array(n * n)), [n, n]);
+  const once = () => tf.matMul(a, b).dataSync();
+  once();
+  out.matmulGflops = (2 * n ** 3) / bestOf(once, 5) / 1e9;
+  a.dispose();
+  b.dispose();
+}
+
+// Least-squares readoffs at every nested width, as jake-replication fits them per evaluated pair.
+{
+  const N = cfg.lsN as number;
+  const widths = cfg.lsWidths as number[];
+  const dMax = widths[widths.length - 1];
+  const H = new Float32Array(N * dMax).map(() => Math.max(0, rng.normal()));
+  const Y = new Float32Array(N * 2).map(() => (rng.uniform() < 0.3 ? 1 : 0));
+  const fit = () => nestedRidgeLeastSquares(tf, H, Y, N, dMax, 2, widths, 1e-3);
+  fit();
+  out.lsFitMs = (bestOf(() => { for (let i = 0; i < 10; i++) fit(); }) / 10) * 1000;
+}
+
+// Training steps: trained first layer, and frozen (readoffs only).
+{
+  const { m, d, k, batch, p, steps } = cfg;
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < m && pairs.length < k; i++) for (let j = i + 1; j < m && pairs.length < k; j++) pairs.push([i, j]);
+  const W = rng.fillNormal(new Float32Array(m * d));
+  const run = (trainFirstLayer: boolean, n: number) => {
+    const t0 = performance.now();
+    trainNetwork(tf, {
+      init: { m, d, k, W, bias: new Float32Array(d), R: new Float32Array(d * k) },
+      trainFirstLayer, steps: n, batch, lr: 3e-3, lrFinal: 1e-4, epsilon: 1e-10, p, onesWeight: 1,
+      sampleBatch: (x, y) => {
+        for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < 0.12 ? 1 : 0;
+        for (let r = 0; r < batch; r++) for (let o = 0; o < k; o++) y[r * k + o] = x[r * m + pairs[o][0]] * x[r * m + pairs[o][1]];
+      },
+    });
+    return performance.now() - t0;
+  };
+  const perStep = (trained: boolean) => (run(trained, steps + 5) - run(trained, 5)) / steps;
+  run(true, 5);
+  out.trainStepMs = { trained: perStep(true), frozen: perStep(false) };
+}
+console.log(JSON.stringify(out));

@@ -1,0 +1,93 @@
+"""Peer timings for `npm run bench`: the hot paths of the superposition experiments in PyTorch / NumPy, same shapes,
+one thread. Prints one JSON object: milliseconds per operation (and GFLOP/s for the matmul).
+Usage: python3 scripts/peer_bench.py '{"m":50,"d":200,"k":1225,"batch":100,"p":6,"steps":60,"lsN":1000,"lsWidths":[50,100,200],"matmul":1024}'
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+cfg = json.loads(sys.argv[1])
+out = {}
+
+
+def best_of(fn, repeats=3):
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+# Matmul throughput: NumPy's BLAS on one thread (the caller sets OMP/OPENBLAS threads to 1).
+n = cfg["matmul"]
+a = np.random.default_rng(0).standard_normal((n, n), dtype=np.float32)
+b = np.random.default_rng(1).standard_normal((n, n), dtype=np.float32)
+a @ b
+t = best_of(lambda: a @ b, 5)
+out["matmulGflops"] = 2 * n**3 / t / 1e9
+
+# Least-squares readoffs as jake-replication fits them: for each nested width d, ridge normal equations on the first
+# d columns of H (n x dMax) against 2 targets, solved by Cholesky in float64.
+rng = np.random.default_rng(2)
+N, widths = cfg["lsN"], cfg["lsWidths"]
+H = np.maximum(rng.standard_normal((N, widths[-1]), dtype=np.float32), 0)
+Y = (rng.random((N, 2)) < 0.3).astype(np.float32)
+try:
+    from scipy.linalg import cho_factor, cho_solve
+
+    def solve(G, r):
+        return cho_solve(cho_factor(G), r)
+except ImportError:  # NumPy alone
+    def solve(G, r):
+        return np.linalg.solve(G, r)
+
+
+def ls_fit():
+    for d in widths:
+        h = H[:, :d]
+        G = (h.T @ h).astype(np.float64) + 1e-3 * N * np.eye(d)
+        solve(G, (h.T @ Y).astype(np.float64))
+
+
+ls_fit()
+out["lsFitMs"] = best_of(lambda: [ls_fit() for _ in range(10)]) / 10 * 1000
+
+try:
+    import torch
+
+    torch.set_num_threads(1)
+    m, d, k, batch, p, steps = cfg["m"], cfg["d"], cfg["k"], cfg["batch"], cfg["p"], cfg["steps"]
+    g = torch.Generator().manual_seed(0)
+    pairs = torch.combinations(torch.arange(m), 2)[:k]
+
+    def train(train_first):
+        W = torch.randn(m, d, generator=g).requires_grad_(train_first)
+        bias = torch.zeros(d).requires_grad_(train_first)
+        R = torch.zeros(d, k, requires_grad=True)
+        params = [W, bias, R] if train_first else [R]
+        opt = torch.optim.Adam(params, lr=3e-3, eps=1e-10)
+        xs = (torch.rand(steps, batch, m, generator=g) < 0.12).float()
+        t0 = None
+        for s in range(steps):
+            if s == 5:
+                t0 = time.perf_counter()  # after warm-up
+            x = xs[s]
+            y = x[:, pairs[:, 0]] * x[:, pairs[:, 1]]
+            ones = y.sum()
+            w = torch.where(y == 1, 1 / ones.clamp(min=1), 1 / (y.numel() - ones).clamp(min=1))
+            pred = torch.relu(x @ W + bias) @ R
+            loss = ((pred - y) ** p * w).sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return (time.perf_counter() - t0) / (steps - 5) * 1000
+
+    out["trainStepMs"] = {"trained": train(True), "frozen": train(False)}
+    out["torch"] = torch.__version__
+except ImportError:
+    out["torch"] = None
+out["numpy"] = np.__version__
+print(json.dumps(out))
