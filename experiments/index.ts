@@ -1,10 +1,14 @@
 // The registry: the union of the pages' experiment lists, one line per page.
 import type { AnyExperiment } from './runtime/experiment';
 import { unionOfPages, type PageDefinition } from './runtime/page';
+import { simplicityBiasPage } from './simplicity-bias/index';
+import { saeErrorsPage } from './sae-errors/index';
 import { superpositionPage } from './superposition/index';
 
 export const pages: readonly PageDefinition[] = [
   superpositionPage,
+  saeErrorsPage,
+  simplicityBiasPage,
 ];
 
 const union = unionOfPages(pages);

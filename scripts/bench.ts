@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { registry } from '../experiments/index';
 import type { Profile } from '../experiments/runtime/experiment';
 import { runExperiments } from '../experiments/runtime/runner';
+import { benchSaeErrors } from './bench/saeErrors';
+import { simplicityBench } from './simplicityBench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withFull = process.argv.includes('--full');
@@ -107,3 +109,9 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
+
+// The /simplicity-bias/ sampler's throughput and the backend's matmul ceiling, measured in this run (scripts/simplicityBench.ts).
+console.log('\nsimplicity-bias sampling (hot path):\n\n| measurement | value |\n|---|---:|');
+for (const r of await simplicityBench()) console.log(`| ${r.what} | ${r.value.toExponential(2)} ${r.unit} |`);
+
+console.log(await benchSaeErrors(root));

@@ -1,0 +1,18 @@
+/** The dimensions of Setting A's sweep, each its own experiment (so the runner spreads them over processes). */
+import { toyExperiment } from './toyExperiment';
+
+const quick = {
+  headTrain: { maxSteps: 80, batch: 128, lr: 3e-3, evalEvery: 20, patience: 2, relTol: 0.01, heldOut: 256 },
+  saeTrain: { steps: 40, batch: 128, lr: 2e-3 },
+  nEval: 96,
+  randomDraws: 2,
+  resamples: 100,
+  scan: { samples: 4, randomDirs: 24, perClass: 6, radii: [0.1, 0.25, 0.5, 1] },
+  angle: { samples: 2, steps: 24, radius: 0.5 },
+  line: { samples: 4, tMax: 1.5, tStep: 0.25 },
+};
+
+export const toyD16 = toyExperiment(16, { quick, full: {} });
+export const toyD32 = toyExperiment(32, { quick, full: {} });
+export const toyD64 = toyExperiment(64, { quick, full: {} });
+export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id] as const;
