@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 /** Figures of Setting A: pure functions of the sae-toy-* and sae-toy-sweep results. */
 
@@ -11,7 +12,7 @@ export const HEAD_LABEL: Record<string, string> = {
   noiseMlp: 'MLP trained with input noise',
   untrained: 'untrained MLP',
 };
-const HEAD_COLORS = { domain: Object.values(HEAD_LABEL), range: ['#e15759', '#ff9d9a', '#4e79a7', '#a0cbe8', '#59a14f', '#9c9c9c'] };
+const HEAD_COLORS = { domain: Object.values(HEAD_LABEL), range: [PALETTE.vermillion, '#ff9d9a', PALETTE.blue, '#a0cbe8', PALETTE.green, '#9c9c9c'] };
 
 interface SweepRow { d: number; head: string; comparison: string; ratio: number; lo: number; hi: number }
 interface Sweep { rows: SweepRow[]; scanRows: { d: number; head: string; featurePercentile: number; mixtureRatio: number; spearmanMaxCos: number; partialSpearmanGivenQ: number }[] }

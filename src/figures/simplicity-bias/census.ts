@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { z } from 'zod';
 import type { blindSpotCensus } from '../../../experiments/simplicity-bias/blindSpotCensus';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 type Results = z.output<(typeof blindSpotCensus)['result']>;
 interface Cell { size: number; log2P: number }
@@ -15,7 +16,7 @@ export function formulaSizeCounts(results: Results): PlotSpec {
     marginLeft: 55,
     x: { label: 'minimal formula size (literal leaves)', type: 'band' },
     y: { label: 'functions', grid: true },
-    marks: [Plot.barY(rows, { x: 'size', y: 'count', fill: '#4e79a7' }), Plot.text(rows, { x: 'size', y: 'count', text: 'count', dy: -6, fontSize: 8 }), Plot.ruleY([0])],
+    marks: [Plot.barY(rows, { x: 'size', y: 'count', fill: PALETTE.blue }), Plot.text(rows, { x: 'size', y: 'count', text: 'count', dy: -6, fontSize: 8 }), Plot.ruleY([0])],
   };
 }
 
@@ -54,8 +55,8 @@ export function censusScatter(results: Results): PlotSpec {
       Plot.ruleX(labels.map((map) => ({ map })), { x: simpleMaxSize + 0.5, fx: col, fy: row, stroke: '#aaa' }),
       Plot.rect(cells, { x1: (d: Cell) => d.size - 0.4, x2: (d: Cell) => d.size + 0.4, y1: (d: Cell) => d.log2P - 0.25, y2: (d: Cell) => d.log2P + 0.25, fill: 'functions', fx: col, fy: row }),
       Plot.ruleY(unseen, { x1: (d: Cell) => d.size - 0.4, x2: (d: Cell) => d.size + 0.4, y: 'y', fx: col, fy: row, stroke: 'black', strokeWidth: 2 }),
-      Plot.line(bound.filter((b) => b.line === 'bound'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728', clip: true }),
-      Plot.line(bound.filter((b) => b.line === 'threshold'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: '#d62728', strokeDasharray: '3,3', clip: true }),
+      Plot.line(bound.filter((b) => b.line === 'bound'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: PALETTE.vermillion, clip: true }),
+      Plot.line(bound.filter((b) => b.line === 'threshold'), { x: 'size', y: 'y', z: 'map', fx: col, fy: row, stroke: PALETTE.vermillion, strokeDasharray: '3,3', clip: true }),
       Plot.text(labels.map((map) => ({ map })), { fx: col, fy: row, text: 'map', frameAnchor: 'top-right', dx: -3, dy: 3, fontSize: 9, fontWeight: 'bold' }),
     ],
   };
@@ -83,7 +84,7 @@ export function blindSpotBars(results: Results): PlotSpec {
     x: { label: `share of simple functions > ${results.gapBits[0]} bits below the bound (bar: certified; tick: point estimate)`, domain: [0, 1], grid: true, tickFormat: '.0%' },
     y: { label: null, domain: results.maps.map((m) => m.label) },
     marks: [
-      Plot.barX(rows, { x: 'fraction', y: 'map', fy: 'group', fill: (d: { map: string }) => (d.map.startsWith('MLP') ? '#d62728' : '#4e79a7') }),
+      Plot.barX(rows, { x: 'fraction', y: 'map', fy: 'group', fill: (d: { map: string }) => (d.map.startsWith('MLP') ? PALETTE.vermillion : PALETTE.blue) }),
       Plot.tickX(rows, { x: 'point', y: 'map', fy: 'group', stroke: '#333' }),
       Plot.ruleX([0]),
     ],

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { z } from 'zod';
 import type { footnoteStrips } from '../../../experiments/simplicity-bias/footnoteStrips';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 type Results = z.output<(typeof footnoteStrips)['result']>;
 
@@ -26,7 +27,7 @@ export function stripBits(results: Results): PlotSpec {
     fx: { label: null },
     x: { label: 'log₂(1/ε)' },
     y: { label: 'bits', grid: true },
-    color: { legend: true, domain: Object.values(CODE_LABEL), range: ['#333', '#d62728', '#4e79a7', '#59a14f'] },
+    color: { legend: true, domain: Object.values(CODE_LABEL), range: ['#333', PALETTE.vermillion, PALETTE.blue, PALETTE.green] },
     marks: [
       Plot.line(rows.filter((r) => r.code !== CODE_LABEL.volumeBits), { x: 'j', y: 'bits', stroke: 'code', fx: 'strip' }),
       Plot.line(rows.filter((r) => r.code === CODE_LABEL.volumeBits), { x: 'j', y: 'bits', stroke: 'code', fx: 'strip', strokeDasharray: '5,3' }),
@@ -65,8 +66,8 @@ export function stripSquares(results: Results): PlotSpec {
     aspectRatio: 1,
     marks: [
       Plot.rect(rows, { x1: 'x', x2: (d: { x: number; s: number }) => d.x + d.s, y1: 'y', y2: (d: { y: number; s: number }) => d.y + d.s, fx: 'strip', fill: (d: { s: number }) => Math.log2(1 / d.s), stroke: 'white', strokeWidth: 0.3 }),
-      Plot.rect(outline, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fx: 'strip', stroke: '#d62728', fill: 'none' }),
-      Plot.line(diag, { x: 'x', y: 'y', fx: 'strip', stroke: '#d62728' }),
+      Plot.rect(outline, { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fx: 'strip', stroke: PALETTE.vermillion, fill: 'none' }),
+      Plot.line(diag, { x: 'x', y: 'y', fx: 'strip', stroke: PALETTE.vermillion }),
       Plot.frame(),
     ],
     color: { scheme: 'blues', type: 'linear', reverse: true, label: 'level (bits per axis)' },

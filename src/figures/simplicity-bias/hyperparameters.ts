@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { z } from 'zod';
 import type { hyperparameters } from '../../../experiments/simplicity-bias/hyperparameters';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 type Results = z.output<(typeof hyperparameters)['result']>;
 
@@ -25,7 +26,7 @@ export function hyperparameterDots(results: Results): PlotSpec {
     fx: { label: null, domain: [slope, shares] },
     x: { label: `slope panel: slope ÷ steepest slope (${minSlope.toFixed(2)}); share panel: share`, domain: [0, 1.05], grid: true },
     y: { label: null, domain: results.variants.map((v) => v.label) },
-    color: { legend: true, domain: ['slope', 'P(constants)', `blind spots (> ${results.gapBits} bits below)`], range: ['#333', '#e6a117', '#d62728'] },
+    color: { legend: true, domain: ['slope', 'P(constants)', `blind spots (> ${results.gapBits} bits below)`], range: ['#333', PALETTE.orange, PALETTE.vermillion] },
     marks: [
       Plot.ruleY(
         results.variants.filter((v) => v.slopeLo !== null && v.slopeHi !== null).map((v) => ({ label: v.label, panel: slope, x1: v.slopeLo! / minSlope, x2: v.slopeHi! / minSlope })),

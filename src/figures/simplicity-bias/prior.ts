@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { z } from 'zod';
 import type { priorResult } from '../../../experiments/simplicity-bias/priorRun';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 type PriorResults = z.output<typeof priorResult>;
 interface Cell { k: number; log2P: number }
@@ -37,7 +38,7 @@ export function priorScatter(results: PriorResults): PlotSpec {
       [floors, (data, fx, fy) => Plot.rectY(data, { x1: 0, x2: kMax, y1: 'y1', y2: 'y2', fill: '#eee', fx, fy })],
       [cells, (data, fx, fy) => Plot.rect(data, { x1: (d: Cell) => d.k - 1, x2: (d: Cell) => d.k + 1, y1: (d: Cell) => d.log2P - 0.25, y2: (d: Cell) => d.log2P + 0.25, fill: 'functions', fx, fy })],
       [constants, (data, fx, fy) => Plot.text(data, { x: 'k', y: 'y', text: () => 'constants', textAnchor: 'start', dx: 8, fontSize: 9, fx, fy })],
-      [lines, (data, fx, fy) => Plot.line(data, { x: 'k', y: 'y', z: 'map', stroke: '#d62728', strokeWidth: 1.5, fx, fy, clip: true })],
+      [lines, (data, fx, fy) => Plot.line(data, { x: 'k', y: 'y', z: 'map', stroke: PALETTE.vermillion, strokeWidth: 1.5, fx, fy, clip: true })],
     ]),
   };
 }

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { BernoulliSweepResult } from '../../../experiments/superposition/bernoulliSweep';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface MeanSd { mean: number; sd: number }
 interface CaseRow { bias: MeanSd; variance: MeanSd; biasExact: number; varianceExact: number; biasApprox: number; varianceApprox: number }
@@ -90,7 +91,7 @@ export function bernoulliBestP(results: BernoulliSweepResult): PlotSpec {
     fx: { label: null, domain: [...new Set(pts.map((r) => r.sL))] },
     x: { type: 'log', label: 'width d', tickFormat: '~s' },
     y: { type: 'log', label: 'best p', grid: true, tickFormat: '~g' },
-    color: { legend: true, domain: ['exact optimum', '(2s′d)^(−1/3)', 'measured'], range: ['#4e79a7', '#999', '#e15759'] },
+    color: { legend: true, domain: ['exact optimum', '(2s′d)^(−1/3)', 'measured'], range: [PALETTE.blue, '#999', PALETTE.vermillion] },
     marks: [
       Plot.line(theory.filter((r) => r.kind === 'exact optimum'), { x: 'd', y: 'p', fx: 'sL', stroke: 'kind' }),
       Plot.line(theory.filter((r) => r.kind !== 'exact optimum'), { x: 'd', y: 'p', fx: 'sL', stroke: 'kind', strokeDasharray: '4,3' }),

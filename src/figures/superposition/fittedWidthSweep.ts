@@ -1,12 +1,13 @@
 import * as Plot from '@observablehq/plot';
 import type { FittedWidthSweepResult } from '../../../experiments/superposition/fittedWidthSweep';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface MeanSd { mean: number; sd: number }
 interface Row { arm: string; m: number; s: number; d: number; fitted: { rms: MeanSd }; kaarel: { rms: MeanSd }; kaarelPredictedRms: number }
 interface LocalSlope { arm: string; dFrom: number; dTo: number; fitted: MeanSd; kaarel: MeanSd }
 
-const SERIES = { domain: ['fitted (least squares)', "Kaarel's readoff", "Kaarel's readoff, predicted", 'slope −1/2'], range: ['#59a14f', '#4e79a7', '#4e79a7', '#999'] };
+const SERIES = { domain: ['fitted (least squares)', "Kaarel's readoff", "Kaarel's readoff, predicted", 'slope −1/2'], range: [PALETTE.green, PALETTE.blue, PALETTE.blue, '#999'] };
 
 const armLabel = (r: { m: number; s: number }) => `m = ${r.m}, s = ${r.s}`;
 

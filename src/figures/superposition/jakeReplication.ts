@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { JakeReplicationResult } from '../../../experiments/superposition/jakeReplication';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 type Condition = 'trained' | 'frozen' | 'leastSquares';
 type Fn = 'and' | 'xor';
@@ -12,7 +13,7 @@ type Results = JakeReplicationResult;
 
 const CONDITION_LABEL: Record<Condition, string> = { trained: 'trained layer', frozen: 'frozen layer, trained readoff', leastSquares: 'frozen layer, least squares' };
 const FN_LABEL: Record<Fn, string> = { and: 'AND', xor: 'XOR' };
-const CONDITION_COLORS = { domain: Object.values(CONDITION_LABEL), range: ['#e15759', '#4e79a7', '#59a14f'] };
+const CONDITION_COLORS = { domain: Object.values(CONDITION_LABEL), range: [PALETTE.vermillion, PALETTE.blue, PALETTE.green] };
 
 /** The width the histogram figure shows: the middle one (d = 100 in the full profile). */
 export function histogramWidth(results: Pick<Results, 'histogram'>): number {
@@ -36,7 +37,7 @@ export function jakeErrorHistograms(results: JakeReplicationResult): PlotSpec {
     fy: { label: null, domain: ['AND', 'XOR'] },
     x: { label: '|readoff − target| (last bin: all larger)', domain: [0, Math.max(...rows.map((r) => r.x1))] },
     y: { label: 'share of outputs', grid: true },
-    color: { legend: true, domain: ['target 0', 'target 1'], range: ['#4e79a7', '#e6a117'] },
+    color: { legend: true, domain: ['target 0', 'target 1'], range: [PALETTE.blue, PALETTE.orange] },
     marks: [
       Plot.rectY(rows, { x1: 'x0', x2: 'x1', y: 'share', fx: 'cond', fy: 'fnLabel', fill: 'targetLabel', fillOpacity: 0.55, mixBlendMode: 'multiply' }),
       Plot.ruleX([quarter], { stroke: '#333', strokeDasharray: '4,3' }),
@@ -95,7 +96,7 @@ export function jakeClaimRatios(results: JakeReplicationResult): PlotSpec {
     fx: { label: null, domain: ['frozen / trained', 'XOR / AND'] },
     x: { type: 'log', label: 'width d', ticks: widths, tickFormat: 'd' },
     y: { label: 'ratio of balanced RMS errors', grid: true, domain: [0, 2.3] },
-    color: { legend: true, domain: ['AND', 'XOR', ...Object.values(CONDITION_LABEL)], range: ['#f28e2b', '#b07aa1', ...CONDITION_COLORS.range] },
+    color: { legend: true, domain: ['AND', 'XOR', ...Object.values(CONDITION_LABEL)], range: [PALETTE.orange, PALETTE.purple, ...CONDITION_COLORS.range] },
     marks: [
       Plot.ruleY([1], { stroke: '#aaa' }),
       Plot.ruleY(bounds, { y: 'y', fx: 'panel', stroke: '#333', strokeDasharray: '4,3' }),

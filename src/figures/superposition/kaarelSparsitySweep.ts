@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { KaarelSparsitySweepResult } from '../../../experiments/superposition/kaarelSparsitySweep';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface Row { s: number; readoff: 'sign' | 'product' | 'fitted'; k: { mean: number; sd: number }; kPredicted: number | null }
 
@@ -18,7 +19,7 @@ export function kaarelSparsitySweep(results: KaarelSparsitySweepResult): PlotSpe
     marginLeft: 50,
     x: { type: 'log', label: 'features on, s', ticks: ss, tickFormat: 'd' },
     y: { type: 'log', label: 'RMS error × √d', grid: true, tickFormat: '~g' },
-    color: { legend: true, domain: (['sign', 'product', 'fitted'] as const).filter((k) => rows.some((r) => r.readoff === k)).map((k) => LABEL[k]), range: ['#4e79a7', '#e15759', '#59a14f'] },
+    color: { legend: true, domain: (['sign', 'product', 'fitted'] as const).filter((k) => rows.some((r) => r.readoff === k)).map((k) => LABEL[k]), range: [PALETTE.blue, PALETTE.vermillion, PALETTE.green] },
     marks: [
       Plot.line(asymptote, { x: 's', y: 'y', stroke: '#999', strokeDasharray: '2,3' }),
       Plot.text(asymptote.slice(-1), { x: 's', y: 'y', text: () => 'large-s limit (π√π/2)·s', dy: -8, textAnchor: 'end', fill: '#666' }),

@@ -1,12 +1,13 @@
 import * as Plot from '@observablehq/plot';
 import type { KaarelWidthSweepResult } from '../../../experiments/superposition/kaarelWidthSweep';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface MeanSd { mean: number; sd: number }
 interface Curve { s: number; d: number; readoff: 'sign' | 'product'; case: string; rms: MeanSd; predictedRms: number; bias: MeanSd }
 
 const READOFF_LABEL = { sign: 'sign readoff', product: 'product readoff' } as const;
-const COLORS = { domain: Object.values(READOFF_LABEL), range: ['#4e79a7', '#e15759'] };
+const COLORS = { domain: Object.values(READOFF_LABEL), range: [PALETTE.blue, PALETTE.vermillion] };
 
 /** RMS error (pooled over the four balanced cases) against width, one panel per s: dots ± sd across layers, lines the closed form K/√d. */
 export function kaarelWidthSweep(results: KaarelWidthSweepResult): PlotSpec {

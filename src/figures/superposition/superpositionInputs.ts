@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { SuperpositionInputsResult } from '../../../experiments/superposition/superpositionInputs';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface MeanSd { mean: number; sd: number }
 type Construction = 'gaussian' | 'bernoulli' | 'bernoulliOrthogonal';
@@ -13,7 +14,7 @@ const LABEL: Record<Construction, string> = {
   bernoulli: '0/1 layer, features in superposition',
   bernoulliOrthogonal: '0/1 layer, orthonormal features',
 };
-const COLOR: Record<Construction, string> = { gaussian: '#4e79a7', bernoulli: '#e15759', bernoulliOrthogonal: '#59a14f' };
+const COLOR: Record<Construction, string> = { gaussian: PALETTE.blue, bernoulli: PALETTE.vermillion, bernoulliOrthogonal: PALETTE.green };
 
 /**
  * 99th percentile of |error| against width d = d0, one panel per construction, one colour per m: dots ± sd across
@@ -78,7 +79,7 @@ export function superpositionInputsScaling(results: SuperpositionInputsResult): 
     color: {
       legend: true,
       domain: [...keys.map((k) => LABEL[k]), 'reduced model (0/1, superposed)', ...refNames],
-      range: [...keys.map((k) => COLOR[k]), '#e15759', '#555', '#bbb'],
+      range: [...keys.map((k) => COLOR[k]), PALETTE.vermillion, '#555', '#bbb'],
     },
     marks: [
       Plot.line(diagonal, { x: 'm', y: 'y', stroke: '#ddd' }),

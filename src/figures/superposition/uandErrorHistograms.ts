@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { UandFrozenLayerResult } from '../../../experiments/superposition/uandFrozenLayer';
 import type { PlotSpec } from '../../lib/plotRender';
+import { PALETTE } from '../palette';
 
 interface Row { fn: 'AND' | 'XOR'; target: 0 | 1; layer: number; x0: number; x1: number; share: number }
 
@@ -26,7 +27,7 @@ export function uandErrorHistograms(results: UandFrozenLayerResult): PlotSpec {
     fx: { label: null },
     x: { label: 'readoff − target', domain: [Math.min(...all.map((r) => r.x0)), Math.max(...all.map((r) => r.x1))] },
     y: { label: 'share of inputs', grid: true },
-    color: { legend: true, domain: [label(0), label(1)], range: ['#4e79a7', '#e6a117'] },
+    color: { legend: true, domain: [label(0), label(1)], range: [PALETTE.blue, PALETTE.orange] },
     marks: [
       Plot.rectY(mean, { x1: 'x0', x2: 'x1', y: 'share', fx: 'fn', fill: 'targetLabel', fillOpacity: 0.5, mixBlendMode: 'multiply' }),
       Plot.lineY(perLayer, { x: 'mid', y: 'share', fx: 'fn', z: 'series', stroke: 'targetLabel', strokeWidth: 0.8, curve: 'step' }),
