@@ -61,6 +61,8 @@ export interface Tolerance {
   rel?: number;
   /** Absolute: |a − b| ≤ abs. */
   abs?: number;
+  /** A measurement of the machine (a wall time, a rate), not a function of config and seed: listed, never compared. */
+  measured?: true;
 }
 
 export interface ExperimentDefinition<

@@ -134,6 +134,10 @@ export function compareArtifacts(def: AnyExperiment, committed: any, rerun: any,
       const scale = Math.max(Math.abs(a), Math.abs(b));
       const relDiff = absDiff === 0 ? 0 : scale === 0 ? Infinity : absDiff / scale;
       const declared = toleranceFor(def.tolerances, at);
+      if (declared?.measured) {
+        rows.push({ experiment: def.id, path: where, committed: a, rerun: b, absDiff, relDiff, tolerance: declared, ok: true });
+        return;
+      }
       const integers = Number.isInteger(a) && Number.isInteger(b) && !declared;
       const tolerance = integers ? {} : declared ?? fallback;
       const ok = absDiff === 0 || (tolerance.abs !== undefined && absDiff <= tolerance.abs) || (tolerance.rel !== undefined && relDiff <= tolerance.rel);

@@ -651,6 +651,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
     profiles: { quick: merge(profiles.quick), full: merge(profiles.full) },
     result: toyResult,
     timeLimitSeconds: { quick: 90, full: 1800 },
+    tolerances: { 'timing.*': { measured: true } },
     run: runToy,
   });
 }

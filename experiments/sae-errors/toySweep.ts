@@ -55,6 +55,7 @@ export const toySweep = defineExperiment({
   result,
   upstream: TOY_IDS,
   timeLimitSeconds: { quick: 30, full: 60 },
+  tolerances: { 'timing.*.*': { measured: true }, 'timing.*.d': {} },
   async run(_cfg, ctx) {
     const all = TOY_IDS.map((id) => ctx.upstream(id).results as ToyResult).sort((a, b) => a.d - b.d);
     const pick = (c: { ratio: number; lo: number; hi: number }) => ({ ratio: c.ratio, lo: c.lo, hi: c.hi });

@@ -116,6 +116,7 @@ export const blindSpotCensus = defineExperiment({
   },
   result,
   timeLimitSeconds: { quick: 90, full: 900 },
+  tolerances: { 'maps.*.seconds': { measured: true }, censusSeconds: { measured: true } },
   async run(cfg, ctx) {
     const n = 4;
     const t0 = performance.now();

@@ -75,6 +75,7 @@ export const hyperparameters = defineExperiment({
   },
   result,
   timeLimitSeconds: { quick: 60, full: 900 },
+  tolerances: { 'variants.*.seconds': { measured: true } },
   async run(cfg, ctx) {
     const n = 4;
     const { size } = formulaSizes(n);

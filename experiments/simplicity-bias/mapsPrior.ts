@@ -25,5 +25,6 @@ export const mapsPrior = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
+  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
   run: runPrior,
 });

@@ -17,6 +17,7 @@ export const mlpPrior = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
+  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
   run: runPrior,
 });
 
@@ -33,5 +34,6 @@ export const mlpPriorSmallBias = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
+  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
   run: runPrior,
 });
