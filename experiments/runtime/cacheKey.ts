@@ -1,4 +1,6 @@
 import { canonicalJson, sha256 } from './canonicalJson';
+import type { Tolerance } from './experiment';
+import { withoutMeasured } from './tolerance';
 
 /** Everything an artifact's content depends on. Its hash is the cache key. */
 export interface KeyInputs {
@@ -75,6 +77,7 @@ function short(v: unknown): string {
  * What a consumer depends on in an upstream: its results and side files, not its inputs. So a consumer
  * re-runs when an upstream's numbers change for any reason (a forced re-run on another backend, say).
  */
-export function upstreamFingerprint(artifact: { results: unknown; provenance: { sideFiles: Record<string, string> } }): string {
-  return sha256(canonicalJson({ results: artifact.results, sideFiles: artifact.provenance.sideFiles })).slice(0, 24);
+export function upstreamFingerprint(artifact: { results: unknown; provenance: { sideFiles: Record<string, string> } }, tolerances?: Record<string, Tolerance>): string {
+  // Fields the upstream declares measured (wall times) differ run to run: they must not re-key its consumers.
+  return sha256(canonicalJson({ results: withoutMeasured(artifact.results, tolerances), sideFiles: artifact.provenance.sideFiles })).slice(0, 24);
 }

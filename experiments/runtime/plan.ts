@@ -142,7 +142,7 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
       entry.action = 'reuse';
       entry.reasons.push(`key ${key.slice(0, 10)} matches (${Object.keys(keyInputs.sources).length} source files, config, profile, tfjs ${opts.tfjsVersion})`);
     }
-    if (entry.action === 'reuse' && existing.status === 'ok') fingerprints.set(def.id, upstreamFingerprint(existing.artifact));
+    if (entry.action === 'reuse' && existing.status === 'ok') fingerprints.set(def.id, upstreamFingerprint(existing.artifact, def.tolerances));
     entries.push(entry);
     byId.set(def.id, entry);
   }

@@ -173,7 +173,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   const start = async (job: Job) => {
     const def = job.entry.def;
     const upstreamArtifacts = (def.upstream ?? []).map((u: string) => [u, done.get(u)!] as const);
-    job.keyInputs = { ...job.entry.keyInputs, upstream: Object.fromEntries(upstreamArtifacts.map(([u, a]) => [u, upstreamFingerprint(a.artifact)])) };
+    job.keyInputs = { ...job.entry.keyInputs, upstream: Object.fromEntries(upstreamArtifacts.map(([u, a]) => [u, upstreamFingerprint(a.artifact, opts.registry.find((d) => d.id === u)?.tolerances)])) };
     job.key = cacheKey(job.keyInputs);
     job.upstreams = Object.fromEntries(upstreamArtifacts.map(([u, a]) => [u, { results: a.artifact.results, config: a.artifact.config, sideDir: a.sideDir }]));
     job.unitKeys = job.units.map((u) => unitKey(def, job.keyInputs!, u));

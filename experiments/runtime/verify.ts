@@ -6,6 +6,9 @@ import { artifactPath } from './artifacts';
 import type { AnyExperiment, Profile, Tolerance } from './experiment';
 import { orderExperiments } from './plan';
 import { runExperiments, type RunnerOptions } from './runner';
+import { toleranceFor } from './tolerance';
+
+export { toleranceFor };
 
 /**
  * `--verify`: re-run experiments into a temporary folder and compare them with the committed artifacts, field by
@@ -157,22 +160,6 @@ export function compareArtifacts(def: AnyExperiment, committed: any, rerun: any,
 
 function isContainer(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
-}
-
-/** The longest pattern that matches the path (`*` matches one segment). */
-export function toleranceFor(table: Record<string, Tolerance> | undefined, at: string[]): Tolerance | undefined {
-  let best: Tolerance | undefined;
-  let bestLen = -1;
-  for (const [pattern, tol] of Object.entries(table ?? {})) {
-    const segs = pattern.split('.');
-    if (segs.length !== at.length || !segs.every((s, i) => s === '*' || s === at[i])) continue;
-    const specificity = segs.filter((s) => s !== '*').length;
-    if (specificity > bestLen) {
-      best = tol;
-      bestLen = specificity;
-    }
-  }
-  return best;
 }
 
 export function driftTable(report: VerifyReport): string[] {

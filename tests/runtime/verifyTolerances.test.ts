@@ -18,3 +18,14 @@ describe('--verify tolerances', () => {
     expect(moved.rows.filter((r) => !r.ok).map((r) => r.path).sort()).toEqual(['timing.count', 'x']);
   });
 });
+
+describe('upstream fingerprints', () => {
+  it('ignore the fields an upstream declares measured, and nothing else', async () => {
+    const { upstreamFingerprint } = await import('../../experiments/runtime/cacheKey');
+    const art = (x: number, seconds: number) => ({ results: { x, timing: { seconds, count: 3 } }, provenance: { sideFiles: {} } });
+    expect(upstreamFingerprint(art(1, 2), def.tolerances)).toBe(upstreamFingerprint(art(1, 9), def.tolerances));
+    expect(upstreamFingerprint(art(1, 2), def.tolerances)).not.toBe(upstreamFingerprint(art(2, 2), def.tolerances));
+    // Without declared tolerances the fingerprint is the whole results, as before.
+    expect(upstreamFingerprint(art(1, 2))).not.toBe(upstreamFingerprint(art(1, 9)));
+  });
+});
