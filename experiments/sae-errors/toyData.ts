@@ -5,7 +5,7 @@
  * with probability q, chosen so that the expected number on is meanActive.
  */
 import type { Rng } from '../runtime/rng';
-import { randomUnitVectors } from '../superposition/superpositionInputsEmbedding';
+import { randomUnitVectors } from '../lib/unitVectors';
 
 export interface ToyTask {
   m: number;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Tf } from '../runtime/backend';
 import { defineExperiment } from '../runtime/experiment';
 import { choleskySolve } from '../lib/linalg';
-import { randomUnitVectors } from './superpositionInputsEmbedding';
+import { randomUnitVectors } from '../lib/unitVectors';
 import type { Rng } from '../runtime/rng';
 
 const config = z

@@ -12,7 +12,8 @@ import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 import { transpose } from '../lib/linalg';
 import { matMul } from '../lib/tfjs';
-import { embedInputs, gaussianProjections, randomUnitVectors } from './superpositionInputsEmbedding';
+import { embedInputs, gaussianProjections } from './superpositionInputsEmbedding';
+import { randomUnitVectors } from '../lib/unitVectors';
 
 /** The constructions compared; `bernoulliOrthogonal` reads the same 0/1 layers with orthonormal features (no superposition). */
 export const CONSTRUCTIONS = ['gaussian', 'bernoulli', 'bernoulliOrthogonal'] as const;

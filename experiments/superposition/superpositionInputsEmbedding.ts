@@ -3,21 +3,7 @@ import { choleskyFactor } from '../lib/linalg';
 import { matMul } from '../lib/tfjs';
 import type { Rng } from '../runtime/rng';
 
-/**
- * Features in superposition: m random unit vectors φ_α ∈ R^{d0} (normalised Gaussians, so ⟨φ_α, φ_β⟩ ≈ N(0, 1/d0)),
- * and an input with active set A is x = Σ_{α∈A} φ_α. Rows of the returned m×d0 matrix are the φ_α.
- */
-export function randomUnitVectors(rng: Rng, m: number, d0: number): Float32Array {
-  const out = rng.fillNormal(new Float32Array(m * d0));
-  for (let a = 0; a < m; a++) {
-    let sq = 0;
-    for (let c = 0; c < d0; c++) sq += out[a * d0 + c] ** 2;
-    const inv = 1 / Math.sqrt(sq);
-    for (let c = 0; c < d0; c++) out[a * d0 + c] *= inv;
-  }
-  return out;
-}
-
+/** Inputs in superposition: features are random unit vectors φ_α ∈ R^{d0} (lib/unitVectors), and an input with active set A is x = Σ_{α∈A} φ_α. */
 /** The n×d0 matrix of inputs x_t = Σ_{α∈A_t} φ_α. */
 export function embedInputs(Phi: Float32Array, d0: number, inputs: readonly (readonly number[])[]): Float32Array {
   const X = new Float32Array(inputs.length * d0);

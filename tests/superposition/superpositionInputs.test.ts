@@ -10,7 +10,8 @@ import { matMul } from '../../experiments/lib/tfjs';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
 import { CASES, pairCaseActive } from '../../experiments/superposition/sparseInputs';
 import { crossing, gaussianQuantilePrediction } from '../../experiments/superposition/superpositionInputs';
-import { embedInputs, gaussianProjections, randomUnitVectors } from '../../experiments/superposition/superpositionInputsEmbedding';
+import { embedInputs, gaussianProjections } from '../../experiments/superposition/superpositionInputsEmbedding';
+import { randomUnitVectors } from '../../experiments/lib/unitVectors';
 
 const dot = (A: Float32Array, d0: number, a: number, b: number) => {
   let s = 0;
