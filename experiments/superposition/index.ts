@@ -4,15 +4,16 @@ import { affineBaseline } from './affineBaseline';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeReplication } from './jakeReplication';
-import { kaarelCompositeness } from './kaarelCompositeness';
+import { kaarelCalibrationMismatch } from './kaarelCalibrationMismatch';
 import { kaarelMIndependence } from './kaarelMIndependence';
-import { kaarelSparsitySweep } from './kaarelSparsitySweep';
+import { kaarelCompositenessSweep } from './kaarelCompositenessSweep';
 import { kaarelWidthSweep } from './kaarelWidthSweep';
 import { qkBigramCapacity } from './qkBigramCapacity';
 import { superpositionInputs } from './superpositionInputs';
 import { uandFrozenLayer } from './uandFrozenLayer';
+import { uandWorstCase } from './uandWorstCase';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase],
 });

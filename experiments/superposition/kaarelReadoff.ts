@@ -142,37 +142,10 @@ export function kaarelK(s: number): number {
   return Math.sqrt(s / 2) / signConstant(s);
 }
 
-// Readoff vectors for one pair: w_i, w_j are the features' weight rows (length d).
-
-/** r_k = sign(W_ik·W_jk)/(d·c). */
-export function signAndReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, c: number): Float64Array {
-  const d = wi.length;
-  return Float64Array.from({ length: d }, (_, k) => Math.sign(wi[k] * wj[k]) / (d * c));
-}
-
-/** r_k = W_ik·W_jk/(d·c_prod). */
-export function productAndReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, cProd: number): Float64Array {
-  const d = wi.length;
-  return Float64Array.from({ length: d }, (_, k) => (wi[k] * wj[k]) / (d * cProd));
-}
-
-/** r_k = sign(W_ik)/(d·c1): reads x_i off a random layer without bias. */
-export function featureReadoff(wi: ArrayLike<number>, c1 = FEATURE_CONSTANT): Float64Array {
-  const d = wi.length;
-  return Float64Array.from({ length: d }, (_, k) => Math.sign(wi[k]) / (d * c1));
-}
-
-/** XOR_ij = r_i + r_j − 2·r_ij. */
-export function xorReadoff(wi: ArrayLike<number>, wj: ArrayLike<number>, c: number, c1 = FEATURE_CONSTANT): Float64Array {
-  const ri = featureReadoff(wi, c1);
-  const rj = featureReadoff(wj, c1);
-  const rij = signAndReadoff(wi, wj, c);
-  return ri.map((v, k) => v + rj[k] - 2 * rij[k]);
-}
-
-export function dot(r: ArrayLike<number>, h: ArrayLike<number>, offset = 0): number {
+/** Σ_k sign(W_ik)·h_k: the unscaled single-feature readoff; divide by d·c1 to read x_i. */
+export function featureSum(wi: ArrayLike<number>, h: ArrayLike<number>): number {
   let sum = 0;
-  for (let k = 0; k < r.length; k++) sum += r[k] * h[offset + k];
+  for (let k = 0; k < wi.length; k++) sum += wi[k] > 0 ? h[k] : -h[k];
   return sum;
 }
 

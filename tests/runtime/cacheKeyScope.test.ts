@@ -49,7 +49,7 @@ describe('what the cache key covers', () => {
     for (const f of ['jakeReplication', 'uandFrozenLayer']) await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
     movedTo.set('affine-baseline', path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
     await rename(path.join(t.root, 'experiments/superposition/kaarelReadoff.ts'), path.join(t.root, 'experiments/superposition/kaarelClosedForms.ts'));
-    for (const f of ['fittedWidthSweep', 'kaarelCompositeness', 'kaarelMIndependence', 'kaarelSparsitySweep', 'kaarelWidthSweep', 'superpositionInputs']) {
+    for (const f of ['fittedWidthSweep', 'kaarelCalibrationMismatch', 'kaarelMIndependence', 'kaarelCompositenessSweep', 'kaarelWidthSweep', 'superpositionInputs']) {
       await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./kaarelReadoff'", "'./kaarelClosedForms'"));
     }
     const after = await keys();

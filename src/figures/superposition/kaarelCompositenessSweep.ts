@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { KaarelSparsitySweepResult } from '../../../experiments/superposition/kaarelSparsitySweep';
+import type { KaarelCompositenessSweepResult } from '../../../experiments/superposition/kaarelCompositenessSweep';
 import type { PlotSpec } from '../../lib/plotRender';
 import { PALETTE } from '../palette';
 
@@ -8,7 +8,7 @@ interface Row { s: number; readoff: 'sign' | 'product' | 'fitted'; k: { mean: nu
 const LABEL = { sign: 'sign readoff', product: 'product readoff', fitted: 'least-squares fit' } as const;
 
 /** Error constant RMS·√d against compositeness s: closed-form readoffs beside their quadrature predictions, and a fitted readoff. */
-export function kaarelSparsitySweep(results: KaarelSparsitySweepResult): PlotSpec {
+export function kaarelCompositenessSweep(results: KaarelCompositenessSweepResult): PlotSpec {
   const rows = results.rows.map((r) => ({ ...r, label: LABEL[r.readoff], y: r.k.mean, lo: r.k.mean - r.k.sd, hi: r.k.mean + r.k.sd }));
   const predicted = rows.filter((r) => r.kPredicted !== null);
   const ss = [...new Set(rows.map((r) => r.s))];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
-import { FEATURE_CONSTANT, productAndPrediction, productConstant, signAndPrediction, signConstant, signReadoffMoments, xorPrediction } from './kaarelReadoff';
+import { FEATURE_CONSTANT, featureSum, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant, signReadoffMoments, xorPrediction } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, pairCaseActive, xorTarget } from './sparseInputs';
 
@@ -65,7 +65,7 @@ const result = z.object({
   }),
 });
 /** The experiment's results, as stored in its artifact and read by its figures. */
-export type KaarelCompositenessResult = z.output<typeof result>;
+export type KaarelCalibrationMismatchResult = z.output<typeof result>;
 
 /** Predicted per-neuron mean and K of each readoff, calibrated at sCal, on inputs with s′ features on. */
 function predict(readoff: Readoff, s: number, a: 0 | 1, b: 0 | 1, sCal: number): { mean: number; k: number } {
@@ -80,8 +80,8 @@ function targetOf(readoff: Readoff, a: number, b: number): number {
   return readoff === 'xor' ? xorTarget(a, b) : readoff === 'feature' ? a : andTarget(a, b);
 }
 
-export const kaarelCompositeness = defineExperiment({
-  id: 'kaarel-compositeness',
+export const kaarelCalibrationMismatch = defineExperiment({
+  id: 'kaarel-calibration-mismatch',
   title: "Kaarel's readoff when the number of active features changes",
   description:
     'The constants of the random-layer readoffs depend on the compositeness s. Calibrate them at one s, test on inputs with s′ features on: the AND readoffs stay unbiased on the zero cases but their (1,1) mean becomes c(s′)/c(s); the single-feature readoff sign(W_ik)/(d·c1) is unbiased for every s′, and the XOR readoff r_i + r_j − 2r_ij inherits the AND bias.',
@@ -101,9 +101,11 @@ export const kaarelCompositeness = defineExperiment({
     // acc[s′][layer][readoff][case] accumulates readoff − target.
     const acc = cfg.sTest.map(() => Array.from({ length: layers }, () => READOFFS.map(() => CASES.map(() => new ErrorAccumulator()))));
     const h = new Float32Array(d);
+    const sums = [new Float64Array(1), new Float64Array(1)];
     const bar = ctx.progress('layers × s′', layers * cfg.sTest.length);
     for (let t = 0; t < layers; t++) {
       const W = gaussianLayer(ctx.rng(`layer${t}`), m, d);
+      const row = (l: number) => W.subarray(l * d, (l + 1) * d);
       cfg.sTest.forEach((s, si) => {
         ctx.signal.throwIfAborted();
         const rng = ctx.rng(`samples/layer${t}/s${s}`);
@@ -112,21 +114,11 @@ export const kaarelCompositeness = defineExperiment({
           for (let n = 0; n < cfg.samplesPerCase; n++) {
             const [i, j] = rng.sampleDistinct(m, 2);
             hiddenActivations(W, d, pairCaseActive(rng, m, s, i, j, a, b), h);
-            let sumI = 0;
-            let sumJ = 0;
-            let sumIJ = 0;
-            let sumP = 0;
-            for (let k = 0; k < d; k++) {
-              const hk = h[k];
-              if (hk === 0) continue;
-              const wi = W[i * d + k];
-              const wj = W[j * d + k];
-              const hi = wi > 0 ? hk : -hk;
-              sumI += hi;
-              sumJ += wj > 0 ? hk : -hk;
-              sumIJ += wj > 0 ? hi : -hi;
-              sumP += wi * wj * hk;
-            }
+            prefixPairSums(row(i), row(j), h, [d], sums[0], sums[1]);
+            const sumI = featureSum(row(i), h);
+            const sumJ = featureSum(row(j), h);
+            const sumIJ = sums[0][0];
+            const sumP = sums[1][0];
             const and = sumIJ / (d * c);
             cell[0][ci].add(and - andTarget(a, b));
             cell[1][ci].add(sumP / (d * cProd) - andTarget(a, b));

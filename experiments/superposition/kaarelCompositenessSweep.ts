@@ -80,7 +80,7 @@ const result = z.object({
   }),
 });
 /** The experiment's results, as stored in its artifact and read by its figures. */
-export type KaarelSparsitySweepResult = z.output<typeof result>;
+export type KaarelCompositenessSweepResult = z.output<typeof result>;
 
 function largestS(ok: (s: number) => boolean): number {
   let best = 1;
@@ -88,8 +88,8 @@ function largestS(ok: (s: number) => boolean): number {
   return best;
 }
 
-export const kaarelSparsitySweep = defineExperiment({
-  id: 'kaarel-sparsity-sweep',
+export const kaarelCompositenessSweep = defineExperiment({
+  id: 'kaarel-compositeness-sweep',
   title: "Kaarel's readoff against compositeness",
   description:
     'At fixed width d = 512 and m = 200, the error constant RMS·√d of the closed-form sign and product readoffs is measured for s from 2 to 16 and compared with the quadrature prediction, beside a least-squares readoff fitted on the same layer.',

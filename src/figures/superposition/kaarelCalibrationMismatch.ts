@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import type { KaarelCompositenessResult } from '../../../experiments/superposition/kaarelCompositeness';
+import type { KaarelCalibrationMismatchResult } from '../../../experiments/superposition/kaarelCalibrationMismatch';
 import type { PlotSpec } from '../../lib/plotRender';
 
 interface Row { sTest: number; readoff: string; case: string; target: number; mean: { mean: number; sd: number }; predictedMean: number }
@@ -7,7 +7,7 @@ interface Row { sTest: number; readoff: string; case: string; target: number; me
 const LABEL: Record<string, string> = { 'and-sign': 'AND, sign', 'and-product': 'AND, product', feature: 'x_i alone', xor: 'XOR' };
 
 /** Mean readoff per case against the test compositeness s′, constants calibrated at one s; lines are the predictions, ticks the targets. */
-export function kaarelCompositeness(results: KaarelCompositenessResult): PlotSpec {
+export function kaarelCalibrationMismatch(results: KaarelCalibrationMismatchResult): PlotSpec {
   const sCal = results.constants.sCal;
   const rows = results.rows.map((r) => ({
     ...r,
