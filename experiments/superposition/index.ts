@@ -1,6 +1,7 @@
 // The experiments of /superposition/.
 import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
+import { bernoulliCorrectedSweep } from './bernoulliCorrectedSweep';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeReplication } from './jakeReplication';
@@ -15,5 +16,5 @@ import { uandWorstCase } from './uandWorstCase';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, bernoulliCorrectedSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase],
 });

@@ -6,6 +6,8 @@ import { type BernoulliLayer, pairReadoff, sampleBernoulliLayer, sharedNeurons, 
 import { modelQuantile, modelRequiredWidth } from './bernoulliSuperposedModel';
 import { plainErrorQuantile } from './bernoulliTheory';
 import { fitPowerLaw } from '../lib/fits';
+import { bootstrapInterval } from '../lib/bootstrap';
+import { streamFor } from '../runtime/rng';
 import { normalCdf } from '../lib/special';
 import { meanSd, meanSdSchema, quantileSorted } from '../lib/stats';
 import { signAndPrediction, signConstant } from './kaarelReadoff';
@@ -43,6 +45,11 @@ const config = z
     epsilon: z.number().positive(),
     /** Draws per case for each evaluation of the reduced noise model (bernoulliSuperposedModel.ts). */
     modelPerCase: z.number().int().min(100),
+    /**
+     * Larger m simulated for the Gaussian layer only, far beyond d0: its readoff touches only the features a check
+     * uses, so only those get unit vectors (the others never enter any computed number).
+     */
+    gaussianLargeMs: z.array(z.number().int().min(10).max(10_000_000)),
     /** Extra m, beyond those simulated, at which the reduced model finds the required width. */
     modelMs: z.array(z.number().int().min(10).max(100_000_000)),
     /** Bisection steps in log d for the model's required width. */
@@ -58,6 +65,10 @@ const exponentRow = z.object({
   /** Exponent through the replicate means, and its standard error from the residuals. */
   ofMeans: z.number(),
   ofMeansSe: z.number(),
+  /** 95% bootstrap interval of the pooled exponent, resampling replicates; the m range it was fitted over. */
+  interval: z.object({ lo: z.number(), hi: z.number() }),
+  mMin: z.number(),
+  mMax: z.number(),
 });
 
 const result = z.object({
@@ -208,6 +219,47 @@ export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): 
   return cells;
 }
 
+/**
+ * The Gaussian layer at an m far beyond d0, ascending widths until every replicate is below ε. The checks use few
+ * features, so they are renumbered 0 … u−1 and only those u get unit vectors: the readoff of a pair never touches
+ * any other feature, and the used ones are iid uniform on the sphere whatever m is.
+ */
+export function simulateGaussianLargeM(cfg: Config, ctx: RunContext, c: number, m: number): Map<string, Cell[]> {
+  const { s, ds, replicates, epsilon, quantile } = cfg;
+  const cells = new Map<string, Cell[]>();
+  const tasks = Array.from({ length: replicates }, (_, r) => compactTasks(sampleTasks(ctx.rng(`pairs/${r}/${m}`), ctx.rng(`inputs/${r}/${m}`), m, s, cfg.pairs, cfg.inputsPerCase)));
+  const bar = ctx.progress(`gaussian m = ${m}`, ds.length * replicates);
+  for (let di = 0; di < ds.length; di++) {
+    const d = ds[di];
+    const list: Cell[] = [];
+    for (let r = 0; r < replicates; r++) {
+      ctx.signal.throwIfAborted();
+      const { tasks: t, used } = tasks[r];
+      const Phi = randomUnitVectors(ctx.rng(`phi/${r}/${m}/${d}`), used, d);
+      const PT = gaussianProjections(ctx.tf, ctx.rng(`gauss/${r}/${m}/${d}`), Phi, transpose(Phi, used, d), used, d, d);
+      list.push({ ...summarize(gaussianErrors(PT, used, d, c, t), quantile), bestP: null });
+      bar.tick();
+    }
+    cells.set(cellKey('gaussian', m, di), list);
+    if (list.every((cell) => cell.q < epsilon)) break;
+  }
+  bar.done();
+  return cells;
+}
+
+/** Renumber the features a set of checks uses as 0 … used−1, in order of first use. */
+export function compactTasks(tasks: Tasks): { tasks: Tasks; used: number } {
+  const index = new Map<number, number>();
+  const id = (a: number) => {
+    let v = index.get(a);
+    if (v === undefined) index.set(a, (v = index.size));
+    return v;
+  };
+  const pairs = tasks.pairs.map(([i, j]) => [id(i), id(j)] as [number, number]);
+  const inputs = tasks.inputs.map((act) => act.map(id));
+  return { tasks: { ...tasks, pairs, inputs }, used: index.size };
+}
+
 /** The reduced model of the superposed 0/1 layer: its required width per m (by bisection) and local exponents. */
 export function modelRequiredWidths(cfg: Config, ctx: Pick<RunContext, 'rng' | 'signal'>) {
   const { s, ds, ps, epsilon, quantile } = cfg;
@@ -236,7 +288,7 @@ export function modelRequiredWidths(cfg: Config, ctx: Pick<RunContext, 'rng' | '
  * ε (per replicate, then mean ± sd), power-law exponents in m, and the summary numbers the page's claims read.
  */
 export function aggregateSuperpositionInputs(o: {
-  cfg: Pick<Config, 's' | 'ms' | 'ds' | 'replicates' | 'epsilon' | 'quantile'>;
+  cfg: Pick<Config, 'seed' | 's' | 'ms' | 'gaussianLargeMs' | 'ds' | 'replicates' | 'epsilon' | 'quantile'>;
   c: number;
   cells: ReadonlyMap<string, Cell[]>;
   model: { rows: { m: number; d: number; p: number }[]; local: { mFrom: number; mTo: number; exponent: number }[] };
@@ -247,8 +299,10 @@ export function aggregateSuperpositionInputs(o: {
   const modelRows = o.model.rows;
   const local = o.model.local;
   const key = cellKey;
+  // The Gaussian layer is also simulated at m far beyond d0.
+  const msOf = (k: Construction) => (k === 'gaussian' ? [...cfg.ms, ...cfg.gaussianLargeMs] : cfg.ms);
   const curves = CONSTRUCTIONS.flatMap((k) =>
-    cfg.ms.flatMap((m) =>
+    msOf(k).flatMap((m) =>
       ds.flatMap((d, di) => {
         const list = cells.get(key(k, m, di));
         if (!list) return [];
@@ -268,7 +322,7 @@ export function aggregateSuperpositionInputs(o: {
   );
 
   const required = CONSTRUCTIONS.flatMap((k) =>
-    cfg.ms.map((m) => {
+    msOf(k).map((m) => {
       const evaluated = ds.map((_, di) => cells.get(key(k, m, di))).filter((x): x is Cell[] => !!x);
       const perRep = Array.from({ length: replicates }, (_, r) => crossing(ds.slice(0, evaluated.length), evaluated.map((list) => list[r].q), epsilon));
       const d = perRep.every((x) => x !== null) ? meanSd(perRep as number[]) : null;
@@ -284,9 +338,28 @@ export function aggregateSuperpositionInputs(o: {
     CONSTRUCTIONS.map((k) => {
       const rows = required.filter((x) => x.construction === k);
       if (rows.some((x) => x.d === null) || rows.length < 2) return [k, null];
-      const perRep = Array.from({ length: replicates }, (_, r) => fitPowerLaw(cfg.ms, rows.map((x) => x.perRep[r]!)).exponent);
-      const means = fitPowerLaw(cfg.ms, rows.map((x) => x.d!.mean));
-      return [k, { perReplicate: meanSd(perRep), ofMeans: means.exponent, ofMeansSe: Number.isFinite(means.exponentSe) ? means.exponentSe : 0 }];
+      const ms = msOf(k);
+      const perRep = Array.from({ length: replicates }, (_, r) => fitPowerLaw(ms, rows.map((x) => x.perRep[r]!)).exponent);
+      const means = fitPowerLaw(ms, rows.map((x) => x.d!.mean));
+      // Pooled fit over resampled replicates: the interval the page's claims check.
+      const pooled = (idx: ArrayLike<number>) => {
+        const xs: number[] = [];
+        const ys: number[] = [];
+        for (let t = 0; t < idx.length; t++) rows.forEach((x, i) => (xs.push(ms[i]), ys.push(x.perRep[idx[t]]!)));
+        return fitPowerLaw(xs, ys).exponent;
+      };
+      const iv = bootstrapInterval(replicates, pooled, streamFor(cfg.seed, `bootstrap/${k}`));
+      return [
+        k,
+        {
+          perReplicate: meanSd(perRep),
+          ofMeans: means.exponent,
+          ofMeansSe: Number.isFinite(means.exponentSe) ? means.exponentSe : 0,
+          interval: { lo: iv.lo, hi: iv.hi },
+          mMin: Math.min(...ms),
+          mMax: Math.max(...ms),
+        },
+      ];
     }),
   ) as Record<Construction, z.infer<typeof exponentRow> | null>;
 
@@ -368,6 +441,7 @@ export const superpositionInputs = defineExperiment({
       quantile: 0.99,
       epsilon: 0.45,
       modelPerCase: 600,
+      gaussianLargeMs: [20000],
       modelMs: [4000, 64000],
       modelSteps: 4,
     },
@@ -383,6 +457,7 @@ export const superpositionInputs = defineExperiment({
       quantile: 0.99,
       epsilon: 0.45,
       modelPerCase: 3000,
+      gaussianLargeMs: [8000, 32000, 128000],
       modelMs: [4000, 16000, 64000, 256000, 1024000, 4096000],
       modelSteps: 7,
     },
@@ -391,10 +466,15 @@ export const superpositionInputs = defineExperiment({
   timeLimitSeconds: { quick: 60, full: 600 },
   // One unit per simulated m (its widths stop early, so they stay together), and one for the reduced model, whose
   // bisection carries from one m to the next.
-  unitGrid: ['ms'],
-  units: (cfg): SuperpositionInputsUnit[] => [{ label: 'model', kind: 'model', ms: cfg.ms }, ...cfg.ms.map((m) => ({ label: `m${m}`, kind: 'simulate' as const, m }))],
+  unitGrid: ['ms', 'gaussianLargeMs'],
+  units: (cfg): SuperpositionInputsUnit[] => [
+    { label: 'model', kind: 'model', ms: cfg.ms },
+    ...cfg.ms.map((m) => ({ label: `m${m}`, kind: 'simulate' as const, m })),
+    ...cfg.gaussianLargeMs.map((m) => ({ label: `gaussian-m${m}`, kind: 'gaussianLarge' as const, m })),
+  ],
   async runUnit(cfg, unit, ctx): Promise<SuperpositionInputsPartial> {
     if (unit.kind === 'model') return { model: modelRequiredWidths({ ...cfg, ms: unit.ms }, ctx) };
+    if (unit.kind === 'gaussianLarge') return { m: unit.m, cells: [...simulateGaussianLargeM(cfg, ctx, signConstant(cfg.s), unit.m)] };
     const { m } = unit;
     const cells = simulateConstructions({ ...cfg, ms: [m] }, ctx, signConstant(cfg.s));
     // The reduced model's prediction at each width simulated for the 0/1 layer (the other predictions are closed forms).
@@ -421,7 +501,7 @@ export const superpositionInputs = defineExperiment({
   },
 });
 
-type SuperpositionInputsUnit = { label: string; kind: 'model'; ms: number[] } | { label: string; kind: 'simulate'; m: number };
+type SuperpositionInputsUnit = { label: string; kind: 'model'; ms: number[] } | { label: string; kind: 'simulate' | 'gaussianLarge'; m: number };
 interface SuperpositionInputsPartial {
   model?: ReturnType<typeof modelRequiredWidths>;
   m?: number;
@@ -429,7 +509,7 @@ interface SuperpositionInputsPartial {
   bernoulliPredicted?: [number, number][];
 }
 
-interface Tasks {
+export interface Tasks {
   pairs: [number, number][];
   /** Active feature lists, pair by pair, case by case. */
   inputs: number[][];

@@ -202,7 +202,7 @@ export const uandWorstCase = defineExperiment({
       ridge: 1e-6,
       trainedWidths: [32, 64, 128],
       trainedLayers: 2,
-      train: { p: 6, batch: 100, lr: 3e-3, epsilon: 1e-10, segment: 500, maxSegments: 8, tolerance: 0.02 },
+      train: { p: 6, batch: 100, lr: 1e-3, epsilon: 1e-10, segment: 500, maxSegments: 6, tolerance: 0.02 },
       rowChunk: 512,
       epsilon: 0.25,
     },

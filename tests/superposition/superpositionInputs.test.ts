@@ -180,7 +180,7 @@ import { aggregateSuperpositionInputs, cellKey, CONSTRUCTIONS, type Cell } from 
 describe('superposition-inputs aggregation across replicates', () => {
   // Two replicates, m ∈ {10, 40}, widths 8, 16, 32. Replicate r's quantile is q = A·m/d·(1 + r/10), so the width
   // where it crosses ε lies between grid points and is found by log-log interpolation.
-  const cfg = { s: 3, ms: [10, 40], ds: [8, 16, 32], replicates: 2, epsilon: 0.5, quantile: 0.99 };
+  const cfg = { seed: 0, s: 3, ms: [10, 40], gaussianLargeMs: [], ds: [8, 16, 32], replicates: 2, epsilon: 0.5, quantile: 0.99 };
   const cells = new Map<string, Cell[]>();
   const qOf = (m: number, d: number, r: number) => (2 * m * (1 + r / 10)) / d / 10;
   for (const k of CONSTRUCTIONS) {
