@@ -11,10 +11,11 @@ import { kaarelCompositenessSweep } from './kaarelCompositenessSweep';
 import { kaarelWidthSweep } from './kaarelWidthSweep';
 import { qkBigramCapacity } from './qkBigramCapacity';
 import { superpositionInputs } from './superpositionInputs';
+import { uandDepth } from './uandDepth';
 import { uandFrozenLayer } from './uandFrozenLayer';
 import { uandWorstCase } from './uandWorstCase';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, bernoulliCorrectedSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, bernoulliCorrectedSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase, uandDepth],
 });

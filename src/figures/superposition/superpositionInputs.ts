@@ -78,14 +78,15 @@ export function superpositionInputsScaling(results: SuperpositionInputsResult): 
     y: { type: 'log', label: 'width d = d0 needed', grid: true, tickFormat: '~s' },
     color: {
       legend: true,
-      domain: [...keys.map((k) => LABEL[k]), 'reduced model (0/1, superposed)', ...refNames],
+      domain: [...keys.map((k) => LABEL[k]), 'reduced model (0/1, superposed): model-based, not simulated', ...refNames],
       range: [...keys.map((k) => COLOR[k]), PALETTE.vermillion, '#555', '#bbb'],
     },
     marks: [
       Plot.line(diagonal, { x: 'm', y: 'y', stroke: '#ddd' }),
       Plot.text([diagonal[1]], { x: 'm', y: 'y', text: () => 'd = m', textAnchor: 'end', dx: -4, fill: '#999' }),
       Plot.line(refs, { x: 'm', y: 'y', z: 'name', stroke: 'name', strokeDasharray: '2,3' }),
-      Plot.line(model, { x: 'm', y: 'y', stroke: () => 'reduced model (0/1, superposed)', strokeDasharray: '6,3' }),
+      Plot.line(model, { x: 'm', y: 'y', stroke: () => 'reduced model (0/1, superposed): model-based, not simulated', strokeDasharray: '6,3' }),
+      Plot.text([last], { x: 'm', y: 'y', text: () => 'model-based extrapolation', textAnchor: 'end', dy: -10, fill: PALETTE.vermillion }),
       Plot.line(predicted, { x: 'm', y: 'y', stroke: 'label', strokeOpacity: 0.5 }),
       Plot.ruleX(pts, { x: 'm', y1: 'lo', y2: 'hi', stroke: 'label' }),
       Plot.dot(pts, { x: 'm', y: 'y', stroke: 'label', fill: 'label', r: 3 }),
