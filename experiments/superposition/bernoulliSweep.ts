@@ -3,6 +3,8 @@ import { defineExperiment } from '../runtime/experiment';
 import { pairReadoff, sampleBernoulliLayer, sharedNeurons } from './bernoulliLayer';
 import { optimalP, optimalPApprox, postP, predictCase, predictRms, sharedCount } from './bernoulliTheory';
 import { fitPowerLaw } from '../lib/fits';
+import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
+import { streamFor } from '../runtime/rng';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 
@@ -72,9 +74,9 @@ const result = z.object({
     }),
   ),
   /** Exponent of best p against d, per s': measured (spread across replicates), from the exact RMS, and −1/3. */
-  bestPExponent: z.array(z.object({ sPrime: z.number().int(), measured: spread, exact: z.number(), approx: z.number() })),
+  bestPExponent: z.array(z.object({ sPrime: z.number().int(), measured: spread, interval: exponentIntervalSchema, exact: z.number(), approx: z.number() })),
   /** Exponent of the best RMS against d, per s': measured, exact, and the leading-order −1/3. */
-  bestRmsExponent: z.array(z.object({ sPrime: z.number().int(), measured: spread, exact: z.number(), approx: z.number() })),
+  bestRmsExponent: z.array(z.object({ sPrime: z.number().int(), measured: spread, interval: exponentIntervalSchema, exact: z.number(), approx: z.number() })),
   /** The exact optimum beyond the swept widths (theory only), to show where (2s'd)^(−1/3) takes over. */
   bestPTheory: z.array(z.object({ sPrime: z.number().int(), d: z.number().int(), pExact: z.number(), rmsExact: z.number(), pApprox: z.number() })),
   /** The best p at the smallest and largest width, for the smallest and largest s′ (named, for the prose). */
@@ -136,7 +138,7 @@ export const bernoulliSweep = defineExperiment({
     quick: { seed: 0, replicates: 2, m: 300, ds: [256, 1024, 4096], ps: [0.02, 0.04, 0.07, 0.12, 0.2, 0.4], sPrimes: [1, 2, 4], pairs: 40, inputsPerCase: 5, theoryDs: [16384, 65536], postDim: 100 },
     full: {
       seed: 0,
-      replicates: 3,
+      replicates: 5,
       m: 500,
       ds: [256, 512, 1024, 2048, 4096],
       ps: [0.02, 0.028, 0.04, 0.056, 0.08, 0.11, 0.16, 0.22, 0.3, 0.4],
@@ -247,13 +249,11 @@ export const bernoulliSweep = defineExperiment({
     const exponents = (field: 'x' | 'y', exactField: 'pExact' | 'rmsExact') =>
       sPrimes.map((sPrime) => {
         const rows = bestP.filter((b) => b.sPrime === sPrime);
-        const perRep = Array.from({ length: replicates }, (_, r) =>
-          fitPowerLaw(
-            ds,
-            ds.map((d) => refinedArgmin(ps, ps.map((p) => measured.get(key(sPrime, d, p))![r].rms))[field]),
-          ).exponent,
-        );
-        return { sPrime, measured: meanSd(perRep), exact: fitPowerLaw(ds, rows.map((b) => b[exactField])).exponent, approx: -1 / 3 };
+        const perRepYs = Array.from({ length: replicates }, (_, r) => ds.map((d) => refinedArgmin(ps, ps.map((p) => measured.get(key(sPrime, d, p))![r].rms))[field]));
+        const perRep = perRepYs.map((ys) => fitPowerLaw(ds, ys).exponent);
+        // Bootstrap over replicates of the pooled fit: the interval the page's claims check.
+        const interval = pooledExponent(ds, perRepYs, streamFor(cfg.seed, `bootstrap/${field}/${sPrime}`));
+        return { sPrime, measured: meanSd(perRep), interval, exact: fitPowerLaw(ds, rows.map((b) => b[exactField])).exponent, approx: -1 / 3 };
       });
     const bestPTheory = sPrimes.flatMap((sPrime) =>
       [...ds, ...cfg.theoryDs].map((d) => {

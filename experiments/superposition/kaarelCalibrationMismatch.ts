@@ -89,7 +89,7 @@ export const kaarelCalibrationMismatch = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, m: 200, d: 1024, sCal: 4, sTest: [2, 4, 8], layers: 2, samplesPerCase: 300 },
-    full: { seed: 0, m: 200, d: 2048, sCal: 4, sTest: [2, 3, 4, 5, 6, 7, 8], layers: 3, samplesPerCase: 1000 },
+    full: { seed: 0, m: 200, d: 2048, sCal: 4, sTest: [2, 3, 4, 5, 6, 7, 8], layers: 5, samplesPerCase: 600 },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 300 },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { logLogSlope } from '../lib/fits';
+import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
+import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { batchedRidgeLeastSquares } from '../lib/tfjs';
@@ -45,6 +46,10 @@ const result = z.object({
       k: meanSdSchema,
       /** Closed-form constant; null for the fitted readoff, which has none. */
       kPredicted: z.number().nullable(),
+      /** Mean absolute error times √d (the "average error" the source speaks of), four cases weighted equally. */
+      mae: meanSdSchema,
+      /** Its closed form for unbiased Gaussian errors: √(2/π)·K per case, averaged over cases; null for the fitted readoff. */
+      maePredicted: z.number().nullable(),
       ratio: z.number().nullable(),
       /** Mean |bias| over the four cases (layer means), in units of RMS. */
       biasOverRms: z.number(),
@@ -57,14 +62,16 @@ const result = z.object({
     kOverSLimit: z.number(),
     /** Largest integer s ≤ 64 whose pooled RMS constant is below 10, for each closed-form readoff. */
     kBelow10MaxS: z.object({ sign: z.number().int(), product: z.number().int() }),
+    /** The same for the mean-absolute-error constant, the statistic the source names. */
+    maeBelow10MaxS: z.object({ sign: z.number().int(), product: z.number().int() }),
   }),
   summary: z.object({
     ratioMin: z.number(),
     ratioMax: z.number(),
     /** Log-log slopes of the measured constants against s (1 would be linear). */
-    signSlope: z.number(),
-    productSlope: z.number(),
-    fittedSlope: z.number().nullable(),
+    signSlope: exponentIntervalSchema,
+    productSlope: exponentIntervalSchema,
+    fittedSlope: exponentIntervalSchema.nullable(),
     /** Measured K/s of the sign readoff at the largest s. */
     signKOverSAtMax: z.number(),
     /** Fitted over sign-readoff RMS at the smallest and largest s (layer means). */
@@ -97,7 +104,7 @@ export const kaarelCompositenessSweep = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, m: 200, d: 512, sValues: [2, 4, 8, 16], layers: 2, samplesPerCase: 400, fitPairs: 0, trainPerCase: 640, testPerCase: 100, ridge: 1e-3 },
-    full: { seed: 0, m: 200, d: 512, sValues: [2, 3, 4, 6, 8, 12, 16], layers: 3, samplesPerCase: 2000, fitPairs: 1, trainPerCase: 640, testPerCase: 500, ridge: 1e-3 },
+    full: { seed: 0, m: 200, d: 512, sValues: [2, 3, 4, 6, 8, 12, 16], layers: 5, samplesPerCase: 1200, fitPairs: 6, trainPerCase: 640, testPerCase: 500, ridge: 1e-3 },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 300 },
@@ -106,6 +113,8 @@ export const kaarelCompositenessSweep = defineExperiment({
     const nS = cfg.sValues.length;
     // acc[s][layer][readoff][case] accumulates readoff − target.
     const acc = cfg.sValues.map(() => Array.from({ length: layers }, () => READOFFS.map(() => CASES.map(() => new ErrorAccumulator()))));
+    // absSum[s][layer][readoff][case]: Σ|error|, for the mean absolute error beside the RMS.
+    const absSum = cfg.sValues.map(() => Array.from({ length: layers }, () => READOFFS.map(() => CASES.map(() => 0))));
     const h = new Float32Array(d);
     const sums = [new Float64Array(1), new Float64Array(1)];
     const bar = ctx.progress('layers × s', layers * nS);
@@ -123,16 +132,20 @@ export const kaarelCompositenessSweep = defineExperiment({
             const [i, j] = rng.sampleDistinct(m, 2);
             hiddenActivations(W, d, pairCaseActive(rng, m, s, i, j, a, b), h);
             prefixPairSums(row(i), row(j), h, [d], sums[0], sums[1]);
-            cell[0][ci].add(sums[0][0] / (d * c) - andTarget(a, b));
-            cell[1][ci].add(sums[1][0] / (d * cProd) - andTarget(a, b));
+            const eSign = sums[0][0] / (d * c) - andTarget(a, b);
+            const eProd = sums[1][0] / (d * cProd) - andTarget(a, b);
+            cell[0][ci].add(eSign);
+            cell[1][ci].add(eProd);
+            absSum[si][t][0][ci] += Math.abs(eSign);
+            absSum[si][t][1][ci] += Math.abs(eProd);
           }
         });
-        if (cfg.fitPairs > 0) fitAndTest(s, cell[2]);
+        if (cfg.fitPairs > 0) fitAndTest(s, cell[2], absSum[si][t][2]);
         bar.tick();
       });
 
       // Least-squares readoffs for a few pairs, fitted on balanced cases and tested on fresh inputs.
-      function fitAndTest(s: number, out: ErrorAccumulator[]): void {
+      function fitAndTest(s: number, out: ErrorAccumulator[], outAbs: number[]): void {
         const pairs = choosePairs(ctx.rng(`pairs/layer${t}/s${s}`), m, cfg.fitPairs);
         const trainRng = ctx.rng(`train/layer${t}/s${s}`);
         const testRng = ctx.rng(`test/layer${t}/s${s}`);
@@ -156,6 +169,7 @@ export const kaarelCompositenessSweep = defineExperiment({
               let y = 0;
               for (let q = 0; q < d; q++) y += h[q] * R[p * d + q];
               out[ci].add(y - andTarget(a, b));
+              outAbs[ci] += Math.abs(y - andTarget(a, b));
             }
           });
         });
@@ -168,6 +182,10 @@ export const kaarelCompositenessSweep = defineExperiment({
       readoff === 'fitted'
         ? null
         : Math.sqrt(CASES.reduce((sum, [a, b]) => sum + (readoff === 'sign' ? signAndPrediction : productAndPrediction)(s, a, b).k ** 2, 0) / CASES.length);
+    const maePredictedOf = (readoff: (typeof READOFFS)[number], s: number) =>
+      readoff === 'fitted'
+        ? null
+        : (Math.sqrt(2 / Math.PI) * CASES.reduce((sum, [a, b]) => sum + (readoff === 'sign' ? signAndPrediction : productAndPrediction)(s, a, b).k, 0)) / CASES.length;
     const active = READOFFS.filter((r) => r !== 'fitted' || cfg.fitPairs > 0);
     const rows = cfg.sValues.flatMap((s, si) =>
       active.map((readoff) => {
@@ -175,10 +193,14 @@ export const kaarelCompositenessSweep = defineExperiment({
         const k = meanSd(acc[si].map((L) => pooledRms(L[ri]) * Math.sqrt(d)));
         const kPredicted = predictedK(readoff, s);
         const bias = acc[si].map((L) => L[ri].reduce((sum, e) => sum + Math.abs(e.mean), 0) / CASES.length / pooledRms(L[ri]));
-        return { s, readoff, k, kPredicted, ratio: kPredicted === null ? null : k.mean / kPredicted, biasOverRms: meanSd(bias).mean };
+        const mae = meanSd(acc[si].map((L, t) => (L[ri].reduce((sum, e, ci) => sum + absSum[si][t][ri][ci] / e.count, 0) / CASES.length) * Math.sqrt(d)));
+        return { s, readoff, k, kPredicted, mae, maePredicted: maePredictedOf(readoff, s), ratio: kPredicted === null ? null : k.mean / kPredicted, biasOverRms: meanSd(bias).mean };
       }),
     );
     const kOf = (readoff: string) => cfg.sValues.map((s) => rows.find((r) => r.s === s && r.readoff === readoff)!.k.mean);
+    // Per-layer constants, for slopes pooled over layers with bootstrap intervals resampling layers.
+    const kPerLayer = (ri: number) => Array.from({ length: layers }, (_, t) => cfg.sValues.map((_, si) => pooledRms(acc[si][t][ri]) * Math.sqrt(d)));
+    const slopeOf = (ri: number) => pooledExponent(cfg.sValues, kPerLayer(ri), streamFor(cfg.seed, `bootstrap/${READOFFS[ri]}`));
     const sLow = cfg.sValues[0];
     const sHigh = cfg.sValues[nS - 1];
     const sign = kOf('sign');
@@ -195,13 +217,17 @@ export const kaarelCompositenessSweep = defineExperiment({
           sign: largestS((s) => predictedK('sign', s)! < 10),
           product: largestS((s) => predictedK('product', s)! < 10),
         },
+        maeBelow10MaxS: {
+          sign: largestS((s) => maePredictedOf('sign', s)! < 10),
+          product: largestS((s) => maePredictedOf('product', s)! < 10),
+        },
       },
       summary: {
         ratioMin: Math.min(...ratios),
         ratioMax: Math.max(...ratios),
-        signSlope: logLogSlope(cfg.sValues, sign),
-        productSlope: logLogSlope(cfg.sValues, prod),
-        fittedSlope: fitted && logLogSlope(cfg.sValues, fitted),
+        signSlope: slopeOf(0),
+        productSlope: slopeOf(1),
+        fittedSlope: fitted && slopeOf(2),
         signKOverSAtMax: sign[nS - 1] / sHigh,
         fittedOverSignLow: fitted && fitted[0] / sign[0],
         fittedOverSignHigh: fitted && fitted[nS - 1] / sign[nS - 1],

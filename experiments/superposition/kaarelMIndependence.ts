@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { logLogSlope } from '../lib/fits';
+import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
+import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { expectedMaxAbsNormal, prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';
@@ -56,6 +58,8 @@ const result = z.object({
   summary: z.object({
     /** Log-log slope of pooled RMS against m (0 if flat), mean ± sd across layers. */
     rmsSlopeVsM: meanSdSchema,
+    /** The same slope pooled over layers, with a bootstrap interval resampling layers. */
+    rmsSlopeVsMInterval: exponentIntervalSchema,
     rmsRatioMin: z.number(),
     rmsRatioMax: z.number(),
     maxAbsBiasOverRms: z.number(),
@@ -106,7 +110,7 @@ export const kaarelMIndependence = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, d: 512, s: 3, mValues: [50, 500, 5000, 100_000], layers: 2, samplesPerCase: 400, rowCache: 20_000 },
-    full: { seed: 0, d: 512, s: 3, mValues: [50, 200, 1000, 5000, 20_000, 100_000], layers: 3, samplesPerCase: 4000, rowCache: 20_000 },
+    full: { seed: 0, d: 512, s: 3, mValues: [50, 200, 1000, 5000, 20_000, 100_000], layers: 5, samplesPerCase: 2400, rowCache: 20_000 },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 300 },
@@ -193,6 +197,7 @@ export const kaarelMIndependence = defineExperiment({
       rows,
       maxGrowth,
       summary: {
+        rmsSlopeVsMInterval: pooledExponent(cfg.mValues, Array.from({ length: layers }, (_, t) => cfg.mValues.map((_, mi) => pooledRms(acc[mi][t]))), streamFor(cfg.seed, 'bootstrap/slope')),
         rmsSlopeVsM: meanSd(Array.from({ length: layers }, (_, t) => logLogSlope(cfg.mValues, cfg.mValues.map((_, mi) => pooledRms(acc[mi][t]))))),
         rmsRatioMin: Math.min(...rows.map((r) => r.rmsRatio)),
         rmsRatioMax: Math.max(...rows.map((r) => r.rmsRatio)),

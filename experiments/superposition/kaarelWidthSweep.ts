@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { logLogSlope } from '../lib/fits';
+import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
+import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { SIGN_CONSTANT_S2, kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
@@ -79,6 +81,8 @@ const result = z.object({
       s: z.number().int(),
       readoff: z.enum(READOFFS),
       slope: meanSdSchema,
+      /** Slope pooled over layers with a bootstrap interval resampling layers. */
+      slopeInterval: exponentIntervalSchema,
       k: meanSdSchema,
       kPredicted: z.number(),
       ratio: meanSdSchema,
@@ -89,6 +93,9 @@ const result = z.object({
   ),
   summary: z.object({
     slopeMin: z.number(),
+    /** Lowest lower and highest upper end of the slopes' bootstrap intervals. */
+    slopeLoMin: z.number(),
+    slopeHiMax: z.number(),
     slopeMax: z.number(),
     /** Extremes over every (s, readoff, case) of the seed-mean ratio of measured to predicted constant. */
     ratioMin: z.number(),
@@ -110,7 +117,7 @@ export const kaarelWidthSweep = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024], layers: 3, samplesPerCase: 800 },
-    full: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024, 2048, 4096], layers: 3, samplesPerCase: 2000 },
+    full: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024, 2048, 4096], layers: 5, samplesPerCase: 1200 },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 300 },
@@ -192,6 +199,7 @@ export const kaarelWidthSweep = defineExperiment({
           s,
           readoff,
           slope: meanSd(acc.map((_, t) => logLogSlope(widths, widths.map((_, w) => rmsOf(t, w, 'all'))))),
+          slopeInterval: pooledExponent(widths, acc.map((_, t) => widths.map((_, w) => rmsOf(t, w, 'all'))), streamFor(cfg.seed, `bootstrap/${s}/${readoff}`)),
           k,
           kPredicted: kAll,
           ratio: meanSd(acc.map((_, t) => fittedK(t, 'all') / kAll)),
@@ -225,6 +233,8 @@ export const kaarelWidthSweep = defineExperiment({
       fits,
       summary: {
         slopeMin: Math.min(...fits.map((f) => f.slope.mean)),
+        slopeLoMin: Math.min(...fits.map((f) => f.slopeInterval.lo)),
+        slopeHiMax: Math.max(...fits.map((f) => f.slopeInterval.hi)),
         slopeMax: Math.max(...fits.map((f) => f.slope.mean)),
         ratioMin: Math.min(...fits.flatMap((f) => [f.ratio.mean, f.caseRatioMin])),
         ratioMax: Math.max(...fits.flatMap((f) => [f.ratio.mean, f.caseRatioMax])),
