@@ -211,3 +211,30 @@ describe('superposition-inputs aggregation across replicates', () => {
     expect(out.model.exponentSimulatedRange).toBeCloseTo(1, 12);
   });
 });
+
+describe('Gaussian layer far beyond d0: only the used features get vectors', () => {
+  it('renumbers the features of a set of checks one-to-one, keeping every pair and input', async () => {
+    const { compactTasks } = await import('../../experiments/superposition/superpositionInputs');
+    const tasks = {
+      pairs: [[70000, 12], [5, 70000]] as [number, number][],
+      inputs: [[70000, 12, 99], [5, 70000, 3], [12]],
+      pairOf: Int32Array.from([0, 1, 0]),
+      target: Float64Array.from([1, 1, 0]),
+    };
+    const { tasks: t, used } = compactTasks(tasks);
+    const original = [...new Set([...tasks.pairs.flat(), ...tasks.inputs.flat()])];
+    expect(used).toBe(original.length);
+    // The map from old to new indices is a bijection onto 0 … used−1.
+    const map = new Map<number, number>();
+    tasks.pairs.flat().forEach((a, i) => map.set(a, t.pairs.flat()[i]));
+    tasks.inputs.flat().forEach((a, i) => {
+      const b = t.inputs.flat()[i];
+      if (map.has(a)) expect(map.get(a)).toBe(b);
+      map.set(a, b);
+    });
+    expect(new Set(map.values()).size).toBe(used);
+    expect(Math.max(...map.values())).toBe(used - 1);
+    expect(t.pairOf).toBe(tasks.pairOf);
+    expect(t.target).toBe(tasks.target);
+  });
+});
