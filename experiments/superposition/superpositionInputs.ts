@@ -441,7 +441,7 @@ export const superpositionInputs = defineExperiment({
       quantile: 0.99,
       epsilon: 0.45,
       modelPerCase: 600,
-      gaussianLargeMs: [50000],
+      gaussianLargeMs: [20000],
       modelMs: [4000, 64000],
       modelSteps: 4,
     },
