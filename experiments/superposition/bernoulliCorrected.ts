@@ -13,7 +13,7 @@
  * post's readoff z̄_shared carries the bias μ = s′p on (1,1) and (1,0), which is what forces its p down as d^(−1/3).
  * Like Kaarel's c(s), the constants need s′ known. An empty group contributes 0 to its mean.
  */
-import { type BernoulliLayer, sharedNeurons } from './bernoulliLayer';
+import { type BernoulliLayer, pairReadoff, sharedNeurons } from './bernoulliLayer';
 import { outputMoments } from './bernoulliTheory';
 
 /** The neurons of α's list that are not in the sorted list `shared`. */
@@ -39,18 +39,8 @@ export function pairGroups(layer: BernoulliLayer, alpha: number, beta: number): 
   return { shared, onlyA: exclusiveNeurons(layer, alpha, shared), onlyB: exclusiveNeurons(layer, beta, shared) };
 }
 
-/** Mean output ReLU(Σ_{active} W_kα − 1) over a group of neurons; 0 for an empty group. */
-export function groupMean(layer: BernoulliLayer, group: Int32Array, active: readonly number[]): number {
-  if (group.length === 0) return 0;
-  const { bits, d } = layer;
-  let sum = 0;
-  for (const k of group) {
-    let pre = -1;
-    for (const a of active) pre += bits[a * d + k];
-    if (pre > 0) sum += pre;
-  }
-  return sum / group.length;
-}
+/** Mean output ReLU(Σ_{active} W_kα − 1) over a group of neurons; 0 for an empty group (the post's readoff is this over the shared group). */
+export const groupMean: (layer: BernoulliLayer, group: Int32Array, active: readonly number[]) => number = pairReadoff;
 
 /** The correction's constants: b0 = E ReLU(K − 1) and the scale 1/(1 − p)^{s′}. */
 export function correctionConstants(sPrime: number, p: number): { b0: number; scale: number } {

@@ -84,7 +84,7 @@ export const bernoulliCorrectedSweep = defineExperiment({
       ds: [256, 512, 1024, 2048, 4096],
       ps: [0.02, 0.028, 0.04, 0.056, 0.08, 0.11, 0.16, 0.22, 0.3, 0.4, 0.5],
       sPrimes: [1, 2, 4],
-      pairs: 60,
+      pairs: 40,
       inputsPerCase: 8,
     },
   },

@@ -118,32 +118,6 @@ function pointOf(t: WorstCaseTally): Point {
   return { worst: t.worst, worstOnes: t.onesMax, worstZeros: t.zerosMax, rms: t.rms };
 }
 
-/** Class-balanced L_p loss over every (pair, input): each class averaged over its own checks, as training weighs it. */
-function balancedLoss(Y: Float32Array, n: number, P: number, subsets: Int32Array, s: number, m: number, pairIndex: Int32Array, p: number): number {
-  let ones = 0;
-  let zeros = 0;
-  let onesN = 0;
-  let zerosN = 0;
-  const isOne = new Uint8Array(P);
-  for (let r = 0; r < n; r++) {
-    const idx: number[] = [];
-    for (let a = 0; a < s; a++) for (let b = a + 1; b < s; b++) idx.push(pairIndex[subsets[r * s + a] * m + subsets[r * s + b]]);
-    for (const q of idx) isOne[q] = 1;
-    for (let q = 0; q < P; q++) {
-      const v = Y[r * P + q];
-      if (isOne[q]) {
-        ones += Math.abs(v - 1) ** p;
-        onesN++;
-      } else {
-        zeros += Math.abs(v) ** p;
-        zerosN++;
-      }
-    }
-    for (const q of idx) isOne[q] = 0;
-  }
-  return ones / onesN + zeros / zerosN;
-}
-
 /** Width at which log worst crosses log ε between the first measured pair of widths that brackets it, else NaN. */
 function interpolatedCrossing(ds: readonly number[], worst: readonly number[], eps: number): number {
   for (let w = 1; w < ds.length; w++) {
@@ -279,9 +253,9 @@ export const uandWorstCase = defineExperiment({
         },
       }).net;
       const Y = forward(ctx.tf, net, X, n);
-      const tally = new WorstCaseTally();
+      const tally = new WorstCaseTally(tc.p);
       tally.add(Y, n, P, subsets, 0, s, m, pairIndex);
-      const loss = balancedLoss(Y, n, P, subsets, s, m, pairIndex, tc.p);
+      const loss = tally.balancedLp;
       const stop = prevLoss - loss < tc.tolerance * prevLoss;
       training.push({ d, layer: unit.layer, steps: (seg + 1) * tc.segment, loss, worst: tally.worst, rms: tally.rms, stoppedByRule: stop });
       last = tally;

@@ -44,9 +44,15 @@ export function allPairs(m: number): { pairs: [number, number][]; pairIndex: Int
   return { pairs, pairIndex };
 }
 
-/** Running worst case and squared-error sums, split into the (1,1) checks (target 1) and the rest (target 0). */
+/**
+ * Running worst case and squared-error sums, split into the (1,1) checks (target 1) and the rest (target 0); with
+ * `lpPower`, also the sums of |error|^p that the class-balanced L_p loss averages per class.
+ */
 export class WorstCaseTally {
+  constructor(readonly lpPower = 0) {}
   onesMax = 0;
+  onesLp = 0;
+  zerosLp = 0;
   zerosMax = 0;
   onesSq = 0;
   zerosSq = 0;
@@ -58,7 +64,10 @@ export class WorstCaseTally {
   get rms(): number {
     return Math.sqrt((this.onesSq + this.zerosSq) / (this.onesCount + this.zerosCount));
   }
-  /** RMS with the four cases of each pair weighted equally, as the balanced fits and losses weight them. */
+  /** The class-balanced L_p loss: mean |error|^p over the (1,1) checks plus the mean over the rest. */
+  get balancedLp(): number {
+    return this.onesLp / this.onesCount + this.zerosLp / this.zerosCount;
+  }
   add(y: ArrayLike<number>, rows: number, P: number, subsets: Int32Array, rowStart: number, s: number, m: number, pairIndex: Int32Array, scale = 1): void {
     const isOne = new Uint8Array(P);
     const onesOf: number[] = [];
@@ -75,11 +84,13 @@ export class WorstCaseTally {
           if (e > this.onesMax) this.onesMax = e;
           this.onesSq += e * e;
           this.onesCount++;
+          if (this.lpPower) this.onesLp += e ** this.lpPower;
         } else {
           const e = Math.abs(v);
           if (e > this.zerosMax) this.zerosMax = e;
           this.zerosSq += e * e;
           this.zerosCount++;
+          if (this.lpPower) this.zerosLp += e ** this.lpPower;
         }
       }
       for (const p of onesOf) isOne[p] = 0;

@@ -123,11 +123,14 @@ describe('tally', () => {
     const y = new Float32Array(subsets.length / s * P);
     y[0 * P + pairIndex[0 * m + 1]] = 0.7; // (1,1) check off by 0.3
     y[1 * P + pairIndex[0 * m + 1]] = 0.4; // zero check off by 0.4
-    const t = new WorstCaseTally();
+    const t = new WorstCaseTally(2);
     t.add(y, subsets.length / s, P, subsets, 0, s, m, pairIndex);
     expect(t.onesMax).toBe(1); // every other (1,1) check reads 0
     expect(t.zerosMax).toBeCloseTo(0.4, 6);
     expect(t.onesCount).toBe(6);
+    expect(t.zerosCount).toBe(30);
+    // Class-balanced L_2: the five other (1,1) checks miss by 1, one by 0.3; one zero check is off by 0.4.
+    expect(t.balancedLp).toBeCloseTo((5 + 0.3 ** 2) / 6 + 0.4 ** 2 / 30, 6);
   });
 });
 
