@@ -24,8 +24,8 @@ export function bernoulliCorrectedBest(results: BernoulliCorrectedSweepResult): 
       Plot.line(rows, { fx: 'panel', x: 'd', y: 'y', stroke: 'name' }),
       Plot.ruleX(rows, { fx: 'panel', x: 'd', y1: 'lo', y2: 'hi', stroke: 'name' }),
       Plot.dot(rows, { fx: 'panel', x: 'd', y: 'y', stroke: 'name', r: 3 }),
-      Plot.text(notes.filter((n) => n.readoff === 'plain'), { fx: 'panel', x: dMin, y: () => 0.06, text: 'text', textAnchor: 'start', fontSize: 10 }),
-      Plot.text(notes.filter((n) => n.readoff === 'corrected'), { fx: 'panel', x: dMin, y: () => 0.045, text: 'text', textAnchor: 'start', fontSize: 10 }),
+      Plot.text(notes.filter((n) => n.readoff === 'plain'), { fx: 'panel', x: () => dMin, y: () => 0.06, text: 'text', textAnchor: 'start', fontSize: 10 }),
+      Plot.text(notes.filter((n) => n.readoff === 'corrected'), { fx: 'panel', x: () => dMin, y: () => 0.045, text: 'text', textAnchor: 'start', fontSize: 10 }),
     ],
   };
 }

@@ -21,7 +21,7 @@ export function uandWorstCasePlot(results: UandWorstCaseResult): PlotSpec {
     color: { legend: true, domain: Object.values(NAMES), range: Object.values(COLOURS) },
     marks: [
       Plot.ruleY([eps], { stroke: 'currentColor', strokeDasharray: '4,3' }),
-      Plot.text([eps], { x: Math.min(...rows.map((r) => r.d)), y: eps, text: () => `ε = ${eps}`, dy: -6, textAnchor: 'start' }),
+      Plot.text([eps], { x: () => Math.min(...rows.map((r) => r.d)), y: () => eps, text: () => `ε = ${eps}`, dy: -6, textAnchor: 'start' }),
       Plot.line(predicted, { x: 'd', y: 'y', stroke: COLOURS.kaarel, strokeOpacity: 0.6 }),
       Plot.line(rms, { x: 'd', y: 'y', stroke: 'name', strokeDasharray: '2,3', strokeOpacity: 0.7 }),
       Plot.ruleX(rows, { x: 'd', y1: 'lo', y2: 'hi', stroke: 'name' }),
