@@ -323,7 +323,9 @@ export const uandWorstCase = defineExperiment({
         const all = Int32Array.from({ length: L }, (_, t) => t);
         const est = stat(all);
         const iv = L >= 2 ? bootstrapInterval(L, stat, rng) : { lo: NaN, hi: NaN };
-        const ok = Number.isFinite(est) && est > 0 && Number.isFinite(iv.lo) && Number.isFinite(iv.hi);
+        // Only a worst case that falls with width can be extrapolated down to ε.
+        const falling = tailFit(ds, worst, all, epsilon, Math.min(3, ds.length)).exponent < 0;
+        const ok = falling && Number.isFinite(est) && est > 0 && Number.isFinite(iv.lo) && Number.isFinite(iv.hi);
         crossing.push({ method, kind: ok ? 'extrapolated' : 'none', d: ok ? { estimate: est, lo: iv.lo, hi: iv.hi } : null });
       } else {
         crossing.push({ method, kind: 'none', d: null });
