@@ -46,10 +46,6 @@ const result = z.object({
       k: meanSdSchema,
       /** Closed-form constant; null for the fitted readoff, which has none. */
       kPredicted: z.number().nullable(),
-      /** Mean absolute error times √d (the "average error" the source speaks of), four cases weighted equally. */
-      mae: meanSdSchema,
-      /** Its closed form for unbiased Gaussian errors: √(2/π)·K per case, averaged over cases; null for the fitted readoff. */
-      maePredicted: z.number().nullable(),
       ratio: z.number().nullable(),
       /** Mean |bias| over the four cases (layer means), in units of RMS. */
       biasOverRms: z.number(),
@@ -62,8 +58,6 @@ const result = z.object({
     kOverSLimit: z.number(),
     /** Largest integer s ≤ 64 whose pooled RMS constant is below 10, for each closed-form readoff. */
     kBelow10MaxS: z.object({ sign: z.number().int(), product: z.number().int() }),
-    /** The same for the mean-absolute-error constant, the statistic the source names. */
-    maeBelow10MaxS: z.object({ sign: z.number().int(), product: z.number().int() }),
   }),
   summary: z.object({
     ratioMin: z.number(),
@@ -113,8 +107,6 @@ export const kaarelCompositenessSweep = defineExperiment({
     const nS = cfg.sValues.length;
     // acc[s][layer][readoff][case] accumulates readoff − target.
     const acc = cfg.sValues.map(() => Array.from({ length: layers }, () => READOFFS.map(() => CASES.map(() => new ErrorAccumulator()))));
-    // absSum[s][layer][readoff][case]: Σ|error|, for the mean absolute error beside the RMS.
-    const absSum = cfg.sValues.map(() => Array.from({ length: layers }, () => READOFFS.map(() => CASES.map(() => 0))));
     const h = new Float32Array(d);
     const sums = [new Float64Array(1), new Float64Array(1)];
     const bar = ctx.progress('layers × s', layers * nS);
@@ -132,20 +124,16 @@ export const kaarelCompositenessSweep = defineExperiment({
             const [i, j] = rng.sampleDistinct(m, 2);
             hiddenActivations(W, d, pairCaseActive(rng, m, s, i, j, a, b), h);
             prefixPairSums(row(i), row(j), h, [d], sums[0], sums[1]);
-            const eSign = sums[0][0] / (d * c) - andTarget(a, b);
-            const eProd = sums[1][0] / (d * cProd) - andTarget(a, b);
-            cell[0][ci].add(eSign);
-            cell[1][ci].add(eProd);
-            absSum[si][t][0][ci] += Math.abs(eSign);
-            absSum[si][t][1][ci] += Math.abs(eProd);
+            cell[0][ci].add(sums[0][0] / (d * c) - andTarget(a, b));
+            cell[1][ci].add(sums[1][0] / (d * cProd) - andTarget(a, b));
           }
         });
-        if (cfg.fitPairs > 0) fitAndTest(s, cell[2], absSum[si][t][2]);
+        if (cfg.fitPairs > 0) fitAndTest(s, cell[2]);
         bar.tick();
       });
 
       // Least-squares readoffs for a few pairs, fitted on balanced cases and tested on fresh inputs.
-      function fitAndTest(s: number, out: ErrorAccumulator[], outAbs: number[]): void {
+      function fitAndTest(s: number, out: ErrorAccumulator[]): void {
         const pairs = choosePairs(ctx.rng(`pairs/layer${t}/s${s}`), m, cfg.fitPairs);
         const trainRng = ctx.rng(`train/layer${t}/s${s}`);
         const testRng = ctx.rng(`test/layer${t}/s${s}`);
@@ -169,7 +157,6 @@ export const kaarelCompositenessSweep = defineExperiment({
               let y = 0;
               for (let q = 0; q < d; q++) y += h[q] * R[p * d + q];
               out[ci].add(y - andTarget(a, b));
-              outAbs[ci] += Math.abs(y - andTarget(a, b));
             }
           });
         });
@@ -182,10 +169,6 @@ export const kaarelCompositenessSweep = defineExperiment({
       readoff === 'fitted'
         ? null
         : Math.sqrt(CASES.reduce((sum, [a, b]) => sum + (readoff === 'sign' ? signAndPrediction : productAndPrediction)(s, a, b).k ** 2, 0) / CASES.length);
-    const maePredictedOf = (readoff: (typeof READOFFS)[number], s: number) =>
-      readoff === 'fitted'
-        ? null
-        : (Math.sqrt(2 / Math.PI) * CASES.reduce((sum, [a, b]) => sum + (readoff === 'sign' ? signAndPrediction : productAndPrediction)(s, a, b).k, 0)) / CASES.length;
     const active = READOFFS.filter((r) => r !== 'fitted' || cfg.fitPairs > 0);
     const rows = cfg.sValues.flatMap((s, si) =>
       active.map((readoff) => {
@@ -193,8 +176,7 @@ export const kaarelCompositenessSweep = defineExperiment({
         const k = meanSd(acc[si].map((L) => pooledRms(L[ri]) * Math.sqrt(d)));
         const kPredicted = predictedK(readoff, s);
         const bias = acc[si].map((L) => L[ri].reduce((sum, e) => sum + Math.abs(e.mean), 0) / CASES.length / pooledRms(L[ri]));
-        const mae = meanSd(acc[si].map((L, t) => (L[ri].reduce((sum, e, ci) => sum + absSum[si][t][ri][ci] / e.count, 0) / CASES.length) * Math.sqrt(d)));
-        return { s, readoff, k, kPredicted, mae, maePredicted: maePredictedOf(readoff, s), ratio: kPredicted === null ? null : k.mean / kPredicted, biasOverRms: meanSd(bias).mean };
+        return { s, readoff, k, kPredicted, ratio: kPredicted === null ? null : k.mean / kPredicted, biasOverRms: meanSd(bias).mean };
       }),
     );
     const kOf = (readoff: string) => cfg.sValues.map((s) => rows.find((r) => r.s === s && r.readoff === readoff)!.k.mean);
@@ -216,10 +198,6 @@ export const kaarelCompositenessSweep = defineExperiment({
         kBelow10MaxS: {
           sign: largestS((s) => predictedK('sign', s)! < 10),
           product: largestS((s) => predictedK('product', s)! < 10),
-        },
-        maeBelow10MaxS: {
-          sign: largestS((s) => maePredictedOf('sign', s)! < 10),
-          product: largestS((s) => maePredictedOf('product', s)! < 10),
         },
       },
       summary: {
