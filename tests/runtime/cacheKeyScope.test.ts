@@ -1,4 +1,4 @@
-import { cp, mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
@@ -49,8 +49,12 @@ describe('what the cache key covers', () => {
     for (const f of ['jakeReplication', 'uandFrozenLayer']) await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./affineBaseline'", "'./moved/affineBaseline'"));
     movedTo.set('affine-baseline', path.join(t.root, 'experiments/superposition/moved/affineBaseline.ts'));
     await rename(path.join(t.root, 'experiments/superposition/kaarelReadoff.ts'), path.join(t.root, 'experiments/superposition/kaarelClosedForms.ts'));
-    for (const f of ['fittedWidthSweep', 'kaarelCalibrationMismatch', 'kaarelMIndependence', 'kaarelCompositenessSweep', 'kaarelWidthSweep', 'superpositionInputs']) {
-      await edit(`experiments/superposition/${f}.ts`, (s) => s.replace("'./kaarelReadoff'", "'./kaarelClosedForms'"));
+    // Every module of the folder that imports it, found rather than listed, so new importers need no edit here.
+    const folder = path.join(t.root, 'experiments/superposition');
+    for (const f of await readdir(folder)) {
+      if (f.endsWith('.ts') && (await readFile(path.join(folder, f), 'utf8')).includes("'./kaarelReadoff'")) {
+        await edit(`experiments/superposition/${f}`, (s) => s.replace("'./kaarelReadoff'", "'./kaarelClosedForms'"));
+      }
     }
     const after = await keys();
     expect(after.get('affine-baseline')!.keyInputs.sources).toHaveProperty(['experiments/superposition/moved/affineBaseline.ts']);
