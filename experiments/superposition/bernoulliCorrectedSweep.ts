@@ -76,7 +76,7 @@ export const bernoulliCorrectedSweep = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, replicates: 2, m: 200, ds: [128, 512, 2048], ps: [0.04, 0.08, 0.16, 0.32], sPrimes: [2], pairs: 30, inputsPerCase: 4 },
+    quick: { seed: 0, replicates: 2, m: 200, ds: [128, 512, 2048], ps: [0.04, 0.08, 0.16, 0.32], sPrimes: [1, 2, 4], pairs: 15, inputsPerCase: 4 },
     full: {
       seed: 0,
       replicates: 5,
