@@ -120,6 +120,8 @@ const result = z.object({
   minRank: z.number().int(),
   maxRank: z.number().int(),
   maxGradNorm: z.number(),
+  /** The upstream's targets, in order: name, draws, log2 P for ranking (an upper value below 10 draws), C_LZ. */
+  targets: z.array(z.object({ name: z.string(), count: z.number().int(), log2PRank: z.number(), lz: z.number() })),
   /** Targets whose P is measured (count ≥ 10), used by rhoPrior. */
   measuredTargets: z.number().int(),
   gammas: z.array(perGamma),
@@ -137,8 +139,8 @@ export const llcSgld = defineExperiment<typeof config, typeof result, { label: s
   config,
   upstream: [llcPrior.id],
   profiles: {
-    quick: { seed: 12, targets: 5, seeds: 1, gammas: [1000, 10000], chains: 1, burnIn: 150, draws: 300, bootstrap: 50, ...PROFILE_COMMON },
-    full: { seed: 12, targets: 18, seeds: 2, gammas: [1000, 10000], chains: 2, burnIn: 2000, draws: 2000, bootstrap: 1000, ...PROFILE_COMMON },
+    quick: { seed: 12, targets: 5, seeds: 1, gammas: [1000, 10000], chains: 1, burnIn: 100, draws: 200, bootstrap: 50, ...PROFILE_COMMON },
+    full: { seed: 12, targets: 18, seeds: 2, gammas: [1000, 10000], chains: 2, burnIn: 1000, draws: 2000, bootstrap: 1000, ...PROFILE_COMMON },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 1200 },
@@ -291,6 +293,7 @@ export function summariseLlc(cfg: z.infer<typeof config>, partials: Partial[]) {
     minRank: Math.min(...partials.map((p) => p.rank)),
     maxRank: Math.max(...partials.map((p) => p.rank)),
     maxGradNorm: Math.max(...partials.map((p) => p.gradNorm)),
+    targets: meta,
     measuredTargets: measured.length,
     gammas,
   };

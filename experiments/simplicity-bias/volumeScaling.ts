@@ -86,8 +86,11 @@ const result = z.object({
   maxLambdaRankGap: z.number(),
   minLambda: z.number(),
   maxLambda: z.number(),
-  /** Largest relative spread of the sign prior within one class (a check of the NPN symmetry), over classes with ≥ 100 draws per member. */
-  maxWithinClassSpread: z.number(),
+  /**
+   * A check of the NPN symmetry: the largest |count − class mean|/√(class mean) over members of classes seen at least
+   * 100 times per member (Poisson z-scores; a few hundred of them, so values up to about 3.5 are expected).
+   */
+  maxWithinClassZ: z.number(),
 });
 export type VolumeScalingResult = z.output<typeof result>;
 
@@ -167,14 +170,14 @@ export function summariseVolumes(cfg: z.infer<typeof config>, partials: Partial[
   const all = npnClasses(3);
   const rng = new Rng(cfg.seed, 'bootstrap');
   const L = Math.log2(1 / cfg.referenceEpsilon);
-  let maxWithinClassSpread = 0;
+  let maxWithinClassZ = 0;
   const classes = cfg.classes.map((cls) => {
     const runs = partials.filter((p): p is Extract<Partial, { kind: 'volume' }> => p.kind === 'volume' && p.cls === cls);
     const members = all[cls].members;
     const classCount = members.reduce((a, f) => a + prior.counts[f], 0);
     const perMember = members.map((f) => prior.counts[f]);
     const meanMember = classCount / members.length;
-    if (meanMember >= 100) maxWithinClassSpread = Math.max(maxWithinClassSpread, (Math.max(...perMember) - Math.min(...perMember)) / meanMember);
+    if (meanMember >= 100) for (const c of perMember) maxWithinClassZ = Math.max(maxWithinClassZ, Math.abs(c - meanMember) / Math.sqrt(meanMember));
     const log2Mean = (idx: ArrayLike<number>, j: number) => {
       let s = 0;
       for (let r = 0; r < idx.length; r++) s += runs[idx[r]].probabilities[j];
@@ -235,6 +238,6 @@ export function summariseVolumes(cfg: z.infer<typeof config>, partials: Partial[
     maxLambdaRankGap: Math.max(...classes.map((c) => Math.abs(c.lambda - c.rank / 2))),
     minLambda: Math.min(...classes.map((c) => c.lambda)),
     maxLambda: Math.max(...classes.map((c) => c.lambda)),
-    maxWithinClassSpread,
+    maxWithinClassZ,
   };
 }
