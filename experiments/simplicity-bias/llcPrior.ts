@@ -3,6 +3,7 @@ import { defineExperiment } from '../runtime/experiment';
 import { NormalStream } from '../lib/normalStream';
 import { createMlpSampler } from './mlpSampler';
 import { MIN_COUNT } from './priorAnalysis';
+import { countFunctions } from './countFunctions';
 import { LLC_TARGET_NAMES, targetTable } from './llcTargets';
 import { cLZ, popcount } from './truthTable';
 
@@ -94,19 +95,7 @@ export const llcPrior = defineExperiment<typeof config, typeof result, { label: 
   async runUnit(cfg, { chunk }, ctx) {
     const t0 = performance.now();
     const sample = createMlpSampler({ n: 5, hidden: cfg.net.hidden, activation: cfg.net.activation, sigmaW: cfg.net.sigmaW, sigmaB: cfg.net.sigmaB }, new NormalStream(ctx.rng(`chunk${chunk}`)));
-    const counts = new Map<number, number>();
-    const bar = ctx.progress(`prior chunk ${chunk}`, cfg.samplesPerChunk);
-    for (let done = 0; done < cfg.samplesPerChunk; ) {
-      const m = Math.min(10_000, cfg.samplesPerChunk - done);
-      for (let i = 0; i < m; i++) {
-        const f = sample();
-        counts.set(f, (counts.get(f) ?? 0) + 1);
-      }
-      done += m;
-      bar.tick(m);
-      ctx.signal.throwIfAborted();
-    }
-    bar.done();
+    const counts = countFunctions(sample, cfg.samplesPerChunk, ctx, `prior chunk ${chunk}`);
     return { counts: [...counts].sort((a, b) => a[0] - b[0]), seconds: (performance.now() - t0) / 1000 };
   },
   merge(cfg, partials) {
