@@ -28,7 +28,7 @@ const config = z
     labelNoise: z.number().positive(),
     /** Localisation strengths γ (all reported; the verdict must hold at each). */
     gammas: z.array(z.number().positive()).min(1),
-    /** Step sizes ε = stepFactor/(h_max + γ), h_max the top curvature of nβ·L_n at w*; ascending order of preference is descending factor. */
+    /** Step sizes ε = stepFactor/(h_max + γ), h_max the top curvature of nβ·L_n at w*; the plateau rule prefers the largest. */
     stepFactors: z.array(z.number().positive().max(2)).min(1),
     /** Chains per network and setting. */
     chains: z.number().int().min(1),
