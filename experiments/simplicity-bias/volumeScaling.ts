@@ -23,7 +23,7 @@ const config = z
     hidden: z.number().int().min(1).max(16),
     sigmaW: z.number().positive(),
     sigmaB: z.number().nonnegative(),
-    /** NPN classes to measure, by index in npnClasses(3) (ordered by representative); all 14 in the full profile. */
+    /** NPN classes to measure, by index in npnClasses(3) (ordered by representative); all 14 in both profiles, so the page's paths exist in each. */
     classes: z.array(z.number().int().min(0).max(13)).min(2),
     /** Independent subset-simulation runs per class (the bootstrap resamples these). */
     runs: z.number().int().min(2),
@@ -104,7 +104,7 @@ export const volumeScaling = defineExperiment<typeof config, typeof result, Unit
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 13, classes: [0, 1, 13], runs: 2, epsilonSteps: 8, particles: 300, priorSamples: 20_000, bootstrap: 50, ...COMMON },
+    quick: { seed: 13, classes: Array.from({ length: 14 }, (_, c) => c), runs: 2, epsilonSteps: 8, particles: 200, priorSamples: 20_000, bootstrap: 50, ...COMMON },
     full: { seed: 13, classes: Array.from({ length: 14 }, (_, c) => c), runs: 4, epsilonSteps: 11, particles: 1000, priorSamples: 1_000_000, bootstrap: 1000, ...COMMON },
   },
   result,
