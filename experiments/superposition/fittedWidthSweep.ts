@@ -161,7 +161,7 @@ export const fittedWidthSweep = defineExperiment({
     }
     bar.done();
     // What the merge needs of this replicate: summaries of all errors and the RMS of each case.
-    const summary = (cases: number[][]) => ({ all: summarizeErrors(cases.flat()), byCase: cases.map((e) => summarizeErrors(e).rms) });
+    const summary = (cases: number[][]) => ({ all: summarizeErrors(cases.flat(), 0.25), byCase: cases.map((e) => summarizeErrors(e, 0.25).rms) });
     return { arm: armName({ m, s }), rep, byWidth: collected.map((x) => ({ fitted: summary(x.fitted), kaarel: summary(x.kaarel) })) };
   },
   merge(cfg, partials) {

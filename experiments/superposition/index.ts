@@ -3,7 +3,7 @@ import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
-import { jakeReplication } from './jakeReplication';
+import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
 import { kaarelCompositeness } from './kaarelCompositeness';
 import { kaarelMIndependence } from './kaarelMIndependence';
 import { kaarelSparsitySweep } from './kaarelSparsitySweep';
@@ -14,5 +14,5 @@ import { uandFrozenLayer } from './uandFrozenLayer';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, qkBigramCapacity, superpositionInputs],
 });
