@@ -4,6 +4,8 @@ import { affineBaseline } from './affineBaseline';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
+import { jakeTrainingLength } from './jakeTrainingLength';
+import { kaarelAverageError } from './kaarelAverageError';
 import { kaarelCompositeness } from './kaarelCompositeness';
 import { kaarelMIndependence } from './kaarelMIndependence';
 import { kaarelSparsitySweep } from './kaarelSparsitySweep';
@@ -14,5 +16,5 @@ import { uandFrozenLayer } from './uandFrozenLayer';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, kaarelAverageError, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, jakeTrainingLength, qkBigramCapacity, superpositionInputs],
 });
