@@ -44,7 +44,7 @@ export function fittedWidthRms(results: FittedWidthSweepResult): PlotSpec {
       Plot.ruleX(measured, { x: 'd', y1: 'lo', y2: 'hi', fx: 's', stroke: 'series' }),
       Plot.dot(measured, { x: 'd', y: 'mean', fx: 's', stroke: 'series', r: 2.5 }),
       // The fitted exponents over the whole range with their bootstrap intervals, one line per readoff.
-      ...[-18, -4].map((dy) => Plot.text(slopeLabels(results).filter((l) => l.dy === dy), { fx: 's', text: 'text', frameAnchor: 'bottom-left', dx: 4, dy, fontSize: 10, lineAnchor: 'bottom' })),
+      ...[4, 18].map((dy) => Plot.text(slopeLabels(results).filter((l) => l.dy === dy), { fx: 's', text: 'text', frameAnchor: 'top-right', textAnchor: 'end', dx: -2, dy, fontSize: 9, lineAnchor: 'top' })),
     ],
   };
 }
@@ -57,8 +57,8 @@ export function slopeLabels(results: FittedWidthSweepResult) {
     .flatMap((r) => {
       const a = results.byArm[r.arm];
       return [
-        { s: armLabel(r), dy: -18, text: `fitted: slope ${f(a.fitted.mean)} [${f(a.fittedCi.lo)}, ${f(a.fittedCi.hi)}]` },
-        { s: armLabel(r), dy: -4, text: `Kaarel: slope ${f(a.kaarel.mean)} [${f(a.kaarelCi.lo)}, ${f(a.kaarelCi.hi)}]` },
+        { s: armLabel(r), dy: 4, text: `fitted: slope ${f(a.fitted.mean)} [${f(a.fittedCi.lo)}, ${f(a.fittedCi.hi)}]` },
+        { s: armLabel(r), dy: 18, text: `Kaarel: slope ${f(a.kaarel.mean)} [${f(a.kaarelCi.lo)}, ${f(a.kaarelCi.hi)}]` },
       ];
     });
 }

@@ -140,8 +140,8 @@ export function jakeClaimRatios(results: Results): PlotSpec {
 const QUANTITIES = [
   { key: 'balancedRms', label: 'balanced RMS' },
   { key: 'maxAbs', label: 'largest |error|' },
-  { key: 'onesFracBelow', label: 'share of 1-targets below bound' },
-  { key: 'layerChange', label: '‖W − W₀‖ / ‖W₀‖' },
+  { key: 'onesFracBelow', label: '1s below bound' },
+  { key: 'layerChange', label: 'layer moved' },
 ] as const;
 
 /**
@@ -161,13 +161,14 @@ export function jakeTrainingLength(results: Results, loss?: string): PlotSpec {
   });
   return {
     width: 780,
-    height: 620,
+    height: 720,
     marginLeft: 60,
-    marginRight: 150,
+    marginRight: 110,
     fx: { label: null, domain: ['AND', 'XOR'] },
     fy: { label: null, domain: QUANTITIES.map((q) => q.label) },
     x: { type: 'log', label: 'training steps (batch 100)', tickFormat: '~s' },
-    y: { label: null, grid: true },
+    // One y scale for every row (Plot facets share it): from 0 to the largest value, so no row spills into the next.
+    y: { label: null, grid: true, domain: [0, Math.max(1, ...rows.map((r) => r.value)) * 1.05] },
     color: { legend: true, domain: CONDITION_COLORS.domain.slice(0, 2), range: CONDITION_COLORS.range.slice(0, 2) },
     marks: [
       Plot.line(rows, { x: 'step', y: 'value', fx: 'fnLabel', fy: 'quantity', stroke: 'cond', z: 'series', strokeOpacity: 0.8 }),
@@ -182,7 +183,7 @@ export function jakeLossSweep(results: Results): PlotSpec {
   const stats = [
     { label: 'balanced RMS', pick: (s: LossResult['widest']['stats']['trained']['and']) => s.balancedRms },
     { label: 'largest |error|', pick: (s: LossResult['widest']['stats']['trained']['and']) => s.maxAbs },
-    { label: 'share of 1-targets below bound', pick: (s: LossResult['widest']['stats']['trained']['and']) => s.ones.fracBelow },
+    { label: '1s below bound', pick: (s: LossResult['widest']['stats']['trained']['and']) => s.ones.fracBelow },
   ];
   const lossLabel = (l: LossResult) => `p = ${l.p}${l.onesWeight === 1 ? '' : `, ones ×${l.onesWeight}`}`;
   const losses = Object.values(results.byLoss);
@@ -198,13 +199,14 @@ export function jakeLossSweep(results: Results): PlotSpec {
   );
   return {
     width: 780,
-    height: 520,
+    height: 560,
     marginLeft: 60,
+    marginRight: 110,
     marginBottom: 50,
     fx: { label: null, domain: ['AND', 'XOR'] },
     fy: { label: null, domain: stats.map((s) => s.label) },
     x: { label: 'loss', domain: losses.map(lossLabel), padding: 0.3 },
-    y: { label: null, grid: true },
+    y: { label: null, grid: true, domain: [0, Math.max(1, ...rows.map((r) => r.hi)) * 1.05] },
     color: { legend: true, ...CONDITION_COLORS },
     // The three conditions side by side within each loss: a constant offset per condition.
     marks: CONDITIONS.flatMap((c, i) => {
