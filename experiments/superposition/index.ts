@@ -1,6 +1,7 @@
 // The experiments of /superposition/.
 import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
+import { attentionProjection } from './attentionProjection';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeReplication } from './jakeReplication';
@@ -14,5 +15,5 @@ import { uandFrozenLayer } from './uandFrozenLayer';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, attentionProjection, superpositionInputs],
 });
