@@ -3,6 +3,7 @@ import { defineExperiment } from '../runtime/experiment';
 import { randomUnitVectors } from '../lib/unitVectors';
 import { bootstrapInterval } from '../lib/bootstrap';
 import { fitLine } from '../lib/fits';
+import { quantileSorted } from '../lib/stats';
 import { streamFor, type Rng } from '../runtime/rng';
 
 /**
@@ -85,6 +86,12 @@ const result = z.object({
   residRatioAtLargest: z.number(),
   /** Over all rows: smallest largest-off-target score at kArgmax (how large an error the argmax tolerates). */
   minMaxOffTarget: z.number(),
+  /** Means over rows at kArgmax: the largest off-target score and the RMS error; and the largest off-target score at d_head = d_resid. */
+  meanMaxOffTarget: z.number(),
+  meanRmsError: z.number(),
+  meanMaxOffTargetFull: z.number(),
+  /** Over rows: the hard temperature at kArgmax (target score ≈ 1), smallest and median. */
+  hardTemperature: z.object({ min: z.number(), median: z.number() }),
   /** Share of rows where ε-accuracy is reached at some d_head ≤ d_resid. */
   epsilonReachable: z.number(),
   /** Mean kEpsilon / kArgmax over rows where both exist (NaN when none). */
@@ -338,7 +345,7 @@ export const attentionProjection = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, repeats: 2, tokens: [32, 64, 128], dResids: [32], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2], contextFeatures: 256, contextLength: 16, contexts: 200, successRate: 0.99, tieRatio: 2, resamples: 200 },
+    quick: { seed: 0, repeats: 2, tokens: [32, 64, 128], dResids: [24, 32], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2], contextFeatures: 256, contextLength: 16, contexts: 200, successRate: 0.99, tieRatio: 2, resamples: 200 },
     full: { seed: 0, repeats: 5, tokens: [64, 128, 256, 512, 1024, 2048], dResids: [64, 128], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2, 3, 4], contextFeatures: 2048, contextLength: 32, contexts: 2000, successRate: 0.99, tieRatio: 2, resamples: 2000 },
   },
   result,
@@ -415,6 +422,10 @@ export const attentionProjection = defineExperiment({
       growth,
       residRatioAtLargest: growth[growth.length - 1].kAtLargest / growth[0].kAtLargest,
       minMaxOffTarget: Math.min(...tokens.map((r) => r.maxOffTarget)),
+      meanMaxOffTarget: mean(tokens.map((r) => r.maxOffTarget)),
+      meanRmsError: mean(tokens.map((r) => r.rmsError)),
+      meanMaxOffTargetFull: mean(tokens.map((r) => r.maxOffTargetFull)),
+      hardTemperature: { min: Math.min(...tokens.map((r) => r.hardTemperature)), median: quantileSorted(tokens.map((r) => r.hardTemperature).sort((a, b) => a - b), 0.5) },
       epsilonReachable: both.length / tokens.length,
       epsilonOverArgmax: both.length ? mean(both.map((r) => r.kEpsilon! / r.kArgmax)) : null,
       maxOverRms: mean(tokens.map((r) => r.maxOffTarget / r.rmsError)),
