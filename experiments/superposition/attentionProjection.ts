@@ -345,7 +345,7 @@ export const attentionProjection = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, repeats: 2, tokens: [32, 64, 128], dResids: [24, 32], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2], contextFeatures: 256, contextLength: 16, contexts: 200, successRate: 0.99, tieRatio: 2, resamples: 200 },
+    quick: { seed: 0, repeats: 2, tokens: [32, 64, 128], dResids: [24, 32], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2, 3, 4], contextFeatures: 256, contextLength: 16, contexts: 200, successRate: 0.99, tieRatio: 2, resamples: 200 },
     full: { seed: 0, repeats: 5, tokens: [64, 128, 256, 512, 1024, 2048], dResids: [64, 128], epsilon: 0.25, nonTargetMass: 0.05, featuresPerPosition: [1, 2, 3, 4], contextFeatures: 2048, contextLength: 32, contexts: 2000, successRate: 0.99, tieRatio: 2, resamples: 2000 },
   },
   result,
