@@ -1,6 +1,7 @@
 // The experiments of /superposition/.
 import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
+import { attentionProjection } from './attentionProjection';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
@@ -16,5 +17,5 @@ import { uandFrozenLayer } from './uandFrozenLayer';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, kaarelAverageError, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, jakeTrainingLength, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, kaarelAverageError, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, jakeTrainingLength, qkBigramCapacity, attentionProjection, superpositionInputs],
 });
