@@ -68,6 +68,8 @@ async function run(isTTY: boolean, name: string) {
     registry, root: t.root, profile: 'quick', backend: 'cpu', jobs: 2, force: true, workerScript: path.join(t.root, 'exp/worker.ts'),
     overrides: { dir }, artifactsDir: path.join(dir, 'artifacts'), storeDir: path.join(dir, 'units'),
     sink: { write: (s) => void writes.push(s), isTTY, columns: 60 },
+    // On a terminal the run's log goes to the board (no `log` given); off one, to the same list.
+    ...(isTTY ? {} : { log: (l: string) => void writes.push(`${l}\n`) }),
   });
   return writes;
 }
