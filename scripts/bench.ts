@@ -15,6 +15,7 @@ import { registry } from '../experiments/index';
 import type { Profile } from '../experiments/runtime/experiment';
 import { runExperiments } from '../experiments/runtime/runner';
 import { benchSaeErrors } from './bench/saeErrors';
+import { benchTraining } from './bench/training';
 import type { GramBench } from './bench/onnxGram';
 import { simplicityBench } from './simplicityBench';
 
@@ -160,3 +161,6 @@ console.log('\nsimplicity-bias sampling (hot path):\n\n| measurement | value |\n
 for (const r of await simplicityBench()) console.log(`| ${r.what} | ${r.value.toExponential(2)} ${r.unit} |`);
 
 console.log(await benchSaeErrors(root));
+
+// /superposition/'s training steps at each training experiment's shape (scripts/bench/training.ts).
+console.log(await benchTraining(root));
