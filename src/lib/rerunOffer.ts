@@ -1,13 +1,16 @@
 /**
  * Whether a figure offers "Re-run in your browser", decided at build time without running experiment code: from
  * the artifact (its upstreams, and how long its quick profile took in Node) and from which figure module exports
- * the figure's spec (so the browser can import the same function). What the figure carries is small: the re-run
- * code itself loads only when a reader asks for it.
+ * the figure's spec (so the browser can import the same function). The page carries one short attribute per figure
+ * (the page's weight before a click barely moves): the offer's details go to a small JSON file beside the figure's
+ * downloads, fetched with the re-run code when a reader asks for it.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Artifact } from '../../experiments/runtime/artifacts';
+import { stagingDir } from './figureDownloads';
 import { projectRoot } from './projectRoot';
+import { sitePath } from './sitePath';
 
 /**
  * The longest quick-profile run in Node that is offered. A reader's browser runs the same wasm binary at about
@@ -44,27 +47,44 @@ function quickSeconds(artifact: Artifact): number | undefined {
 }
 
 export interface RerunOffer {
-  /** JSON for the figure's `data-rerun` (offered), or undefined. */
+  /** Site path of the offer's JSON (the figure's `data-rerun`), when offered. */
   data?: string;
-  /** Why not (for `data-rerun-off`), or undefined. */
+  /**
+   * Why not, as a short code for `data-rerun-off` that src/rerun/loader.ts words: `upstream` (it reads other
+   * experiments' results, which a browser run does not have), `slow:<seconds>` (its quick profile took longer in
+   * Node than QUICK_NODE_SECONDS), `spec` (its figure spec is not an export of src/figures/).
+   */
   why?: string;
 }
 
-export function rerunOffer(artifact: Artifact, plot: unknown, claims: { id: string; profiles?: string[] }[]): RerunOffer {
-  const upstream = Object.keys(artifact.provenance.keyInputs?.upstream ?? {});
-  if (upstream.length) return { why: `it reads the results of other experiments (${upstream.join(', ')}), which a browser run does not have` };
+/** What a re-run needs beyond the figure's id: read by src/rerun/panel.ts. */
+export interface RerunData {
+  experiment: string;
+  /** Repo-relative module that declares the experiment (its source is published at `source/<module>.txt`). */
+  module: string;
+  /** `<file under src/figures>#<export>`: the figure spec the build drew with. */
+  figure: string;
+  /** Seconds the quick profile took in Node at build time, when known. */
+  nodeSeconds?: number;
+  /** The page's claims on this experiment (ids of their `<Claim>` elements), with the profiles they are checked in. */
+  claims: { id: string; profiles?: string[] }[];
+}
+
+export function rerunOffer(artifact: Artifact, plot: unknown, claims: { id: string; profiles?: string[] }[], where: { page: string; figureId: string }): RerunOffer {
+  if (Object.keys(artifact.provenance.keyInputs?.upstream ?? {}).length) return { why: 'upstream' };
   const seconds = quickSeconds(artifact);
-  if (seconds !== undefined && seconds > QUICK_NODE_SECONDS) {
-    return { why: `its quick profile takes ${seconds.toFixed(0)} s in Node, more than the ${QUICK_NODE_SECONDS} s for which a browser run is offered` };
-  }
+  if (seconds !== undefined && seconds > QUICK_NODE_SECONDS) return { why: `slow:${Math.round(seconds)}` };
   const figure = figureRef(plot);
-  if (!figure) return { why: 'its figure spec is not exported from src/figures/' };
-  const data = {
+  if (!figure) return { why: 'spec' };
+  const data: RerunData = {
     experiment: artifact.experiment,
     module: artifact.provenance.module,
     figure,
     ...(seconds !== undefined ? { nodeSeconds: seconds } : {}),
     claims: claims.map((c) => (c.profiles ? { id: c.id, profiles: c.profiles } : { id: c.id })),
   };
-  return { data: JSON.stringify(data) };
+  const rel = `figures/${where.page}/${where.figureId.replace(/[^\w.-]+/g, '-')}.rerun.json`;
+  mkdirSync(path.dirname(path.join(stagingDir(), rel)), { recursive: true });
+  writeFileSync(path.join(stagingDir(), rel), `${JSON.stringify(data)}\n`);
+  return { data: sitePath(rel) };
 }

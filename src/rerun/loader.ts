@@ -3,12 +3,19 @@
  * (and a line saying why to each that does not), and imports the re-run panel (form, worker, figure, claims) when a
  * reader clicks. Without JavaScript none of this exists and the page is as built.
  */
+/** The words for src/lib/rerunOffer.ts's short codes. */
+function whyNot(code: string): string {
+  if (code === 'upstream') return "it reads other experiments' results, which a browser run does not have";
+  if (code.startsWith('slow:')) return `its quick profile took ${code.slice(5)} s in Node when this page was built, too long to run here`;
+  return 'its figure is not drawn by an exported figure spec';
+}
+
 export function offerReruns(): void {
   const figures = document.querySelectorAll<HTMLElement>('figure.readoff-figure[data-rerun], figure.readoff-figure[data-rerun-off]');
   if (!figures.length || document.querySelector('.rerun-bar')) return;
   const style = document.createElement('style');
   style.textContent =
-    '.rerun-bar{margin:.3rem 0;font-size:.85rem;color:var(--muted)}' +
+    '.rerun-bar{margin:.3rem 0;font-family:var(--sans);font-size:.85rem;color:var(--muted)}' +
     '.rerun-bar button{font:inherit;cursor:pointer;border:1px solid currentColor;border-radius:4px;background:none;color:var(--accent);padding:.15rem .5rem}';
   document.head.append(style);
   for (const fig of figures) {
@@ -24,7 +31,7 @@ export function offerReruns(): void {
         button.disabled = true;
         try {
           const { togglePanel } = await import('./panel');
-          togglePanel(fig, bar, button);
+          await togglePanel(fig, bar, button);
         } catch (err) {
           bar.append(` (could not load the re-run code: ${(err as Error).message})`);
         } finally {
@@ -33,7 +40,7 @@ export function offerReruns(): void {
       });
       bar.append(button);
     } else {
-      bar.textContent = `Not offered for a re-run in your browser: ${fig.dataset.rerunOff}.`;
+      bar.textContent = `Not offered for a re-run in your browser: ${whyNot(fig.dataset.rerunOff ?? '')}.`;
     }
     fig.querySelector('figcaption')?.before(bar);
   }

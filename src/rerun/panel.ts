@@ -7,20 +7,14 @@
  */
 import type { FormField } from '../../experiments/runtime/configForm';
 import type { WorkerReply, WorkerRequest } from '../../experiments/browserWorker';
+import type { RerunData } from '../lib/rerunOffer';
 import { themeSafe } from '../lib/plotTheme';
 import { sitePath } from '../lib/sitePath';
 import { fieldDocs } from './configDocs';
 import { checkLive } from './liveClaims';
 import css from './panel.css?inline';
 
-interface FigureData {
-  experiment: string;
-  module: string;
-  /** `<file under src/figures>#<export>` */
-  figure: string;
-  nodeSeconds?: number;
-  claims: { id: string; profiles?: string[] }[];
-}
+type FigureData = RerunData;
 
 type Describe = Extract<WorkerReply, { type: 'describe' }>;
 type Done = Extract<WorkerReply, { type: 'done' }>;
@@ -164,7 +158,7 @@ function buildFields(fields: FormField[], docs: Map<string, string>): { box: HTM
 }
 
 /** Draw the reader's figure with the build's spec and theme rules, beside the published one. */
-async function drawFigure(fig: HTMLElement, data: FigureData, results: unknown): Promise<void> {
+async function drawFigure(fig: HTMLElement, data: FigureData, results: unknown, label: string): Promise<void> {
   const [file, name] = data.figure.split('#');
   const load = figureModules[`../figures/${file}`];
   if (!load) throw new Error(`figure module ${file} is not in this site's bundle`);
@@ -189,7 +183,7 @@ async function drawFigure(fig: HTMLElement, data: FigureData, results: unknown):
     published.before(toggle);
     fig.dataset.rerunShow = 'both';
   }
-  mine.replaceChildren(node);
+  mine.replaceChildren(el('p', { class: 'rerun-plot-label' }, label), node);
 }
 
 function describeRun(d: Done, quick: Record<string, unknown>): string {
@@ -222,7 +216,10 @@ function checkClaims(data: FigureData, d: Done, list: HTMLElement): Record<strin
     span.querySelector(':scope > .claim-live')?.remove();
     const mark = el('sup', { class: `claim-live ${v.holds === null ? 'unknown' : v.holds ? 'holds' : 'fails'}`, 'data-live': v.holds === null ? 'unknown' : v.holds ? 'holds' : 'fails', title, 'aria-label': `${verdict}, seed ${d.config.seed}` }, v.holds === null ? '?' : v.holds ? '✓ yours' : '✗ yours');
     span.append(mark);
-    const sentence = (span.textContent ?? '').replace(/[✓?]\s*$/, '').replace(/\s+/g, ' ').trim();
+    // The sentence as read: without KaTeX's MathML copy and without the marks.
+    const copy = span.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.katex-mathml, sup').forEach((x) => x.remove());
+    const sentence = (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
     items.push(el('li', {}, el('a', { href: `#${c.id}` }, sentence.length > 140 ? `${sentence.slice(0, 137)}…` : sentence), ': ', el('span', { class: v.holds ? 'holds' : 'fails' }, verdict), values ? ` (${values})` : '', v.error ? ` (${v.error})` : '', scope));
   }
   list.replaceChildren(...(items.length ? [el('p', {}, `Claims on this page that read ${data.experiment}, checked against your run:`), el('ul', {}, ...items)] : [el('p', {}, `No claim on this page reads ${data.experiment}.`)]));
@@ -231,7 +228,7 @@ function checkClaims(data: FigureData, d: Done, list: HTMLElement): Record<strin
 
 let styled = false;
 
-export function togglePanel(fig: HTMLElement, bar: HTMLElement, button: HTMLButtonElement): void {
+export async function togglePanel(fig: HTMLElement, bar: HTMLElement, button: HTMLButtonElement): Promise<void> {
   const existing = bar.nextElementSibling?.classList.contains('rerun-panel') ? (bar.nextElementSibling as HTMLElement) : undefined;
   if (existing) {
     existing.hidden = !existing.hidden;
@@ -242,13 +239,22 @@ export function togglePanel(fig: HTMLElement, bar: HTMLElement, button: HTMLButt
     document.head.append(el('style', {}, css));
     styled = true;
   }
-  const data = JSON.parse(fig.dataset.rerun!) as FigureData;
   const panel = el('div', { class: 'rerun-panel', 'data-state': 'loading' });
   const status = el('div', { class: 'rerun-status', role: 'status', 'aria-live': 'polite' }, 'Loading the experiment…');
   panel.append(status);
   bar.after(panel);
   button.setAttribute('aria-expanded', 'true');
   const setState = (s: string) => (panel.dataset.state = s);
+  let data: FigureData;
+  try {
+    const r = await fetch(fig.dataset.rerun!);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    data = (await r.json()) as FigureData;
+  } catch (err) {
+    setState('error');
+    status.textContent = `Could not load this figure's re-run details (${fig.dataset.rerun}): ${(err as Error).message}`;
+    return;
+  }
 
   const docsPromise = fetch(sitePath(`source/${data.module}.txt`)).then((r) => (r.ok ? r.text() : '')).catch(() => '').then(fieldDocs);
   request({ type: 'describe', id: data.experiment }, async (m) => {
@@ -331,7 +337,7 @@ export function togglePanel(fig: HTMLElement, bar: HTMLElement, button: HTMLButt
           clearInterval(timer);
           status.textContent = 'Drawing…';
           try {
-            await drawFigure(fig, data, r.results);
+            await drawFigure(fig, data, r.results, `Your run: seed ${r.config.seed}, ${r.backend}, ${r.wallSeconds.toFixed(1)} s`);
             provenance.textContent = describeRun(r, quick);
             const claims = checkClaims(data, r, claimList);
             const blob = new Blob([JSON.stringify({ experiment: desc.id, profile: 'quick', config: r.config, backend: r.backend, wallSeconds: r.wallSeconds, results: r.results }, null, 1)], { type: 'application/json' });

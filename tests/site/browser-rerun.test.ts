@@ -14,7 +14,7 @@
  * predicted mean of 1.1e-16 on one side and -1.1e-16 on the other). Fields the experiment declares
  * `{ measured: true }` (wall times, rates) are machine measurements and are not compared.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -165,7 +165,8 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
       expect(d.beyond).toEqual([]);
 
       // Every claim of the page on this experiment carries the verdict Node's results give.
-      const claimIds: string[] = JSON.parse((await fig.getAttribute('data-rerun'))!).claims.map((x: { id: string }) => x.id);
+      const offer = JSON.parse(await readFile(path.join(out, (await fig.getAttribute('data-rerun'))!), 'utf8'));
+      const claimIds: string[] = offer.claims.map((x: { id: string }) => x.id);
       expect(claimIds.length).toBeGreaterThan(0);
       for (const id of claimIds) {
         const holds = (await page.locator(`[id="${id}"]`).getAttribute('data-claim'))!;
