@@ -1,7 +1,9 @@
 /**
  * Whether a figure offers "Re-run in your browser", decided at build time without running experiment code: from
- * the artifact (its upstreams, and how long its quick profile took in Node) and from which figure module exports
- * the figure's spec (so the browser can import the same function). The page carries one short attribute per figure
+ * the artifact (an experiment that reads upstream results cannot run alone) and from which figure module exports
+ * the figure's spec (so the browser can import the same function). Not from measured time: a build's wall times
+ * swing fivefold with the machine's load, and every quick profile is kept short (the slowest without upstreams,
+ * sae-toy-d64, takes 9 s in Node at rest); the experiment's own quick time limit stops a browser run that is not. The page carries one short attribute per figure
  * (the page's weight before a click barely moves): the offer's details go to a small JSON file beside the figure's
  * downloads, fetched with the re-run code when a reader asks for it.
  */
@@ -11,12 +13,6 @@ import type { Artifact } from '../../experiments/runtime/artifacts';
 import { stagingDir } from './figureDownloads';
 import { projectRoot } from './projectRoot';
 import { sitePath } from './sitePath';
-
-/**
- * The longest quick-profile run in Node that is offered. A reader's browser runs the same wasm binary at about
- * Node's speed (single-threaded, as Node's wasm is); three times this is the ~30 s a reader is asked to wait.
- */
-export const QUICK_NODE_SECONDS = 10;
 
 /** Every figure spec module, eagerly: pages import them anyway, and a spec is found by identity. */
 const figureModules = import.meta.glob('../figures/**/*.ts', { eager: true }) as Record<string, Record<string, unknown>>;
@@ -29,11 +25,7 @@ export function figureRef(plot: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Seconds the quick profile took in Node, from the quick artifact; undefined when this checkout has none (a full
- * build from the committed artifacts). Quick profiles are kept fast for every page, so an unknown time is offered:
- * the experiment's own time limit stops a run that is not.
- */
+/** Seconds the quick profile took in Node at build time (shown in the form), when this checkout has its artifact. */
 function quickSeconds(artifact: Artifact): number | undefined {
   if (artifact.profile === 'quick') return artifact.provenance.wallSeconds;
   try {
@@ -51,8 +43,8 @@ export interface RerunOffer {
   data?: string;
   /**
    * Why not, as a short code for `data-rerun-off` that src/rerun/loader.ts words: `upstream` (it reads other
-   * experiments' results, which a browser run does not have), `slow:<seconds>` (its quick profile took longer in
-   * Node than QUICK_NODE_SECONDS), `spec` (its figure spec is not an export of src/figures/).
+   * experiments' results, which a browser run does not have), `spec` (its figure spec is not an export of
+   * src/figures/).
    */
   why?: string;
 }
@@ -73,7 +65,6 @@ export interface RerunData {
 export function rerunOffer(artifact: Artifact, plot: unknown, claims: { id: string; profiles?: string[] }[], where: { page: string; figureId: string }): RerunOffer {
   if (Object.keys(artifact.provenance.keyInputs?.upstream ?? {}).length) return { why: 'upstream' };
   const seconds = quickSeconds(artifact);
-  if (seconds !== undefined && seconds > QUICK_NODE_SECONDS) return { why: `slow:${Math.round(seconds)}` };
   const figure = figureRef(plot);
   if (!figure) return { why: 'spec' };
   const data: RerunData = {

@@ -6,7 +6,6 @@
 /** The words for src/lib/rerunOffer.ts's short codes. */
 function whyNot(code: string): string {
   if (code === 'upstream') return "it reads other experiments' results, which a browser run does not have";
-  if (code.startsWith('slow:')) return `its quick profile took ${code.slice(5)} s in Node when this page was built, too long to run here`;
   return 'its figure is not drawn by an exported figure spec';
 }
 

@@ -25,7 +25,7 @@ import { toleranceFor } from '../../experiments/runtime/tolerance';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
 import { checkLive } from '../../src/rerun/liveClaims';
 import { repoRoot } from '../helpers/tempRoot';
-import { chromiumArgs, chromiumPath, haveChromium, serve } from '../../scripts/browser';
+import { haveChromium, openSite } from '../../scripts/browser';
 
 const out = inject('siteOut');
 const built = inject('siteBuild').status === 0;
@@ -41,7 +41,7 @@ const RERUN_CODE = /tfjs|\.wasm|browserWorker|panel\.|\/dist-/;
 
 let browser: Browser;
 let origin: string;
-let close: () => void;
+let close: () => Promise<void>;
 let scratch: string;
 
 async function nodeRun(experiment: string, seed: number) {
@@ -95,16 +95,11 @@ interface Record {
 
 describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () => {
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    const served = await serve(out);
-    origin = served.origin;
-    close = () => served.server.close();
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    ({ browser, origin, close } = await openSite(out));
     scratch = await mkdtemp(path.join(repoRoot, '.test-tmp', 'rerun-'));
   });
   afterAll(async () => {
-    await browser?.close();
-    close?.();
+    await close?.();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
