@@ -1,10 +1,13 @@
 // The experiments of /superposition/.
 import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
+import { attentionProjection } from './attentionProjection';
 import { bernoulliCorrectedSweep } from './bernoulliCorrectedSweep';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
-import { jakeReplication } from './jakeReplication';
+import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
+import { jakeTrainingLength } from './jakeTrainingLength';
+import { kaarelAverageError } from './kaarelAverageError';
 import { kaarelCalibrationMismatch } from './kaarelCalibrationMismatch';
 import { kaarelMIndependence } from './kaarelMIndependence';
 import { kaarelCompositenessSweep } from './kaarelCompositenessSweep';
@@ -17,5 +20,25 @@ import { uandWorstCase } from './uandWorstCase';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCalibrationMismatch, kaarelCompositenessSweep, bernoulliSweep, bernoulliCorrectedSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs, uandWorstCase, uandDepth],
+  experiments: [
+    affineBaseline,
+    uandFrozenLayer,
+    kaarelWidthSweep,
+    kaarelMIndependence,
+    kaarelCalibrationMismatch,
+    kaarelCompositenessSweep,
+    kaarelAverageError,
+    bernoulliSweep,
+    bernoulliCorrectedSweep,
+    fittedWidthSweep,
+    jakeReplication,
+    jakeReplicationM100,
+    jakeLossSweep,
+    jakeTrainingLength,
+    qkBigramCapacity,
+    attentionProjection,
+    superpositionInputs,
+    uandWorstCase,
+    uandDepth,
+  ],
 });
