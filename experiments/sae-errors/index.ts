@@ -1,9 +1,10 @@
 // The experiments of /sae-errors/.
 import { definePage } from '../runtime/page';
+import { lmTrain } from './lmTrain';
 import { toyD16, toyD32, toyD64 } from './toySettings';
 import { toySweep } from './toySweep';
 
 export const saeErrorsPage = definePage({
   slug: 'sae-errors',
-  experiments: [toyD16, toyD32, toyD64, toySweep],
+  experiments: [toyD16, toyD32, toyD64, toySweep, lmTrain],
 });

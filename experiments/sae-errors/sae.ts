@@ -7,7 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { fastMatMul } from './fastMatMul';
+import { differentiableMatMul } from '../lib/differentiableMatMul';
 import { unitRows } from './toyData';
 
 export interface Sae {
@@ -68,7 +68,7 @@ export interface SaeTrainOptions {
 }
 
 export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; curve: SaeCurvePoint[] } {
-  const mm = fastMatMul(tf);
+  const mm = differentiableMatMul(tf);
   const { d, n } = init;
   const oracle = init.kind === 'oracle';
   const Wenc = tf.variable(tf.tensor2d(init.Wenc, [d, n]));
