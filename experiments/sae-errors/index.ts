@@ -1,10 +1,11 @@
 // The experiments of /sae-errors/.
 import { definePage } from '../runtime/page';
+import { lmSplice } from './lmSplice';
 import { lmTrain } from './lmTrain';
 import { toyD16, toyD32, toyD64 } from './toySettings';
 import { toySweep } from './toySweep';
 
 export const saeErrorsPage = definePage({
   slug: 'sae-errors',
-  experiments: [toyD16, toyD32, toyD64, toySweep, lmTrain],
+  experiments: [toyD16, toyD32, toyD64, toySweep, lmTrain, lmSplice],
 });
