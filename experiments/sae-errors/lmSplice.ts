@@ -33,7 +33,15 @@ export const lmSpliceConfig = z
     /** The SAE used by B2 and B3 (a name from `saes`). */
     mainSae: z.string(),
     /** SAE training: Adam steps on batches drawn from the bank. */
-    saeTrain: z.object({ steps: z.number().int().min(1), batch: z.number().int().min(1), lr: z.number().positive() }).strict(),
+    saeTrain: z
+      .object({
+        steps: z.number().int().min(1),
+        batch: z.number().int().min(1),
+        lr: z.number().positive(),
+        /** AuxK for the TopK SAEs: latents silent for deadAfter samples are dead; the k largest dead ones reconstruct the residual, weight coef. */
+        auxK: z.object({ k: z.number().int().min(1), coef: z.number().nonnegative(), deadAfter: z.number().int().min(1) }).strict(),
+      })
+      .strict(),
     /** B1/B3: held-out windows (every position patched and scored), ε-random draws per token, bootstrap resamples over windows. */
     evalWindows: z.number().int().min(4),
     randomDraws: z.number().int().min(1),
@@ -433,7 +441,7 @@ const base: z.input<typeof lmSpliceConfig> = {
   bankWindows: 1024,
   saes: [topk(4), topk(8), topk(16), topk(32), { name: 'l1', kind: 'l1', width: 512, k: 0, l1: 0.05 }],
   mainSae: 'topk-16',
-  saeTrain: { steps: 800, batch: 512, lr: 2e-3 },
+  saeTrain: { steps: 800, batch: 512, lr: 2e-3, auxK: { k: 32, coef: 1 / 32, deadAfter: 50_000 } },
   evalWindows: 256,
   randomDraws: 2,
   resamples: 1000,
@@ -449,7 +457,7 @@ export const lmSplice = defineExperiment({
   config: lmSpliceConfig,
   upstream: [lmTrain.id],
   profiles: {
-    quick: { ...base, bankWindows: 64, saes: [topk(4), topk(16), { name: 'l1', kind: 'l1', width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3 }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
+    quick: { ...base, bankWindows: 64, saes: [topk(4), topk(16), { name: 'l1', kind: 'l1', width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
     full: base,
   },
   result: lmSpliceResult,
