@@ -92,6 +92,38 @@ export const lmSpliceResult = z.object({
   b2: z.array(z.object({ radius: z.number(), radiusMultiple: z.number(), cls: z.string(), meanKl: z.number(), klOverRandom: z.number(), medianPercentile: z.number(), fracAbove95: z.number() })),
   /** B3: latent perturbations of the main SAE over each baseline at the same per-token norm. */
   b3: z.array(z.object({ mode: z.string(), vs: z.string() }).merge(ci)),
+  /** The main SAE's B1 ratios, its B2 statistics at radius = its median error norm, and its B3 ratios, by name. */
+  main: z.object({
+    vsRandom: ci,
+    vsCov: ci,
+    vsShuffled: ci,
+    normCorrectedVsRandom: ci,
+    /** B2 at the verdict radius: median percentile among random directions, and mean KL over random, per class. */
+    scan: z.object({
+      saeRowsPercentile: z.number(),
+      saeRowsOverRandom: z.number(),
+      activeRemovePercentile: z.number(),
+      activeRemoveOverRandom: z.number(),
+      activeAddPercentile: z.number(),
+      activeAddOverRandom: z.number(),
+      /** Mean KL of two-row mixtures over that of single SAE rows (below 1: pure directions hurt more). */
+      mixtureRatio: z.number(),
+      covOverRandom: z.number(),
+      diffOverRandom: z.number(),
+      pcaOverRandom: z.number(),
+      pcaPercentile: z.number(),
+    }),
+    jitterVsRandom: ci,
+    jitterVsCov: ci,
+    jitterVsShuffled: ci,
+    swapVsRandom: ci,
+    swapVsCov: ci,
+    swapVsShuffled: ci,
+  }),
+  /** Over the TopK SAEs: the smallest lower bound of splice/ε-random and the largest upper bound of splice/cov-random. */
+  topkMinLoVsRandom: z.number(),
+  topkMaxHiVsCov: z.number(),
+  topkMinLoVsCov: z.number(),
   timing: z.object({ saeTrainSeconds: z.number(), evalSeconds: z.number(), scanSeconds: z.number() }),
 });
 export type LmSpliceResult = z.output<typeof lmSpliceResult>;
@@ -117,6 +149,7 @@ export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext): Promise
   const up = ctx.upstream(lmTrain);
   const s = shapeOf(up.config);
   if (cfg.hook > s.layers) throw new Error(`hook must be at most lm.layers = ${s.layers}, got ${cfg.hook}`);
+  if (!cfg.scan.radii.includes(1)) throw new Error(`scan.radii must include 1 (the verdict radius: the main SAE's median error norm), got ${cfg.scan.radii.join(', ')}`);
   const mainIdx = cfg.saes.findIndex((x) => x.name === cfg.mainSae);
   if (mainIdx < 0) throw new Error(`mainSae "${cfg.mainSae}" is not among saes: ${cfg.saes.map((x) => x.name).join(', ')}`);
   const params = decodeWeights(await up.readSideFile('lm.weights'));
@@ -431,7 +464,41 @@ export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext): Promise
   const scanSeconds = (performance.now() - t2) / 1000;
   lm.dispose();
   await ctx.writeSideFile(`sae-${cfg.mainSae}.weights`, encodeWeights({ Wenc: saes[mainIdx].Wenc, benc: saes[mainIdx].benc, Wdec: saes[mainIdx].Wdec, bdec: saes[mainIdx].bdec }));
-  return { d, tokens: N, cleanCe, meanNorm, ablation, curves, saes: saeRows, b1, b1Ratios, scanRadius, b2, b3, timing: { saeTrainSeconds, evalSeconds, scanSeconds } };
+  const mainName = cfg.mainSae;
+  const r1 = (vs: string) => b1Ratios.find((r) => r.sae === mainName && r.vs === vs)!;
+  const strip = ({ ratio, lo, hi, medianLogRatio, fracGreater }: z.output<typeof ci>) => ({ ratio, lo, hi, medianLogRatio, fracGreater });
+  const at = (cls: string) => b2.find((r) => r.radiusMultiple === 1 && r.cls === cls);
+  const r3 = (mode: string, vs: string) => strip(b3.find((r) => r.mode === mode && r.vs === vs)!);
+  const topkRows = (vs: string) => b1Ratios.filter((r) => r.vs === vs && cfg.saes.find((x) => x.name === r.sae)!.kind === 'topk');
+  const main = {
+    vsRandom: strip(r1('ε-random')),
+    vsCov: strip(r1('cov-random')),
+    vsShuffled: strip(r1('shuffled error')),
+    normCorrectedVsRandom: strip(r1('norm-corrected over ε-random')),
+    scan: {
+      saeRowsPercentile: at('SAE decoder rows')?.medianPercentile ?? NaN,
+      saeRowsOverRandom: at('SAE decoder rows')?.klOverRandom ?? NaN,
+      activeRemovePercentile: at('active latents (remove)')?.medianPercentile ?? NaN,
+      activeRemoveOverRandom: at('active latents (remove)')?.klOverRandom ?? NaN,
+      activeAddPercentile: at('active latents (add)')?.medianPercentile ?? NaN,
+      activeAddOverRandom: at('active latents (add)')?.klOverRandom ?? NaN,
+      mixtureRatio: (at('two-row mixtures')?.klOverRandom ?? NaN) / (at('SAE decoder rows')?.klOverRandom ?? NaN),
+      covOverRandom: at('cov-random')?.klOverRandom ?? NaN,
+      diffOverRandom: at('data differences')?.klOverRandom ?? NaN,
+      pcaOverRandom: at('PCA')?.klOverRandom ?? NaN,
+      pcaPercentile: at('PCA')?.medianPercentile ?? NaN,
+    },
+    jitterVsRandom: r3('jitter', 'ε-random'),
+    jitterVsCov: r3('jitter', 'cov-random'),
+    jitterVsShuffled: r3('jitter', 'shuffled error'),
+    swapVsRandom: r3('swap', 'ε-random'),
+    swapVsCov: r3('swap', 'cov-random'),
+    swapVsShuffled: r3('swap', 'shuffled error'),
+  };
+  const topkMinLoVsRandom = Math.min(...topkRows('ε-random').map((r) => r.lo));
+  const topkMaxHiVsCov = Math.max(...topkRows('cov-random').map((r) => r.hi));
+  const topkMinLoVsCov = Math.min(...topkRows('cov-random').map((r) => r.lo));
+  return { d, tokens: N, cleanCe, meanNorm, ablation, curves, saes: saeRows, b1, b1Ratios, scanRadius, b2, b3, main, topkMinLoVsRandom, topkMaxHiVsCov, topkMinLoVsCov, timing: { saeTrainSeconds, evalSeconds, scanSeconds } };
 }
 
 const topk = (k: number) => ({ name: `topk-${k}`, kind: 'topk' as const, width: 512, k, l1: 0 });
