@@ -2,10 +2,10 @@
 import { definePage } from '../runtime/page';
 import { lmSplice } from './lmSplice';
 import { lmTrain } from './lmTrain';
-import { toyD16, toyD32, toyD64 } from './toySettings';
+import { toyD16, toyD32, toyD64, toyReplicates } from './toySettings';
 import { toySweep } from './toySweep';
 
 export const saeErrorsPage = definePage({
   slug: 'sae-errors',
-  experiments: [toyD16, toyD32, toyD64, toySweep, lmTrain, lmSplice],
+  experiments: [toyD16, toyD32, toyD64, ...toyReplicates, toySweep, lmTrain, lmSplice],
 });

@@ -52,7 +52,15 @@ export const toyConfig = z
     targetEntropy: z.number().positive(),
     saes: z.array(saeSpec).min(1),
     /** SAE training: Adam steps on fresh batches. */
-    saeTrain: z.object({ steps: z.number().int().min(1), batch: z.number().int().min(1), lr: z.number().positive() }).strict(),
+    saeTrain: z
+      .object({
+        steps: z.number().int().min(1),
+        batch: z.number().int().min(1),
+        lr: z.number().positive(),
+        /** AuxK for the TopK SAEs: latents silent for deadAfter samples are dead; the k largest dead ones reconstruct the residual, weight coef. */
+        auxK: z.object({ k: z.number().int().min(1), coef: z.number().nonnegative(), deadAfter: z.number().int().min(1) }).strict(),
+      })
+      .strict(),
     /** A1 and A4: evaluation samples, ε-random draws per sample, bootstrap resamples. */
     nEval: z.number().int().min(8),
     randomDraws: z.number().int().min(1),
@@ -613,9 +621,12 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   return { d, m, hidden, outputs: o, q: task.q, heads: headRows, curves, saes: saeRows, a1, a1Ratios, gurnee, a2, scanRadius, scan, angle, line, lineSlopes, a4, a4main, timing: { headTrainSeconds, headTrainCpuSeconds, headTrainGflops, headTrainGflopsPerCpuSecond: headTrainFlop / headTrainCpuSeconds / 1e9, saeTrainSeconds, evalSeconds } };
 }
 
-export function toyExperiment(d: number, profiles: { quick: Partial<z.input<typeof toyConfig>>; full: Partial<z.input<typeof toyConfig>> }) {
+/** The seed of the primary run at each d; other seeds get their own experiment id (…-seedN). */
+export const PRIMARY_SEED = 11;
+
+export function toyExperiment(d: number, profiles: { quick: Partial<z.input<typeof toyConfig>>; full: Partial<z.input<typeof toyConfig>> }, seed = PRIMARY_SEED) {
   const base: z.input<typeof toyConfig> = {
-    seed: 11,
+    seed,
     d,
     featuresPerDim: 4,
     hiddenPerDim: 2,
@@ -632,7 +643,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
       { name: 'l1-hi', kind: 'l1', widthPerFeature: 1, k: 0, l1: 0.5 },
       { name: 'oracle', kind: 'oracle', widthPerFeature: 1, k: 3, l1: 0 },
     ],
-    saeTrain: { steps: 600, batch: 256, lr: 3e-3 },
+    saeTrain: { steps: 600, batch: 256, lr: 3e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 25_600 } },
     nEval: 1024,
     randomDraws: 4,
     resamples: 1000,
@@ -643,8 +654,8 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
   };
   const merge = (p: Partial<z.input<typeof toyConfig>>) => ({ ...base, ...p });
   return defineExperiment({
-    id: `sae-toy-d${d}`,
-    title: `SAE errors in a toy model with known features, d = ${d}`,
+    id: seed === PRIMARY_SEED ? `sae-toy-d${d}` : `sae-toy-d${d}-seed${seed}`,
+    title: `SAE errors in a toy model with known features, d = ${d}${seed === PRIMARY_SEED ? '' : ` (seed ${seed})`}`,
     description: `Setting A at d = ${d}, m = 4d: heads (MLP, noise-trained MLP, linear, untrained; temperature-matched copies) and SAEs (TopK at two widths, L1, oracle decoder) on x = Σ e_i; A1 splice versus norm-matched baselines, A2 hypersphere scan, A3 lines, A4 L0-preserving latent perturbations.`,
     module: import.meta.url,
     config: toyConfig,

@@ -3,7 +3,7 @@ import { toyExperiment } from './toyExperiment';
 
 const quick = {
   headTrain: { maxSteps: 80, batch: 128, lr: 3e-3, evalEvery: 20, patience: 2, relTol: 0.01, heldOut: 256 },
-  saeTrain: { steps: 40, batch: 128, lr: 2e-3 },
+  saeTrain: { steps: 40, batch: 128, lr: 2e-3, auxK: { k: 8, coef: 1 / 32, deadAfter: 1280 } },
   nEval: 96,
   randomDraws: 2,
   resamples: 100,
@@ -16,3 +16,8 @@ export const toyD16 = toyExperiment(16, { quick, full: {} });
 export const toyD32 = toyExperiment(32, { quick, full: {} });
 export const toyD64 = toyExperiment(64, { quick, full: {} });
 export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id] as const;
+
+/** Replicates of every d with other seeds (new task, data, initialisations and SAEs), for the spread across seeds. */
+export const TOY_REPLICATE_SEEDS = [12, 13] as const;
+export const toyReplicates = TOY_REPLICATE_SEEDS.flatMap((seed) => [16, 32, 64].map((d) => toyExperiment(d, { quick, full: {} }, seed)));
+export const TOY_REPLICATE_IDS = toyReplicates.map((e) => e.id);
