@@ -25,19 +25,30 @@ export function choleskyFactor(G: ArrayLike<number>, n: number): Float64Array {
 export function choleskySolve(G: ArrayLike<number>, n: number, B: ArrayLike<number>, k: number): Float64Array {
   const L = choleskyFactor(G, n);
   const X = Float64Array.from({ length: n * k }, (_, idx) => B[idx]);
+  solveWithCholeskyFactor(L, n, n, X, k);
+  return X;
+}
+
+/**
+ * Overwrite X (d×k, row-major) with (L·Lᵀ)⁻¹X, where L is the leading d×d block of a lower-triangular Cholesky
+ * factor stored row-major with row stride `stride` (≥ d): a forward then a back substitution per column.
+ * The leading block of a factor is the factor of the leading block, so one factorisation serves nested sizes.
+ */
+export function solveWithCholeskyFactor(L: ArrayLike<number>, stride: number, d: number, X: Float64Array, k: number): void {
+  if (!(d >= 0 && d <= stride)) throw new Error(`solveWithCholeskyFactor: size ${d} outside 0..${stride}`);
+  if (X.length !== d * k) throw new Error(`solveWithCholeskyFactor: X has ${X.length} entries, expected ${d}×${k}`);
   for (let c = 0; c < k; c++) {
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < d; i++) {
       let sum = X[i * k + c];
-      for (let p = 0; p < i; p++) sum -= L[i * n + p] * X[p * k + c];
-      X[i * k + c] = sum / L[i * n + i];
+      for (let p = 0; p < i; p++) sum -= L[i * stride + p] * X[p * k + c];
+      X[i * k + c] = sum / L[i * stride + i];
     }
-    for (let i = n - 1; i >= 0; i--) {
+    for (let i = d - 1; i >= 0; i--) {
       let sum = X[i * k + c];
-      for (let p = i + 1; p < n; p++) sum -= L[p * n + i] * X[p * k + c];
-      X[i * k + c] = sum / L[i * n + i];
+      for (let p = i + 1; p < d; p++) sum -= L[p * stride + i] * X[p * k + c];
+      X[i * k + c] = sum / L[i * stride + i];
     }
   }
-  return X;
 }
 
 /** Determinant by Gaussian elimination with partial pivoting. */

@@ -1,11 +1,11 @@
 import type { Tf } from '../runtime/backend';
-import { choleskyFactor } from './linalg';
+import { choleskyFactor, solveWithCholeskyFactor } from './linalg';
 
 /**
  * Ridge least-squares readoffs at several nested widths from one Gram matrix: for each width d (ascending), the
  * readoff from the first d columns of H, R_d = argmin ‖H_d R − Y‖² + ridge·n·‖R‖². The leading d×d block of HᵀH is
  * H_dᵀH_d, and the Cholesky factor of a leading block is the leading block of the factor, so one matmul ([H | Y]ᵀ[H | Y])
- * and one factorisation serve every width; each width then costs two triangular solves.
+ * and one factorisation serve every width; each width then costs two triangular solves (lib/linalg.ts).
  * H is n×dMax and Y is n×k, row-major; returns one d×k readoff (row-major, float64) per width.
  */
 export function nestedRidgeLeastSquares(tf: Tf, H: Float32Array, Y: Float32Array, n: number, dMax: number, k: number, widths: readonly number[], ridge: number): Float64Array[] {
@@ -30,18 +30,8 @@ export function nestedRidgeLeastSquares(tf: Tf, H: Float32Array, Y: Float32Array
   return widths.map((d) => {
     if (!(d >= 1 && d <= dMax)) throw new Error(`nestedRidgeLeastSquares: width ${d} outside 1..${dMax}`);
     const X = new Float64Array(d * k);
-    for (let c = 0; c < k; c++) {
-      for (let i = 0; i < d; i++) {
-        let sum = ZtZ[i * cols + dMax + c];
-        for (let p = 0; p < i; p++) sum -= L[i * dMax + p] * X[p * k + c];
-        X[i * k + c] = sum / L[i * dMax + i];
-      }
-      for (let i = d - 1; i >= 0; i--) {
-        let sum = X[i * k + c];
-        for (let p = i + 1; p < d; p++) sum -= L[p * dMax + i] * X[p * k + c];
-        X[i * k + c] = sum / L[i * dMax + i];
-      }
-    }
+    for (let i = 0; i < d; i++) for (let c = 0; c < k; c++) X[i * k + c] = ZtZ[i * cols + dMax + c];
+    solveWithCholeskyFactor(L, dMax, d, X, k);
     return X;
   });
 }

@@ -4,7 +4,15 @@
  */
 import type { Rng } from '../runtime/rng';
 import { bootstrapInterval } from './bootstrap';
+import { spearman } from './ranks';
 import { quantileSorted } from './stats';
+
+/**
+ * Spearman's ρ is lib/ranks.ts's (one implementation for every page). It is NaN where the correlation is undefined
+ * (fewer than 3 points, or a constant input): an undefined correlation never enters an average as 0, and a result
+ * schema's `z.number()` rejects NaN, so a degenerate sample fails the run loudly instead of shifting a mean.
+ */
+export { spearman };
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -65,41 +73,14 @@ export function percentileOf(values: ArrayLike<number>, v: number): number {
   return (100 * below) / values.length;
 }
 
-/** Ranks 1..n, ties averaged. */
-export function ranks(xs: ArrayLike<number>): Float64Array {
-  const n = xs.length;
-  const idx = Array.from({ length: n }, (_, i) => i).sort((i, j) => xs[i] - xs[j]);
-  const r = new Float64Array(n);
-  for (let s = 0; s < n; ) {
-    let e = s;
-    while (e + 1 < n && xs[idx[e + 1]] === xs[idx[s]]) e++;
-    for (let t = s; t <= e; t++) r[idx[t]] = (s + e) / 2 + 1;
-    s = e + 1;
-  }
-  return r;
-}
-
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
-}
-
-export const spearman = (x: ArrayLike<number>, y: ArrayLike<number>) => pearson(ranks(x), ranks(y));
-
-/** Spearman correlation of x and y with z partialled out: ρ_xy·z = (ρxy − ρxz ρyz)/√((1 − ρxz²)(1 − ρyz²)). */
+/**
+ * Spearman correlation of x and y with z partialled out: ρ_xy·z = (ρxy − ρxz ρyz)/√((1 − ρxz²)(1 − ρyz²)).
+ * NaN where it is undefined: fewer than 3 points, a constant input, or x or y a monotone function of z (see `spearman`).
+ */
 export function partialSpearman(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>): number {
   const rxy = spearman(x, y);
   const rxz = spearman(x, z);
   const ryz = spearman(y, z);
   const den = Math.sqrt((1 - rxz ** 2) * (1 - ryz ** 2));
-  return den > 0 ? (rxy - rxz * ryz) / den : 0;
+  return den > 0 ? (rxy - rxz * ryz) / den : NaN;
 }

@@ -15,6 +15,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   return ranks;
 }
 
+/** Pearson correlation; NaN when either input is constant. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   let mx = 0;
@@ -36,7 +37,11 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Spearman's rank correlation (Pearson correlation of average ranks); NaN below 3 points. */
+/**
+ * Spearman's rank correlation (Pearson correlation of average ranks). NaN where it is undefined: below 3 points, or
+ * when either input is constant (0/0). Callers decide what an undefined correlation means (the simplicity pages
+ * publish it as null; sae-errors' schemas reject it); it is never reported as 0.
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) throw new Error('spearman: lengths differ');
   if (x.length < 3) return NaN;

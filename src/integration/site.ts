@@ -4,12 +4,13 @@ import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remarkReadoffLabels } from '../remark/labels';
+import { numberingOfFile } from '../remark/parts';
 import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
 import { stagingDir } from '../lib/figureDownloads';
 import * as pagefind from 'pagefind';
 
 /**
- * The reader's site: adds the writeups' numbering, cross-reference and sidenote plugins, publishes the figures'
+ * The reader's site: adds the writeups' numbering (continued across a writeup's parts), cross-reference and sidenote plugins, publishes the figures'
  * downloads staged while pages rendered, and builds the offline search index (Pagefind) over the finished pages.
  */
 export default function site(): AstroIntegration {
@@ -17,7 +18,7 @@ export default function site(): AstroIntegration {
     name: 'readoff-site',
     hooks: {
       'astro:config:setup': ({ updateConfig }) => {
-        updateConfig({ markdown: { remarkPlugins: [remarkReadoffLabels], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
+        updateConfig({ markdown: { remarkPlugins: [[remarkReadoffLabels, numberingOfFile]], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
       },
       'astro:build:start': async () => {
         await rm(stagingDir(), { recursive: true, force: true });

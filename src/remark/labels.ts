@@ -8,6 +8,8 @@
  *   receives the claims on its page that read the same experiment (attribute `claims`, JSON);
  * - `<References />` receives the keys cited on the page (attribute `cited`, JSON).
  * `scanWriteup` is the read-only half, shared with the claims ledger so both agree on ids and sections.
+ * In a writeup of several parts (src/lib/writeupParts.ts) the numbers continue from the parts before, and a
+ * `<Ref>` to a label on another part links to that part's page (src/remark/parts.ts gathers both).
  */
 import GithubSlugger from 'github-slugger';
 import { toString } from 'mdast-util-to-string';
@@ -76,12 +78,34 @@ export interface Label {
   kind: 'Section' | 'Figure' | 'Table' | 'Equation';
   number: string;
   id: string;
+  /** The part (content file id) that holds the label, when it is on another page of the same writeup. */
+  page?: string;
+}
+
+/** How many sections (h2), figures, tables and numbered equations come before a part, in its writeup's earlier parts. */
+export interface NumberingStart {
+  h2: number;
+  figure: number;
+  table: number;
+  equation: number;
+}
+export const NO_EARLIER_PARTS: NumberingStart = { h2: 0, figure: 0, table: 0, equation: 0 };
+
+export interface ScanOptions {
+  /** Assign ids and numbers in the tree (the remark plugin) rather than only read them (the claims ledger). */
+  mutate?: boolean;
+  /** Numbering continues from here (the counts of the writeup's earlier parts). */
+  start?: NumberingStart;
+  /** Labels on the writeup's other parts, which `<Ref>` may name; a label defined again here is an error. */
+  external?: ReadonlyMap<string, Label>;
 }
 
 export interface WriteupScan {
   labels: Map<string, Label>;
   claims: ClaimRecord[];
   cited: string[];
+  /** The counts after this part: where the next part's numbering starts. */
+  end: NumberingStart;
 }
 
 const JSX = new Set(['mdxJsxFlowElement', 'mdxJsxTextElement']);
@@ -110,15 +134,16 @@ function stringList(src: string | undefined): string[] | undefined {
 const EQ_LABEL = /\\label\{([^}]+)\}/;
 
 /** Walk a writeup once, in document order, assigning numbers and ids (mutating the tree when asked). */
-export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): WriteupScan {
+export function scanWriteup(tree: MdNode, opts: ScanOptions = {}): WriteupScan {
   const slugger = new GithubSlugger();
-  const labels = new Map<string, Label>();
+  const labels = new Map<string, Label>(opts.external ?? []);
   const claims: (ClaimRecord & { node?: MdNode })[] = [];
   const cited: string[] = [];
-  const count = { h2: 0, h3: 0, figure: 0, table: 0, equation: 0, claim: 0 };
+  const count = { ...(opts.start ?? NO_EARLIER_PARTS), h3: 0, claim: 0 };
   let section: ClaimRecord['section'];
   const add = (key: string, label: Label, line?: number) => {
-    if (labels.has(key)) throw new Error(`label "${key}" is used twice (line ${line ?? '?'})`);
+    const there = labels.get(key);
+    if (there) throw new Error(`label "${key}" is used twice (line ${line ?? '?'}${there.page ? `; it is also on part ${there.page}` : ''})`);
     labels.set(key, label);
   };
 
@@ -196,7 +221,7 @@ export function scanWriteup(tree: MdNode, opts: { mutate?: boolean } = {}): Writ
     c.sentence = c.parts.map((p) => ('text' in p ? p.text : 'math' in p ? p.math : '…')).join('').trim();
     delete c.node;
   }
-  return { labels, claims, cited };
+  return { labels, claims, cited, end: { h2: count.h2, figure: count.figure, table: count.table, equation: count.equation } };
 }
 
 /** How a reference reads: "Figure 4", "Section 3.2", "Equation (2)", "Table 1". */
@@ -204,12 +229,22 @@ export function refText(label: Label): string {
   return label.kind === 'Equation' ? `Equation (${label.number})` : `${label.kind} ${label.number}`;
 }
 
-export function remarkReadoffLabels() {
+/** Where a `<Ref>` links: an anchor on this page, or on a sibling part's page (relative, so any site base works). */
+export function refHref(label: Label): string {
+  return label.page ? `../${label.page}/#${label.id}` : `#${label.id}`;
+}
+
+/**
+ * `numbering(file)` says where a file's numbering starts and which labels its writeup's other parts define
+ * (src/remark/parts.ts reads the sibling files); without it every file is a writeup of one page.
+ */
+export function remarkReadoffLabels(numbering?: (file: string) => Pick<ScanOptions, 'start' | 'external'>) {
   return (tree: MdNode, file: { path?: string; history?: string[] }) => {
     const where = file.path ?? file.history?.[0] ?? 'an MDX page';
     let scan: WriteupScan;
     try {
-      scan = scanWriteup(tree, { mutate: true });
+      const parts = numbering && file.path ? numbering(file.path) : {};
+      scan = scanWriteup(tree, { mutate: true, ...parts });
     } catch (err: any) {
       throw new Error(`${where}: ${err.message}`);
     }
@@ -221,7 +256,7 @@ export function remarkReadoffLabels() {
           const known = [...scan.labels.keys()].join(', ') || '(none)';
           throw new Error(`${where}: <Ref to="${to ?? ''}"> (line ${node.position?.start.line ?? '?'}) names no label on this page; labels: ${known}`);
         }
-        const link: MdNode = { type: 'link', url: `#${label.id}`, children: [{ type: 'text', value: refText(label) }], data: { hProperties: { className: ['xref'] } } };
+        const link: MdNode = { type: 'link', url: refHref(label), children: [{ type: 'text', value: refText(label) }], data: { hProperties: { className: ['xref'] } } };
         // A <Ref> on its own line is a flow element; keep it in a paragraph.
         parent.children![index] = node.type === 'mdxJsxFlowElement' ? { type: 'paragraph', children: [link] } : link;
         return;

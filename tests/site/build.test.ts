@@ -6,16 +6,23 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
-/** The quick-profile build made once by tests/site/globalSetup.ts; every page in the build manifest is checked. */
+/**
+ * The quick-profile build made once by tests/site/globalSetup.ts; every writeup page is checked: every page unit of
+ * the build manifest, and every part of a writeup split over several pages (content/*.mdx).
+ */
 const out = inject('siteOut');
 const build = inject('siteBuild');
-/** Slug → parsed page, for every page that lists experiments in the build manifest. */
+/** Slug → parsed page, for every MDX page in content/. */
 const pages = new Map<string, Document>();
+/** The page units that list experiments in the build manifest. */
+let manifestPages: string[] = [];
 
 beforeAll(async () => {
   if (build.status !== 0) return;
   const manifest = JSON.parse(await readFile(path.join(repoRoot, '.readoff/manifest.quick.json'), 'utf8')) as { experiments: { page: string | null }[] };
-  for (const slug of new Set(manifest.experiments.map((e) => e.page).filter((p): p is string => Boolean(p)))) {
+  manifestPages = [...new Set(manifest.experiments.map((e) => e.page).filter((p): p is string => Boolean(p)))];
+  for (const file of (await readdir(path.join(repoRoot, 'content'))).filter((f) => f.endsWith('.mdx'))) {
+    const slug = file.replace(/\.mdx$/, '');
     pages.set(slug, parseHTML(await readFile(path.join(out, slug, 'index.html'), 'utf8')).document as unknown as Document);
   }
 });
@@ -25,6 +32,7 @@ describe('quick-profile site build', () => {
     expect(build.status, build.log).toBe(0);
     expect(pages.size).toBeGreaterThan(0);
     expect([...pages.keys()]).toContain('superposition');
+    expect([...pages.keys()]).toEqual(expect.arrayContaining(manifestPages));
   });
 
   it('sends nothing over the network: no DNS lookup, no connection (README: no network after npm install)', () => {
@@ -35,9 +43,12 @@ describe('quick-profile site build', () => {
     for (const [slug, page] of pages) {
       const figures = [...page.querySelectorAll('figure.readoff-figure')];
       expect(figures.length, slug).toBeGreaterThan(0);
+      // Numbered in order from 1, or, on a later part of a writeup, from where the earlier parts end (buildPages.test.ts).
+      const laterPart = /^Part [2-9]/.test(page.querySelector('.title-block .parts [aria-current="page"]')?.textContent ?? '');
+      const first = laterPart ? Number(/Figure (\d+)\./.exec(figures[0].querySelector('figcaption')!.textContent!)![1]) : 1;
       figures.forEach((fig, i) => {
-        expect(fig.querySelector('.plot svg'), `${slug} figure ${i + 1}`).not.toBeNull();
-        expect(fig.querySelector('figcaption')!.textContent).toContain(`Figure ${i + 1}.`);
+        expect(fig.querySelector('.plot svg'), `${slug} figure ${first + i}`).not.toBeNull();
+        expect(fig.querySelector('figcaption')!.textContent).toContain(`Figure ${first + i}.`);
       });
       for (const a of page.querySelectorAll('.provenance-card a[href^="/"]')) {
         const href = a.getAttribute('href')!;

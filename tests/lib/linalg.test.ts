@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { choleskyFactor, choleskySolve, solveWithCholeskyFactor } from '../../experiments/lib/linalg';
+import { nestedRidgeLeastSquares } from '../../experiments/lib/nestedRidge';
+import { loadBackend } from '../../experiments/runtime/backend';
+import { Rng } from '../../experiments/runtime/rng';
+
+const { tf } = await loadBackend('wasm');
+
+const digest = (xs: Float64Array[]) => {
+  const h = createHash('sha256');
+  for (const x of xs) h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  return h.digest('hex').slice(0, 16);
+};
+
+/** A seeded least-squares problem: ReLU features H (n×dMax), sparse 0/1 targets Y (n×k), and HᵀH + 0.1·I in float64. */
+function problem() {
+  const rng = new Rng(11, 'golden');
+  const [n, dMax, k] = [200, 40, 3];
+  const H = Float32Array.from({ length: n * dMax }, () => Math.max(0, rng.normal()));
+  const Y = Float32Array.from({ length: n * k }, () => (rng.uniform() < 0.3 ? 1 : 0));
+  const G = new Float64Array(dMax * dMax);
+  for (let r = 0; r < n; r++) for (let a = 0; a < dMax; a++) for (let b = 0; b < dMax; b++) G[a * dMax + b] += H[r * dMax + a] * H[r * dMax + b];
+  for (let a = 0; a < dMax; a++) G[a * dMax + a] += 0.1;
+  const B = Float64Array.from({ length: dMax * k }, () => rng.normal());
+  return { n, dMax, k, H, Y, G, B };
+}
+
+describe('choleskySolve', () => {
+  it('solves a hand-worked 3×3 system', () => {
+    // G = L Lᵀ with L = [[2,0,0],[1,3,0],[−1,2,1]]; x = [1, −1, 2] gives B = G x.
+    const G = [4, 2, -2, 2, 10, 5, -2, 5, 6];
+    const B = [4 * 1 + 2 * -1 + -2 * 2, 2 * 1 + 10 * -1 + 5 * 2, -2 * 1 + 5 * -1 + 6 * 2];
+    const x = choleskySolve(G, 3, B, 1);
+    [1, -1, 2].forEach((v, i) => expect(x[i]).toBeCloseTo(v, 12));
+    expect(Array.from(choleskyFactor(G, 3))).toEqual([2, 0, 0, 1, 3, 0, -1, 2, 1]);
+  });
+
+  it('leaves a residual at rounding level on a seeded 40×40 system with 3 right-hand sides', () => {
+    const { dMax: n, k, G, B } = problem();
+    const X = choleskySolve(G, n, B, k);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) {
+        let r = -B[i * k + c];
+        for (let j = 0; j < n; j++) r += G[i * n + j] * X[j * k + c];
+        expect(Math.abs(r)).toBeLessThan(1e-9);
+      }
+    }
+  });
+});
+
+describe('solveWithCholeskyFactor', () => {
+  it('on the leading d×d block of a larger factor gives exactly the solve of the leading block of G', () => {
+    const { dMax, k, G, B } = problem();
+    const L = choleskyFactor(G, dMax);
+    for (const d of [1, 5, 17, dMax]) {
+      const Gd = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Gd[i * d + j] = G[i * dMax + j];
+      const Bd = B.slice(0, d * k);
+      const X = Float64Array.from(Bd);
+      solveWithCholeskyFactor(L, dMax, d, X, k);
+      expect(Array.from(X)).toEqual(Array.from(choleskySolve(Gd, d, Bd, k)));
+    }
+  });
+
+  it('rejects a block larger than the factor and a right-hand side of the wrong size', () => {
+    expect(() => solveWithCholeskyFactor(new Float64Array(4), 2, 3, new Float64Array(3), 1)).toThrow(/size 3 outside 0..2/);
+    expect(() => solveWithCholeskyFactor(new Float64Array(4), 2, 2, new Float64Array(3), 2)).toThrow(/expected 2×2/);
+  });
+});
+
+describe('one implementation of the triangular solves', () => {
+  // Digests of the outputs computed by the code before nestedRidge.ts's own substitution loops were replaced by
+  // solveWithCholeskyFactor (commit 529dc31): the dedupe must not move any number of jake-replication's readoffs.
+  it('leaves nestedRidgeLeastSquares and choleskySolve bit-identical to their previous implementations', () => {
+    const { n, dMax, k, H, Y, G, B } = problem();
+    expect(digest(nestedRidgeLeastSquares(tf, H, Y, n, dMax, k, [5, 17, 40], 1e-3))).toBe('b4bd63e6f96a61c0');
+    expect(digest([choleskySolve(G, dMax, B, k)])).toBe('fce0a84c5a422ad4');
+  });
+});
