@@ -28,7 +28,7 @@ const perHead = z.object({
   slopeFeatureOn: z.number(),
   slopeRandom: z.number(),
 });
-const spread = z.object({ min: z.number(), max: z.number(), minLo: z.number(), maxHi: z.number() });
+const spread = z.object({ min: z.number(), max: z.number(), minLo: z.number(), maxLo: z.number(), maxHi: z.number() });
 const seedSpreads = z.object({ vsRandom: spread, vsCov: spread, saeJitter: spread });
 const perD = z.object(Object.fromEntries(HEADS.map((h) => [h, perHead])) as Record<HeadName, typeof perHead>);
 
@@ -47,7 +47,7 @@ const result = z.object({
   seeds: z.array(z.number().int()),
   /**
    * Across seeds, per d (keys as in byD, plus smallest/largest) and head: for the Gurnee ratio, SAE / cov-random and
-   * SAE latent jitter, the smallest and largest ratio, the smallest lower bound and the largest upper bound.
+   * SAE latent jitter, the smallest and largest ratio, the smallest and largest lower bound, and the largest upper bound.
    */
   acrossSeeds: z.record(z.string(), z.object(Object.fromEntries(HEADS.map((h) => [h, seedSpreads])) as Record<HeadName, typeof seedSpreads>)),
   /** Tidy rows per seed: d, seed, head, comparison and the ratio with its interval. */
@@ -114,7 +114,7 @@ export const toySweep = defineExperiment({
         const get = (x: ToyResult) => ({ vsRandom: x.gurnee[h].vsRandom, vsCov: x.gurnee[h].vsCov, saeJitter: x.a4main[h].saeJitter });
         const sp = (k: 'vsRandom' | 'vsCov' | 'saeJitter') => {
           const cs = mine.map((x) => get(x.res)[k]);
-          return { min: Math.min(...cs.map((c) => c.ratio)), max: Math.max(...cs.map((c) => c.ratio)), minLo: Math.min(...cs.map((c) => c.lo)), maxHi: Math.max(...cs.map((c) => c.hi)) };
+          return { min: Math.min(...cs.map((c) => c.ratio)), max: Math.max(...cs.map((c) => c.ratio)), minLo: Math.min(...cs.map((c) => c.lo)), maxLo: Math.max(...cs.map((c) => c.lo)), maxHi: Math.max(...cs.map((c) => c.hi)) };
         };
         entry[h] = { vsRandom: sp('vsRandom'), vsCov: sp('vsCov'), saeJitter: sp('saeJitter') };
         for (const x of mine) {
