@@ -508,11 +508,11 @@ const base: z.input<typeof lmSpliceConfig> = {
   bankWindows: 1024,
   saes: [topk(4), topk(8), topk(16), topk(32), { name: 'l1', kind: 'l1', width: 512, k: 0, l1: 0.05 }],
   mainSae: 'topk-16',
-  saeTrain: { steps: 800, batch: 512, lr: 2e-3, auxK: { k: 32, coef: 1 / 32, deadAfter: 50_000 } },
-  evalWindows: 256,
+  saeTrain: { steps: 300, batch: 256, lr: 2e-3, auxK: { k: 32, coef: 1 / 32, deadAfter: 20_000 } },
+  evalWindows: 128,
   randomDraws: 2,
   resamples: 1000,
-  scan: { samples: 32, randomDirs: 64, perClass: 16, radii: [0.5, 1, 2] },
+  scan: { samples: 16, randomDirs: 48, perClass: 12, radii: [0.5, 1, 2] },
   jitterSigma: 0.3,
 };
 
