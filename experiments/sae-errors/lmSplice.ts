@@ -19,6 +19,7 @@ import { principalDirections } from './pca';
 import { addScaled, CovDirections, norm, randomUnit } from './perturbations';
 import { decodeAll, encode, initSae, trainSae, type Codes, type Sae } from './sae';
 import { decodeWeights, encodeWeights } from './weightsFile';
+import { saeTrainSchema } from './saeTrainConfig';
 
 const lmSaeSpec = z.object({ name: z.string(), kind: z.enum(['topk', 'l1']), width: z.number().int().min(8), k: z.number().int().min(0), l1: z.number().nonnegative() }).strict();
 
@@ -33,15 +34,7 @@ export const lmSpliceConfig = z
     /** The SAE used by B2 and B3 (a name from `saes`). */
     mainSae: z.string(),
     /** SAE training: Adam steps on batches drawn from the bank. */
-    saeTrain: z
-      .object({
-        steps: z.number().int().min(1),
-        batch: z.number().int().min(1),
-        lr: z.number().positive(),
-        /** AuxK for the TopK SAEs: latents silent for deadAfter samples are dead; the k largest dead ones reconstruct the residual, weight coef. */
-        auxK: z.object({ k: z.number().int().min(1), coef: z.number().nonnegative(), deadAfter: z.number().int().min(1) }).strict(),
-      })
-      .strict(),
+    saeTrain: saeTrainSchema,
     /** B1/B3: held-out windows (every position patched and scored), ε-random draws per token, bootstrap resamples over windows. */
     evalWindows: z.number().int().min(4),
     randomDraws: z.number().int().min(1),

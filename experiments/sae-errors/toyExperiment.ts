@@ -14,6 +14,7 @@ import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, 
 import { makeTask, sampleBatch, type ToyTask } from './toyData';
 import { Evaluator, HEADS, type HeadName, type HeadSet } from './toyEval';
 import { encodeWeights } from './weightsFile';
+import { saeTrainSchema } from './saeTrainConfig';
 
 const saeSpec = z
   .object({
@@ -52,15 +53,7 @@ export const toyConfig = z
     targetEntropy: z.number().positive(),
     saes: z.array(saeSpec).min(1),
     /** SAE training: Adam steps on fresh batches. */
-    saeTrain: z
-      .object({
-        steps: z.number().int().min(1),
-        batch: z.number().int().min(1),
-        lr: z.number().positive(),
-        /** AuxK for the TopK SAEs: latents silent for deadAfter samples are dead; the k largest dead ones reconstruct the residual, weight coef. */
-        auxK: z.object({ k: z.number().int().min(1), coef: z.number().nonnegative(), deadAfter: z.number().int().min(1) }).strict(),
-      })
-      .strict(),
+    saeTrain: saeTrainSchema,
     /** A1 and A4: evaluation samples, ε-random draws per sample, bootstrap resamples. */
     nEval: z.number().int().min(8),
     randomDraws: z.number().int().min(1),
