@@ -517,7 +517,7 @@ export const lmSplice = defineExperiment({
   config: lmSpliceConfig,
   upstream: [lmTrain.id],
   profiles: {
-    quick: { ...base, bankWindows: 64, saes: [4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })).concat({ name: 'l1', kind: 'l1', width: 128, k: 0, l1: 0.05 }), saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
+    quick: { ...base, bankWindows: 64, saes: [...[4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })), { name: 'l1', kind: 'l1' as const, width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
     full: base,
   },
   result: lmSpliceResult,
