@@ -121,6 +121,16 @@ export const toyResult = z.object({
 });
 export type ToyResult = z.output<typeof toyResult>;
 
+/**
+ * Mean of the rank correlations that are defined. One is undefined (NaN) at an activation where every random
+ * direction gives the same value, e.g. q(u) = 0 for an untrained MLP whose hidden units are all off there; none
+ * defined gives 0 (no association measurable).
+ */
+function meanDefined(xs: number[]): number {
+  const ok = xs.filter(Number.isFinite);
+  return ok.length ? mean(ok) : 0;
+}
+
 function sampler(rng: Rng, task: ToyTask, batch: number) {
   const buf = sampleBatch(rng, task, batch);
   return {
@@ -529,9 +539,9 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
             readoffPercentile: stats['readoff±'].pct,
             covPercentile: stats['covRandom'].pct,
             mixtureRatio: mixSum / pureSum,
-            spearmanMaxCos: mean(rhos),
-            partialSpearmanGivenQ: mean(partials),
-            spearmanQ: mean(rq),
+            spearmanMaxCos: meanDefined(rhos),
+            partialSpearmanGivenQ: meanDefined(partials),
+            spearmanQ: meanDefined(rq),
           };
         }
       });
