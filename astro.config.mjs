@@ -24,5 +24,8 @@ export default defineConfig({
   vite: {
     // Experiments and tfjs never load in the site's bundle; components only read JSON.
     ssr: { external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'] },
+    // The browser re-run (src/rerun/) bundles experiments/browserWorker.ts as a module worker, so that tfjs and the
+    // experiments load as chunks of their own, and only after a reader's click.
+    worker: { format: 'es' },
   },
 });

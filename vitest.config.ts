@@ -1,13 +1,17 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['node_modules/**', '.test-tmp/**', 'dist/**'];
-/** Tests that read the built site. */
-const siteBuildTests = ['tests/site/build*.test.ts', 'tests/site/browser*.test.ts'];
+/** Tests that read the built site (determinism compares a second run of every quick experiment with the build's). */
+const siteBuildTests = ['tests/site/build*.test.ts', 'tests/site/browser*.test.ts', 'tests/site/determinism.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    // One test file per core. Vitest's default for `run` keeps a core free for itself (one worker on a 2-core
+    // machine, every file in turn), but most of these files wait on child processes (builds, workers, Chromium).
+    maxWorkers: Math.max(2, os.availableParallelism()),
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...exclude, ...siteBuildTests] } },
       // The site tests share one quick build of the site, made once by the global setup.

@@ -45,3 +45,11 @@ export async function sitePages(dir: string): Promise<string[]> {
   await walk('');
   return pages.sort();
 }
+
+/** A built site served on 127.0.0.1 and Chromium launched to read it; `close` stops both. */
+export async function openSite(dir: string): Promise<{ browser: import('playwright-core').Browser; origin: string; close(): Promise<void> }> {
+  const { chromium } = await import('playwright-core');
+  const { server, origin } = await serve(dir);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  return { browser, origin, close: async () => { await browser.close(); server.close(); } };
+}

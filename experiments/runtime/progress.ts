@@ -3,6 +3,8 @@
 export interface ProgressSink {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width, where known: a status board cuts its lines to it, so that none wraps. */
+  columns?: number;
 }
 
 export interface ProgressOptions {
@@ -86,58 +88,73 @@ function formatSeconds(s: number): string {
 }
 
 /**
- * Several experiments' bars on one terminal (worker processes): one line per running experiment, redrawn in
- * place; log lines are printed above the block. Feed it what each worker's bar writes (`sinkFor(id)`); off a
- * terminal it passes plain lines through.
+ * Several workers' bars on one terminal: one line per key (a worker), redrawn in place; log lines are printed above
+ * the block. Feed it what each worker's bar writes (`sinkFor(key)`); off a terminal it passes plain lines through.
  */
 export interface StatusBoard {
-  /** A sink for one experiment's bar: its latest line replaces the previous one. */
-  sinkFor(id: string): ProgressSink;
+  /** A sink for one worker's bars: its latest line replaces the previous one; a finished line goes to the log above. */
+  sinkFor(key: string): ProgressSink;
+  /** Show `text` as a key's line until its bar draws (a unit that started and has not ticked yet). Terminal only. */
+  set(key: string, text: string): void;
   /** A log line, printed above the bars. */
   log(line: string): void;
-  /** Drop an experiment's line (it finished). */
-  remove(id: string): void;
+  /** Drop a key's line (its unit finished). */
+  remove(key: string): void;
+  /** Drop every line (the run ended), leaving the log. */
+  clear(): void;
 }
 
 export function createStatusBoard(out: ProgressSink): StatusBoard {
   const lines = new Map<string, string>();
   let drawn = 0;
-  const clear = () => {
+  const erase = () => {
     if (drawn) out.write(`\x1b[${drawn}A\r\x1b[J`);
     drawn = 0;
   };
+  // A line wider than the terminal would wrap, and the cursor-up count would no longer cover the block.
+  const fit = (l: string) => (out.columns && out.columns > 1 && l.length >= out.columns ? `${l.slice(0, out.columns - 2)}…` : l);
   const draw = () => {
-    for (const l of lines.values()) out.write(`${l}\n`);
+    for (const l of lines.values()) out.write(`${fit(l)}\n`);
     drawn = lines.size;
   };
+  const redraw = (change: () => void) => {
+    erase();
+    change();
+    draw();
+  };
   return {
-    sinkFor(id) {
+    sinkFor(key) {
       return {
         isTTY: out.isTTY,
+        get columns() {
+          return out.columns;
+        },
         write(text) {
           if (!out.isTTY) return out.write(text);
           // eslint-disable-next-line no-control-regex
           const line = text.replace(/\r|\x1b\[2K/g, '');
-          clear();
-          if (line.endsWith('\n')) {
-            // A finished bar: keep its summary in the log above.
-            out.write(line);
-            lines.delete(id);
-          } else lines.set(id, line);
-          draw();
+          redraw(() => {
+            if (line.endsWith('\n')) {
+              // A finished bar or a log line: keep it in the log above.
+              out.write(line);
+              lines.delete(key);
+            } else lines.set(key, line);
+          });
         },
       };
     },
+    set(key, text) {
+      if (out.isTTY) redraw(() => lines.set(key, text));
+    },
     log(line) {
       if (!out.isTTY) return out.write(`${line}\n`);
-      clear();
-      out.write(`${line}\n`);
-      draw();
+      redraw(() => out.write(`${line}\n`));
     },
-    remove(id) {
-      if (!lines.delete(id) || !out.isTTY) return;
-      clear();
-      draw();
+    remove(key) {
+      if (lines.has(key) && out.isTTY) redraw(() => lines.delete(key));
+    },
+    clear() {
+      if (out.isTTY) redraw(() => lines.clear());
     },
   };
 }

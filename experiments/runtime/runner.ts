@@ -7,9 +7,9 @@ import { cacheKey, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import { computeUnit, writeMergedArtifact, type UnitOutcome, type UnitTask } from './execute';
 import type { AnyExperiment, Profile, UnitDescriptor } from './experiment';
 import { planExperiments, type PlanEntry } from './plan';
-import type { ProgressSink } from './progress';
+import { createStatusBoard, type ProgressSink } from './progress';
 import { gitState, installedTfjsVersion } from './provenance';
-import { inShard, unitKey, unitsOf, type Shard } from './units';
+import { inShard, unitKey, unitsOf, WHOLE, type Shard } from './units';
 import { defaultStoreDir, UnitStore, type UnitRecord } from './unitStore';
 import { WorkerPool } from './workerPool';
 
@@ -85,8 +85,17 @@ interface Job {
 
 /** Plan, then compute what is stale, upstreams first, unit by unit. Throws on the first failure (naming experiment and unit). */
 export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
-  const log = opts.log ?? ((l: string) => console.log(l));
-  const sink = opts.sink ?? { write: (t: string) => process.stdout.write(t), isTTY: Boolean(process.stdout.isTTY) };
+  const sink: ProgressSink = opts.sink ?? {
+    write: (t: string) => process.stdout.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    get columns() {
+      return process.stdout.columns;
+    },
+  };
+  // Workers on a terminal: one live line per worker, redrawn in place, with the run's log lines printed above them.
+  // Off a terminal (CI, a log file) workers print plain lines every few seconds, as a single process does.
+  const board = sink.isTTY && opts.workerScript && !opts.mergeFrom ? createStatusBoard(sink) : undefined;
+  const log = opts.log ?? (board ? board.log : (l: string) => console.log(l));
   const hasOverrides = Boolean(opts.overrides && Object.keys(opts.overrides).length);
   const artifactsDir = opts.artifactsDir ?? defaultArtifactsDir(opts.root, opts.profile, hasOverrides);
   const tfjsVersion = installedTfjsVersion(opts.root);
@@ -143,7 +152,12 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
   const backendRequest = opts.backend ?? 'auto';
   const pool =
     opts.workerScript && !opts.mergeFrom
-      ? new WorkerPool(opts.workerScript, { cwd: opts.root, backend: backendRequest, heapMegabytes: opts.workerHeapMegabytes, onOutput: (_, __, text) => sink.write(text) })
+      ? new WorkerPool(opts.workerScript, {
+          cwd: opts.root, backend: backendRequest, heapMegabytes: opts.workerHeapMegabytes, tty: Boolean(board),
+          onOutput: (w, _, text) => (board ? board.sinkFor(workerLine(w)).write(text) : sink.write(text)),
+          onStart: (w, task) => board?.set(workerLine(w), `[${task.experiment}]${task.unit.label === WHOLE.label ? '' : ` ${task.unit.label}`} …`),
+          onEnd: (w) => board?.remove(workerLine(w)),
+        })
       : undefined;
   let inProcessBackend: Promise<LoadedBackend> | undefined;
   const limitOf = (def: AnyExperiment) => opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile];
@@ -274,9 +288,12 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     }
   } finally {
     pool?.close();
+    board?.clear();
   }
   return summary;
 }
+
+const workerLine = (worker: number) => `worker ${worker}`;
 
 /** `--seed-offset`: every experiment re-runs with seed + K (into a scratch folder; see verify). */
 function shiftSeeds(plan: PlanEntry[], offset: number) {

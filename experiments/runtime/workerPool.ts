@@ -8,7 +8,7 @@ import { exitWithParent, killWithMe } from './lifeline';
  * Long-lived worker processes for a run: each loads tsx, tfjs and its backend once, then computes unit after unit,
  * of any experiment. tfjs runs one thread per process in Node, so processes are how a run uses every core.
  */
-type ToWorker = { type: 'task'; id: number; task: UnitTask; backend: BackendRequest };
+type ToWorker = { type: 'task'; id: number; task: UnitTask; backend: BackendRequest; tty: boolean };
 type FromWorker = { type: 'started'; id: number } | { type: 'progress'; id: number; text: string } | { type: 'done'; id: number; outcome: UnitOutcome };
 
 interface Slot {
@@ -31,6 +31,11 @@ export class WorkerPool {
       heapMegabytes?: number;
       /** Progress and log text of a unit, sent to the parent (which owns the terminal) instead of printed by the worker. */
       onOutput?: (worker: number, task: UnitTask, text: string) => void;
+      /** Workers draw their bars for a terminal (redrawn lines, for a status board) instead of plain lines. */
+      tty?: boolean;
+      /** A unit started computing on a worker (after the worker's start-up), and when it ended, however it ended. */
+      onStart?: (worker: number, task: UnitTask) => void;
+      onEnd?: (worker: number, task: UnitTask) => void;
     },
   ) {}
 
@@ -44,7 +49,7 @@ export class WorkerPool {
     return new Promise((resolve) => {
       const id = this.nextId++;
       slot.busy = { id, task, resolve, timedOut: false, deadline };
-      slot.child.send({ type: 'task', id, task, backend: this.opts.backend } satisfies ToWorker);
+      slot.child.send({ type: 'task', id, task, backend: this.opts.backend, tty: Boolean(this.opts.tty) } satisfies ToWorker);
     });
   }
 
@@ -79,6 +84,7 @@ export class WorkerPool {
         return;
       }
       if (m.type === 'started') {
+        this.opts.onStart?.(slot.index, busy.task);
         // The worker stops a unit at its limit when the unit ticks progress or checks its signal; a unit that never
         // does is killed here, at the same moment: no grace period.
         const at = busy.deadline?.();
@@ -93,6 +99,7 @@ export class WorkerPool {
       }
       slot.busy = undefined;
       clearTimeout(busy.timer);
+      this.opts.onEnd?.(slot.index, busy.task);
       busy.resolve(m.outcome);
     });
     child.on('exit', (code, signal) => {
@@ -101,6 +108,7 @@ export class WorkerPool {
       if (!busy) return;
       slot.busy = undefined;
       clearTimeout(busy.timer);
+      this.opts.onEnd?.(slot.index, busy.task);
       const who = unitName(busy.task.experiment, busy.task.unit);
       let message: string;
       if (busy.timedOut) message = `${who} failed: time limit of ${busy.task.limitSeconds}s exceeded (its worker was stopped: the experiment neither ticked its progress bar nor checked ctx.signal in time)`;
@@ -134,7 +142,7 @@ export function serveWorker(registry: readonly AnyExperiment[]): void {
           const backend = await backends.get(m.backend)!;
           process.send!({ type: 'started', id: m.id } satisfies FromWorker);
           const send = (text: string) => process.send!({ type: 'progress', id: m.id, text } satisfies FromWorker);
-          outcome = await computeUnit(def, m.task, { backend, sink: { write: send, isTTY: false }, log: (l) => send(`${l}\n`) });
+          outcome = await computeUnit(def, m.task, { backend, sink: { write: send, isTTY: m.tty }, log: (l) => send(`${l}\n`) });
         } catch (err: any) {
           outcome = { ok: false, message: `${unitName(m.task.experiment, m.task.unit)} failed: ${err?.message ?? err}` };
         }

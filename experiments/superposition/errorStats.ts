@@ -6,19 +6,23 @@ export interface ErrorSummary {
   count: number;
   /** Mean signed error: the bias. */
   mean: number;
+  /** Mean absolute error: the "average error" a source may name. */
+  meanAbs: number;
   /** Root mean square error. */
   rms: number;
   /** 99th percentile of |error|. */
   p99Abs: number;
   maxAbs: number;
-  /** Share of |error| strictly below the affine baseline's 1/4. */
-  fracBelowQuarter: number;
+  /** Share of |error| strictly below `bound` (the caller's comparison, e.g. an affine readoff's minimax error). */
+  fracBelow: number;
 }
 
-export function summarizeErrors(errors: ArrayLike<number>): ErrorSummary {
+export function summarizeErrors(errors: ArrayLike<number>, bound: number): ErrorSummary {
   const n = errors.length;
   if (n === 0) throw new Error('summarizeErrors: no errors to summarize');
+  if (!(bound > 0)) throw new Error(`summarizeErrors: bound must be positive, got ${bound}`);
   let sum = 0;
+  let sumAbs = 0;
   let sq = 0;
   let below = 0;
   const abs = new Float64Array(n);
@@ -27,8 +31,9 @@ export function summarizeErrors(errors: ArrayLike<number>): ErrorSummary {
     sum += e;
     sq += e * e;
     abs[i] = Math.abs(e);
-    if (abs[i] < 0.25) below++;
+    sumAbs += abs[i];
+    if (abs[i] < bound) below++;
   }
   abs.sort();
-  return { count: n, mean: sum / n, rms: Math.sqrt(sq / n), p99Abs: quantileSorted(abs, 0.99), maxAbs: abs[n - 1], fracBelowQuarter: below / n };
+  return { count: n, mean: sum / n, meanAbs: sumAbs / n, rms: Math.sqrt(sq / n), p99Abs: quantileSorted(abs, 0.99), maxAbs: abs[n - 1], fracBelow: below / n };
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { summarizeErrors } from './errorStats';
+import { bootstrapInterval } from '../lib/bootstrap';
+import type { Rng } from '../runtime/rng';
 import { logLogSlope } from '../lib/fits';
 import { meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
 import { batchedRidgeLeastSquares } from '../lib/tfjs';
@@ -34,6 +36,8 @@ const config = z
   .strict();
 
 const stat = meanSdValuesSchema;
+/** 95% percentile-bootstrap interval of the mean over replicates (each replicate: its own layer, pairs and data). */
+const interval = z.object({ lo: z.number(), hi: z.number() });
 const readoffStats = z.object({
   /** RMS of (readoff − target) over all test inputs, the four cases equally weighted. */
   rms: stat,
@@ -67,6 +71,10 @@ const result = z.object({
       fitted: stat,
       fittedLastPair: stat,
       kaarel: stat,
+      /** Bootstrap intervals of the three slopes above (resampling replicates); the range of the fit is `widths`. */
+      fittedCi: interval,
+      fittedLastPairCi: interval,
+      kaarelCi: interval,
       /** The closed form's slope is exactly −1/2. */
       predicted: z.number(),
       /** The narrowest and widest rows, named so that prose can cite them in every profile. */
@@ -91,6 +99,7 @@ const ARMS = [
 ];
 
 const armName = (arm: { m: number; s: number }) => `m${arm.m}s${arm.s}`;
+const BOOTSTRAP_RESAMPLES = 2000;
 /** Training samples at width d: enough per neuron, at least minSamples, a multiple of 4 (balanced over the cases). */
 const samplesAt = (cfg: { minSamples: number; samplesPerNeuron: number }, d: number) => 4 * Math.ceil(Math.max(cfg.minSamples, cfg.samplesPerNeuron * d) / 4);
 
@@ -103,14 +112,22 @@ export const fittedWidthSweep = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, replicates: 1, arms: ARMS, widths: [25, 50, 100], pairs: 6, samplesPerNeuron: 20, minSamples: 1000, testPerCase: 50, ridge: 1e-3 },
-    full: { seed: 0, replicates: 3, arms: ARMS, widths: [25, 50, 100, 200, 400], pairs: 25, samplesPerNeuron: 20, minSamples: 4000, testPerCase: 100, ridge: 1e-3 },
+    full: { seed: 0, replicates: 5, arms: ARMS, widths: [25, 50, 100, 200, 400], pairs: 15, samplesPerNeuron: 20, minSamples: 4000, testPerCase: 100, ridge: 1e-3 },
   },
   result,
   timeLimitSeconds: { quick: 60, full: 600 },
   // One unit per (replicate, arm): its layer, pairs and samples; every width is a prefix of the widest layer.
   unitGrid: ['replicates', 'arms'],
-  units: (cfg) => Array.from({ length: cfg.replicates }, (_, rep) => cfg.arms.map(({ m, s }) => ({ label: `rep${rep}/${armName({ m, s })}`, rep, m, s }))).flat(),
-  async runUnit(cfg, { rep, m, s }, ctx) {
+  // A last unit draws the bootstrap's resamples, so that merge stays pure.
+  units: (cfg) => [
+    ...Array.from({ length: cfg.replicates }, (_, rep) => cfg.arms.map(({ m, s }) => ({ label: `rep${rep}/${armName({ m, s })}`, rep, m, s }))).flat(),
+    { label: 'bootstrap', rep: -1, m: 0, s: 0 },
+  ],
+  async runUnit(cfg, { rep, m, s, label: unitLabel }, ctx) {
+    if (unitLabel === 'bootstrap') {
+      const rng = ctx.rng('bootstrap');
+      return { arm: 'bootstrap', rep, byWidth: [], draws: Array.from({ length: BOOTSTRAP_RESAMPLES * cfg.replicates }, () => rng.int(cfg.replicates)) };
+    }
     const { widths } = cfg;
     for (let t = 1; t < widths.length; t++) if (!(widths[t] > widths[t - 1])) throw new Error('widths must be ascending');
     const dMax = widths[widths.length - 1];
@@ -161,12 +178,20 @@ export const fittedWidthSweep = defineExperiment({
     }
     bar.done();
     // What the merge needs of this replicate: summaries of all errors and the RMS of each case.
-    const summary = (cases: number[][]) => ({ all: summarizeErrors(cases.flat()), byCase: cases.map((e) => summarizeErrors(e).rms) });
-    return { arm: armName({ m, s }), rep, byWidth: collected.map((x) => ({ fitted: summary(x.fitted), kaarel: summary(x.kaarel) })) };
+    const summary = (cases: number[][]) => ({ all: summarizeErrors(cases.flat(), 0.25), byCase: cases.map((e) => summarizeErrors(e, 0.25).rms) });
+    return { arm: armName({ m, s }), rep, byWidth: collected.map((x) => ({ fitted: summary(x.fitted), kaarel: summary(x.kaarel) })), draws: [] as number[] };
   },
   merge(cfg, partials) {
     const { widths } = cfg;
     const part = (arm: string, rep: number) => partials.find((p) => p.arm === arm && p.rep === rep)!;
+    const draws = partials.find((p) => p.arm === 'bootstrap')!.draws;
+    /** 95% interval of the mean of per-replicate values, replaying the bootstrap unit's draws for every statistic. */
+    const ci = (values: number[]) => {
+      let k = 0;
+      const replay = { int: () => draws[k++ % draws.length] } as unknown as Rng;
+      const b = bootstrapInterval(values.length, (idx) => idx.reduce((acc, i) => acc + values[i], 0) / idx.length, replay, { resamples: BOOTSTRAP_RESAMPLES });
+      return { lo: b.lo, hi: b.hi };
+    };
     type PerRep = (typeof partials)[number]['byWidth'][number]['fitted'];
     const reps = Array.from({ length: cfg.replicates }, (_, r) => r);
     const statsOf = (pick: (rep: number) => PerRep) => {
@@ -209,12 +234,18 @@ export const fittedWidthSweep = defineExperiment({
         const mine = rows.filter((r) => r.arm === arm);
         const perRep = (f: (rep: number) => number) => meanSd(reps.map(f));
         const last = mine.slice(-2);
+        const fitted = perRep((rep) => logLogSlope(widths, mine.map((r) => r.fitted.rms.values[rep])));
+        const fittedLastPair = perRep((rep) => logLogSlope(last.map((r) => r.d), last.map((r) => r.fitted.rms.values[rep])));
+        const kaarel = perRep((rep) => logLogSlope(widths, mine.map((r) => r.kaarel.rms.values[rep])));
         return [
           arm,
           {
-            fitted: perRep((rep) => logLogSlope(widths, mine.map((r) => r.fitted.rms.values[rep]))),
-            fittedLastPair: perRep((rep) => logLogSlope(last.map((r) => r.d), last.map((r) => r.fitted.rms.values[rep]))),
-            kaarel: perRep((rep) => logLogSlope(widths, mine.map((r) => r.kaarel.rms.values[rep]))),
+            fitted,
+            fittedLastPair,
+            kaarel,
+            fittedCi: ci(fitted.values),
+            fittedLastPairCi: ci(fittedLastPair.values),
+            kaarelCi: ci(kaarel.values),
             predicted: -0.5,
             narrowest: endPoint(mine[0]),
             widest: endPoint(mine[mine.length - 1]),

@@ -1,9 +1,12 @@
 // The experiments of /superposition/.
 import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
+import { attentionProjection } from './attentionProjection';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
-import { jakeReplication } from './jakeReplication';
+import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
+import { jakeTrainingLength } from './jakeTrainingLength';
+import { kaarelAverageError } from './kaarelAverageError';
 import { kaarelCompositeness } from './kaarelCompositeness';
 import { kaarelMIndependence } from './kaarelMIndependence';
 import { kaarelSparsitySweep } from './kaarelSparsitySweep';
@@ -14,5 +17,5 @@ import { uandFrozenLayer } from './uandFrozenLayer';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
-  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, bernoulliSweep, fittedWidthSweep, jakeReplication, qkBigramCapacity, superpositionInputs],
+  experiments: [affineBaseline, uandFrozenLayer, kaarelWidthSweep, kaarelMIndependence, kaarelCompositeness, kaarelSparsitySweep, kaarelAverageError, bernoulliSweep, fittedWidthSweep, jakeReplication, jakeReplicationM100, jakeLossSweep, jakeTrainingLength, qkBigramCapacity, attentionProjection, superpositionInputs],
 });

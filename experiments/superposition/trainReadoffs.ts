@@ -50,15 +50,31 @@ export interface TwoLayerNet {
   R: Float32Array;
 }
 
+/**
+ * The stopping rule: the loss is averaged over consecutive windows of `window` steps; a window that is not at least
+ * `minImprovement` (relative) below the best earlier window halves the step size, and training stops at the
+ * `halvings`-th halving (or at the step cap).
+ */
+export interface PlateauStopping {
+  window: number;
+  minImprovement: number;
+  halvings: number;
+}
+
 export interface TrainOptions {
   /** Initial network; W and bias are left as they are unless trainFirstLayer. */
   init: TwoLayerNet;
   trainFirstLayer: boolean;
+  /** Steps to run; with `stopping`, the cap. */
   steps: number;
   batch: number;
-  /** Adam step size, decayed linearly from lr to lrFinal over the steps. */
+  /** Adam step size, decayed linearly from lr to lrFinal over the steps; with `stopping`, lr halved on each plateau (lrFinal unused). */
   lr: number;
   lrFinal: number;
+  stopping?: PlateauStopping;
+  /** Steps (counted as steps taken) after which onCheckpoint sees the network. */
+  checkpoints?: readonly number[];
+  onCheckpoint?(stepsTaken: number, net: TwoLayerNet): void;
   /** Adam's ε: small, because L_p gradients with p ≈ 6 are tiny once errors are below 1. */
   epsilon: number;
   p: number;
@@ -74,6 +90,11 @@ export interface TrainResult {
   /** Loss of the last few steps, averaged: a check that training went somewhere. */
   finalLoss: number;
   initialLoss: number;
+  /** Steps taken, and whether the stopping rule ('plateau') or the step count ('cap') ended training. */
+  stepsTaken: number;
+  stoppedBy: 'plateau' | 'cap';
+  /** With `stopping`: the mean loss of each completed window. */
+  windowLosses: number[];
 }
 
 /**
@@ -101,7 +122,22 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
   const yT = new Float32Array(k * batch);
   const wT = new Float32Array(k * batch);
   const tail = Math.max(1, Math.min(50, Math.floor(opt.steps / 10)));
-  let tailSum = 0;
+  const stop = opt.stopping;
+  const checkpoints = new Set(opt.checkpoints ?? []);
+  const snapshot = (): TwoLayerNet => {
+    const R = tf.tidy(() => tf.transpose(Rt));
+    const net = { m, d, k, W: W.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array, R: R.dataSync().slice() as Float32Array };
+    R.dispose();
+    return net;
+  };
+  const recent: number[] = []; // the last `tail` losses
+  const windowLosses: number[] = [];
+  let windowSum = 0;
+  let best = Infinity;
+  let halvings = 0;
+  let plateauLr = opt.lr;
+  let stepsTaken = 0;
+  let stoppedBy: TrainResult['stoppedBy'] = 'cap';
   let initialLoss = NaN;
   try {
     for (let step = 0; step < opt.steps; step++) {
@@ -120,8 +156,8 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
           wT[o * batch + r] = v === 1 ? wOne : wZero;
         }
       }
-      const lr = opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
-      const wantLoss = step === 0 || step >= opt.steps - tail;
+      const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
+      const wantLoss = stop !== undefined || step === 0 || step >= opt.steps - tail;
       const loss = tf.tidy(() => {
         const xs = tf.tensor2d(x, [batch, m]);
         const h = tf.relu(tf.add(tf.matMul(xs, W), bias)); // batch×d
@@ -149,18 +185,35 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
         });
         return wantLoss ? tf.sum(tf.mul(tf.mul(tf.square(e), eBelow), ws)) : undefined;
       }) as TF.Tensor | undefined;
+      stepsTaken = step + 1;
       if (loss) {
         // Loss before this step's update, as the tape-based trainer reports it.
         const v = loss.dataSync()[0];
         loss.dispose();
         if (step === 0) initialLoss = v;
-        if (step >= opt.steps - tail) tailSum += v;
+        recent.push(v);
+        if (recent.length > tail) recent.shift();
+        windowSum += v;
+      }
+      if (checkpoints.has(stepsTaken)) opt.onCheckpoint?.(stepsTaken, snapshot());
+      if (stop && stepsTaken % stop.window === 0) {
+        const mean = windowSum / stop.window;
+        windowSum = 0;
+        windowLosses.push(mean);
+        if (mean <= best * (1 - stop.minImprovement)) best = Math.min(best, mean);
+        else {
+          best = Math.min(best, mean);
+          halvings++;
+          plateauLr /= 2;
+          if (halvings >= stop.halvings) {
+            stoppedBy = 'plateau';
+            break;
+          }
+        }
       }
     }
-    const R = tf.tidy(() => tf.transpose(Rt));
-    const net = { m, d, k, W: W.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array, R: R.dataSync().slice() as Float32Array };
-    R.dispose();
-    return { net, finalLoss: tailSum / tail, initialLoss };
+    const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
+    return { net: snapshot(), finalLoss, initialLoss, stepsTaken, stoppedBy, windowLosses };
   } finally {
     tf.dispose([W, bias, Rt, ...moments.flat()]);
   }
@@ -169,17 +222,20 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
 /** Network outputs for n inputs x (n×m, row-major), computed in chunks; returns n×k row-major. */
 export function forward(tf: Tf, net: TwoLayerNet, x: Float32Array, n: number, chunk = 1000): Float32Array {
   const out = new Float32Array(n * net.k);
-  tf.tidy(() => {
-    const W = tf.tensor2d(net.W, [net.m, net.d]);
-    const bias = tf.tensor1d(net.bias);
-    const R = tf.tensor2d(net.R, [net.d, net.k]);
+  const [W, bias, R] = [tf.tensor2d(net.W, [net.m, net.d]), tf.tensor1d(net.bias), tf.tensor2d(net.R, [net.d, net.k])];
+  try {
     for (let start = 0; start < n; start += chunk) {
       const rows = Math.min(chunk, n - start);
-      tf.tidy(() => {
+      // Read outside the tidy: dataSync inside one is many times slower on wasm.
+      const y = tf.tidy(() => {
         const xs = tf.tensor2d(x.subarray(start * net.m, (start + rows) * net.m), [rows, net.m]);
-        out.set(tf.matMul(tf.relu(tf.add(tf.matMul(xs, W), bias)), R).dataSync(), start * net.k);
+        return tf.matMul(tf.relu(tf.add(tf.matMul(xs, W), bias)), R);
       });
+      out.set(y.dataSync(), start * net.k);
+      y.dispose();
     }
-  });
+  } finally {
+    tf.dispose([W, bias, R]);
+  }
   return out;
 }

@@ -3,7 +3,10 @@ import { defineExperiment } from '../runtime/experiment';
 import { affineBaseline } from './affineBaseline';
 import { histogram, meanSd, meanSdSchema } from '../lib/stats';
 import { batchedRidgeLeastSquares } from '../lib/tfjs';
-import { summarizeErrors } from './errorStats';
+import { summarizeErrors as summarize1 } from './errorStats';
+
+/** The share-below statistic's bound: the affine AND readoff's worst-case error. */
+const QUARTER = 0.25;
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive, xorTarget } from './sparseInputs';
 
@@ -38,10 +41,12 @@ const config = z
 const errorSummary = z.object({
   count: z.number().int(),
   mean: z.number(),
+  meanAbs: z.number(),
   rms: z.number(),
   p99Abs: z.number(),
   maxAbs: z.number(),
-  fracBelowQuarter: z.number().min(0).max(1),
+  /** Share of |error| below 1/4, the affine AND readoff's worst case (for XOR too, for comparison across functions). */
+  fracBelow: z.number().min(0).max(1),
 });
 
 
@@ -52,7 +57,7 @@ const fnResult = z.object({
   all: errorSummary,
   byCase: z.record(z.enum(['00', '10', '01', '11']), errorSummary),
   /** Spread across layers of the headline statistics (mean ± sample sd). */
-  acrossLayers: z.object({ rms: meanSdSchema, zerosFracBelowQuarter: meanSdSchema, onesFracBelowQuarter: meanSdSchema, p99Abs: meanSdSchema }),
+  acrossLayers: z.object({ rms: meanSdSchema, zerosFracBelow: meanSdSchema, onesFracBelow: meanSdSchema, p99Abs: meanSdSchema }),
 });
 
 const result = z.object({
@@ -76,7 +81,7 @@ export const uandFrozenLayer = defineExperiment({
   config,
   profiles: {
     quick: { seed: 0, layers: 2, m: 40, d: 100, s: 3, pairs: 150, trainPerCase: 250, testPerCase: 50, ridge: 1e-3, pairBatch: 60, histBins: 60, histRange: 0.75 },
-    full: { seed: 0, layers: 3, m: 50, d: 100, s: 3, pairs: 1225, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
+    full: { seed: 0, layers: 5, m: 50, d: 100, s: 3, pairs: 400, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
   },
   result,
   upstream: [affineBaseline.id],
@@ -142,6 +147,7 @@ export const uandFrozenLayer = defineExperiment({
       AND: CASE_NAMES.map((_, ci) => errsByLayer.flatMap((e) => e.AND[ci])),
       XOR: CASE_NAMES.map((_, ci) => errsByLayer.flatMap((e) => e.XOR[ci])),
     };
+    const summarizeErrors = (errors: ArrayLike<number>) => summarize1(errors, QUARTER);
     const summarize = (fn: 'AND' | 'XOR') => {
       const perLayer = errsByLayer.map((e) => ({ all: summarizeErrors(e[fn].flat()), zeros: summarizeErrors(byTarget(e, fn, 0)), ones: summarizeErrors(byTarget(e, fn, 1)) }));
       return {
@@ -151,8 +157,8 @@ export const uandFrozenLayer = defineExperiment({
         byCase: Object.fromEntries(CASE_NAMES.map((name, ci) => [name, summarizeErrors(pooled[fn][ci])])),
         acrossLayers: {
           rms: meanSd(perLayer.map((l) => l.all.rms)),
-          zerosFracBelowQuarter: meanSd(perLayer.map((l) => l.zeros.fracBelowQuarter)),
-          onesFracBelowQuarter: meanSd(perLayer.map((l) => l.ones.fracBelowQuarter)),
+          zerosFracBelow: meanSd(perLayer.map((l) => l.zeros.fracBelow)),
+          onesFracBelow: meanSd(perLayer.map((l) => l.ones.fracBelow)),
           p99Abs: meanSd(perLayer.map((l) => l.all.p99Abs)),
         },
       };

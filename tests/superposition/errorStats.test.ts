@@ -13,11 +13,14 @@ describe('hidden activations and error statistics', () => {
   });
 
   it('summarize hand-computed errors', () => {
-    const s = summarizeErrors([0.1, -0.3, 0.2, 0.0, 0.5]);
+    const s = summarizeErrors([0.1, -0.3, 0.2, 0.0, 0.5], 0.25);
     expect(s.mean).toBeCloseTo(0.1, 12);
     expect(s.rms).toBeCloseTo(Math.sqrt((0.01 + 0.09 + 0.04 + 0 + 0.25) / 5), 12);
     expect(s.maxAbs).toBe(0.5);
-    expect(s.fracBelowQuarter).toBe(0.6);
+    expect(s.fracBelow).toBe(0.6);
+    expect(s.meanAbs).toBeCloseTo(1.1 / 5, 12);
+    expect(summarizeErrors([0.1, -0.3, 0.2, 0.0, 0.5], 0.5).fracBelow).toBe(0.8);
+    expect(() => summarizeErrors([0.1], 0)).toThrow(/bound/);
     // |e| sorted: 0, .1, .2, .3, .5; type-7 99th percentile = .3 + .96·(.5 − .3)
     expect(s.p99Abs).toBeCloseTo(0.492, 12);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
-import { fillTargets, pairCaseBernoulliActive } from '../../experiments/superposition/jakeReplication';
+import { fillTargets } from '../../experiments/superposition/jakeReplication';
 
 describe('jake-replication inputs', () => {
   it('fillTargets writes AND and XOR of each pair (hand-made 2-input batch)', () => {
@@ -14,34 +14,18 @@ describe('jake-replication inputs', () => {
     expect(Array.from(and)).toEqual([1, 0, 0, 0, 0, 1]);
     expect(Array.from(xor)).toEqual([0, 1, 1, 1, 1, 0]);
   });
-
-  it('pair-conditioned Bernoulli inputs fix (x_i, x_j) and leave the others on with probability q', () => {
-    const rng = new Rng(2, 'bern');
-    const [m, q, n] = [20, 0.15, 20000];
-    const on = new Array<number>(m).fill(0);
-    for (let t = 0; t < n; t++) {
-      const active = pairCaseBernoulliActive(rng, m, q, 3, 11, 1, 0);
-      expect(active).toContain(3);
-      expect(active).not.toContain(11);
-      for (const l of active) on[l]++;
-    }
-    // Binomial sd of a frequency is √(q(1−q)/n) ≈ 0.0025: allow 5 sd.
-    on.forEach((c, l) => {
-      if (l !== 3 && l !== 11) expect(Math.abs(c / n - q)).toBeLessThan(0.0127);
-    });
-  });
 });
 
-import { aggregateReplicates, summaryKey, type Summaries } from '../../experiments/superposition/jakeReplication';
+import { aggregateReplicates, checkpointMeans, summaryKey, type Summaries } from '../../experiments/superposition/jakeReplication';
+import { histogramRows } from '../../src/figures/superposition/jakeReplication';
 
 describe('jake-replication aggregation across replicates', () => {
   const summaryWith = (rms0: number, rms1: number, below: number): Summaries => ({
-    zeros: { count: 10, mean: 0, rms: rms0, p99Abs: rms0, maxAbs: rms0, fracBelowQuarter: below },
-    ones: { count: 10, mean: 0, rms: rms1, p99Abs: rms1, maxAbs: rms1, fracBelowQuarter: below },
+    zeros: { count: 10, mean: 0, meanAbs: rms0, rms: rms0, p99Abs: rms0, maxAbs: rms0, fracBelow: below },
+    ones: { count: 10, mean: 0, meanAbs: rms1, rms: rms1, p99Abs: rms1, maxAbs: rms1, fracBelow: below },
   });
   // Two replicates at one width; trained RMS (3, 4) → balanced √12.5; frozen twice that; least squares equal to trained.
   const summaries = new Map<string, Summaries>();
-  const histCounts = new Map<string, number[]>();
   for (const rep of [0, 1]) {
     const f = rep === 0 ? 1 : 3;
     for (const fn of ['and', 'xor'] as const) {
@@ -49,10 +33,9 @@ describe('jake-replication aggregation across replicates', () => {
       summaries.set(summaryKey(rep, 10, 'trained', fn), summaryWith(3 * f * g, 4 * f * g, 0.9));
       summaries.set(summaryKey(rep, 10, 'frozen', fn), summaryWith(6 * f * g, 8 * f * g, 0.5));
       summaries.set(summaryKey(rep, 10, 'leastSquares', fn), summaryWith(3 * f * g, 4 * f * g, 0.7));
-      for (const c of ['trained', 'frozen', 'leastSquares']) for (const t of [0, 1]) histCounts.set(`10/${c}/${fn}/${t}`, [3, 1]);
     }
   }
-  const out = aggregateReplicates({ widths: [10], replicates: 2, histBins: 2, histMax: 1, summaries, histCounts });
+  const out = aggregateReplicates({ widths: [10], replicates: 2, summaries });
 
   it('averages each statistic and the balanced RMS across replicates (n−1 sd)', () => {
     const bal = out.byWidth.d10.trained.and.balancedRms;
@@ -69,14 +52,29 @@ describe('jake-replication aggregation across replicates', () => {
     expect(out.ratios.d10.xorOverAnd.frozen.mean).toBeCloseTo(2, 12);
     expect(out.ratios.d10.leastSquaresOverTrained.xor.mean).toBeCloseTo(1, 12);
     expect(out.worst.frozenOverTrained).toBeCloseTo(2, 12);
-    expect(out.worst.andFracBelowQuarter).toBe(0.5);
+    expect(out.worst.frozenOverTrainedMin).toBeCloseTo(2, 12);
+    expect(out.worst.andFracBelow).toBe(0.5);
+    // Largest |error| over both classes: trained (4, 12) and frozen (8, 24) → ratio 2 in each replicate.
+    expect(out.byWidth.d10.trained.and.maxAbs.mean).toBeCloseTo(8, 12);
+    expect(out.ratios.d10.frozenOverTrainedMax.and.mean).toBeCloseTo(2, 12);
   });
 
-  it('turns pooled histogram counts into shares on [0, histMax)', () => {
-    const rows = out.hist.filter((h) => h.condition === 'trained' && h.fn === 'and' && h.target === 1);
-    expect(rows).toEqual([
-      { d: 10, condition: 'trained', fn: 'and', target: 1, x0: 0, x1: 0.5, share: 0.75 },
-      { d: 10, condition: 'trained', fn: 'and', target: 1, x0: 0.5, x1: 1, share: 0.25 },
+  it('averages a checkpoint over the replicates that reached it', () => {
+    const row = checkpointMeans(300, [
+      { summaries: summaryWith(3, 4, 0.5), layerChange: 0.1 },
+      { summaries: summaryWith(6, 8, 1), layerChange: 0.3 },
+    ]);
+    expect(row).toEqual({ step: 300, reps: 2, balancedRms: expect.closeTo(1.5 * Math.sqrt(12.5), 12), maxAbs: 6, onesFracBelow: 0.75, zerosFracBelow: 0.75, layerChange: expect.closeTo(0.2, 12) });
+  });
+
+  it('the histogram figure turns pooled counts into shares', () => {
+    const results = { histograms: { 'p6w1/d10/trained/and': { zeros: [3, 1], ones: [1, 1] } } } as never;
+    const rows = histogramRows(results, 'p6w1', 10);
+    expect(rows.map((r) => [r.targetLabel, r.b, r.share])).toEqual([
+      ['target 0', 0, 0.75],
+      ['target 0', 1, 0.25],
+      ['target 1', 0, 0.5],
+      ['target 1', 1, 0.5],
     ]);
   });
 });

@@ -122,4 +122,29 @@ describe('trainNetwork', () => {
     const r = choleskySolve(G, 4, rhs, 1);
     r.forEach((v, k) => expect(run.net.R[k]).toBeCloseTo(v, 2));
   });
+
+  it('stops by the plateau rule: each window short of the improvement halves the step size, the last halving stops', () => {
+    const rng = new Rng(9, 'plateau');
+    const init = { m: 3, d: 4, k: 1, W: rng.fillNormal(new Float32Array(12)), bias: new Float32Array(4), R: new Float32Array(4) };
+    const seen: number[] = [];
+    let atStop: Float32Array | undefined;
+    // A tiny step size barely moves the loss, so no window is 50% below the first: windows 2 and 3 both halve.
+    const run = trainNetwork(tf, {
+      init, trainFirstLayer: true, steps: 1000, batch: 8, lr: 1e-6, lrFinal: 1e-6, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners,
+      stopping: { window: 5, minImprovement: 0.5, halvings: 2 },
+      checkpoints: [5, 15, 500],
+      onCheckpoint: (step, net) => {
+        seen.push(step);
+        if (step === 15) atStop = net.R;
+      },
+    });
+    expect(run.stoppedBy).toBe('plateau');
+    expect(run.stepsTaken).toBe(15);
+    expect(run.windowLosses).toHaveLength(3);
+    expect(seen).toEqual([5, 15]);
+    expect(Array.from(atStop!)).toEqual(Array.from(run.net.R));
+    // Without the rule the same call runs to its step count.
+    const capped = trainNetwork(tf, { init, trainFirstLayer: true, steps: 40, batch: 8, lr: 1e-6, lrFinal: 1e-6, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners });
+    expect([capped.stepsTaken, capped.stoppedBy]).toEqual([40, 'cap']);
+  });
 });

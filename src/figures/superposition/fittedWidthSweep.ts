@@ -43,8 +43,24 @@ export function fittedWidthRms(results: FittedWidthSweepResult): PlotSpec {
       Plot.line(measured.filter((r) => r.series === SERIES.domain[0]), { x: 'd', y: 'mean', fx: 's', stroke: 'series', strokeOpacity: 0.4 }),
       Plot.ruleX(measured, { x: 'd', y1: 'lo', y2: 'hi', fx: 's', stroke: 'series' }),
       Plot.dot(measured, { x: 'd', y: 'mean', fx: 's', stroke: 'series', r: 2.5 }),
+      // The fitted exponents over the whole range with their bootstrap intervals, one line per readoff.
+      ...[4, 18].map((dy) => Plot.text(slopeLabels(results).filter((l) => l.dy === dy), { fx: 's', text: 'text', frameAnchor: 'top-right', textAnchor: 'end', dx: -2, dy, fontSize: 9, lineAnchor: 'top' })),
     ],
   };
+}
+
+/** Per panel: "slope a [lo, hi]" for the fitted and Kaarel's readoff (95% bootstrap over replicates, all widths). */
+export function slopeLabels(results: FittedWidthSweepResult) {
+  const f = (v: number) => v.toFixed(2).replace('-', '−');
+  return results.rows
+    .filter((r, i, all) => all.findIndex((o) => o.arm === r.arm) === i)
+    .flatMap((r) => {
+      const a = results.byArm[r.arm];
+      return [
+        { s: armLabel(r), dy: 4, text: `fitted: slope ${f(a.fitted.mean)} [${f(a.fittedCi.lo)}, ${f(a.fittedCi.hi)}]` },
+        { s: armLabel(r), dy: 18, text: `Kaarel: slope ${f(a.kaarel.mean)} [${f(a.kaarelCi.lo)}, ${f(a.kaarelCi.hi)}]` },
+      ];
+    });
 }
 
 /** Log-log slope between consecutive widths (± sd across replicates), plotted at their geometric mean; dashed: −1/2. */

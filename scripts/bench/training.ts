@@ -1,0 +1,86 @@
+/**
+ * Bench section for Jake Mendel's experiment (jake-replication and its m = 100 and loss-sweep variants): milliseconds
+ * per training step of `trainNetwork` (tfjs, one process) against the same loop in PyTorch on one thread
+ * (`training_peer.py`, Debian's python3-torch), at the experiments' own shapes, trained and frozen first layer.
+ * Ours and the peer alternate per shape, so both see the same machine load.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+interface Shape {
+  what: string;
+  m: number;
+  d: number;
+  k: number;
+  trainFirst: boolean;
+}
+
+/** jake-replication's widest full-profile run (all 1,225 outputs trained, or 200 evaluated readoffs when frozen) and the comment's size. */
+export const TRAINING_SHAPES: Shape[] = [
+  { what: 'trained layer, m = 50, d = 200, k = 1225', m: 50, d: 200, k: 1225, trainFirst: true },
+  { what: 'frozen layer, m = 50, d = 200, k = 200', m: 50, d: 200, k: 200, trainFirst: false },
+  { what: 'trained layer, m = 100, d = 100, k = 4950', m: 100, d: 100, k: 4950, trainFirst: true },
+  { what: 'frozen layer, m = 100, d = 100, k = 200', m: 100, d: 100, k: 200, trainFirst: false },
+];
+
+/** Our step time: trainNetwork on the wasm backend, after a warm-up, inputs and targets made in the loop. */
+async function ourStepMs(shape: Shape, steps: number): Promise<number> {
+  const { loadBackend } = await import('../../experiments/runtime/backend');
+  const { Rng } = await import('../../experiments/runtime/rng');
+  const { trainNetwork } = await import('../../experiments/superposition/trainReadoffs');
+  const { tf } = await loadBackend('wasm');
+  const { m, d, k } = shape;
+  const batch = 100;
+  const q = (2 * Math.sqrt(Math.log(m))) / m;
+  const pi: number[] = [];
+  const pj: number[] = [];
+  for (let i = 0; i < m && pi.length < k; i++) for (let j = i + 1; j < m && pi.length < k; j++) pi.push(i), pj.push(j);
+  const rng = new Rng(0, 'bench/training');
+  const W = rng.fillNormal(new Float32Array(m * d));
+  const run = (n: number) => {
+    const t0 = performance.now();
+    trainNetwork(tf, {
+      init: { m, d, k, W, bias: new Float32Array(d), R: new Float32Array(d * k) },
+      trainFirstLayer: shape.trainFirst, steps: n, batch, lr: 3e-3, lrFinal: 3e-3, epsilon: 1e-10, p: 6, onesWeight: 1,
+      // The experiments' stopping rule reads every step's loss; a window longer than the run keeps it from stopping.
+      stopping: { window: n + 1, minImprovement: 0.01, halvings: 3 },
+      sampleBatch: (x, y) => {
+        for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < q ? 1 : 0;
+        for (let r = 0; r < batch; r++) for (let o = 0; o < k; o++) y[r * k + o] = x[r * m + pi[o]] * x[r * m + pj[o]];
+      },
+    });
+    return performance.now() - t0;
+  };
+  run(5);
+  return (run(steps + 5) - run(5)) / steps;
+}
+
+function peerStepMs(root: string, shape: Shape, steps: number): { stepMs: number; torch: string } | undefined {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = spawnSync(python, [path.join(root, 'scripts/bench/training_peer.py'), JSON.stringify({ ...shape, batch: 100, p: 6, steps })], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+export async function benchTraining(root: string, steps = 40): Promise<string> {
+  const lines = ['\ntraining steps of /superposition/ (jake-replication), tfjs-wasm vs PyTorch, one thread each, batch 100, L_6 loss:\n'];
+  lines.push('| shape | ours (ms/step) | PyTorch (ms/step) | ratio | ours (steps/s) | target |', '|---|---:|---:|---:|---:|---:|');
+  let torch: string | undefined;
+  for (const shape of TRAINING_SHAPES) {
+    const ours = await ourStepMs(shape, steps);
+    const peer = peerStepMs(root, shape, steps);
+    torch ??= peer?.torch;
+    lines.push(`| ${shape.what} | ${ours.toFixed(2)} | ${peer ? peer.stepMs.toFixed(2) : 'n/a'} | ${peer ? (ours / peer.stepMs).toFixed(2) : ''} | ${(1000 / ours).toFixed(0)} | ≤ 1.2 |`);
+  }
+  lines.push(torch ? `\nPyTorch ${torch}.` : '\nno PyTorch: install Debian\'s python3-torch to compare.');
+  return lines.join('\n');
+}
+
+// Run on its own: npx tsx scripts/bench/training.ts
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  console.log(await benchTraining(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')));
+}
