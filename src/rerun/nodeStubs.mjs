@@ -7,6 +7,7 @@ const STUBS = {
   'node:path': ['join', 'dirname'],
 };
 
+/** @returns {import('vite').Plugin} */
 export function nodeBuiltinStubs() {
   return {
     name: 'readoff-node-builtin-stubs',
