@@ -6,6 +6,7 @@ import rehypeKatex from 'rehype-katex';
 import readoff from './src/integration/readoff.ts';
 import site from './src/integration/site.ts';
 import { remarkFigureNumbers } from './src/remark/figureNumbers.ts';
+import { nodeBuiltinStubs } from './src/rerun/nodeStubs.mjs';
 
 // No request leaves the machine after `npm install` (README): turn off Astro's telemetry and `astro dev`'s
 // update check for this project, whatever the machine's own Astro preferences say. Astro reads both
@@ -26,6 +27,7 @@ export default defineConfig({
     ssr: { external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'] },
     // The browser re-run (src/rerun/) bundles experiments/browserWorker.ts as a module worker, so that tfjs and the
     // experiments load as chunks of their own, and only after a reader's click.
-    worker: { format: 'es' },
+    // Node built-ins imported by an experiment resolve to stubs that throw when called (see src/rerun/nodeStubs.mjs).
+    worker: { format: 'es', plugins: () => [nodeBuiltinStubs()] },
   },
 });

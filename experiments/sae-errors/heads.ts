@@ -6,7 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { fastMatMul } from './fastMatMul';
+import { differentiableMatMul } from '../lib/differentiableMatMul';
 import { sigmoid } from './bernoulliKl';
 
 export interface Head {
@@ -90,14 +90,14 @@ function headVars(tf: Tf, head: Head) {
   return v;
 }
 
-function forwardT(tf: Tf, mm: ReturnType<typeof fastMatMul>, vars: TF.Variable[], x: TF.Tensor2D): TF.Tensor2D {
+function forwardT(tf: Tf, mm: ReturnType<typeof differentiableMatMul>, vars: TF.Variable[], x: TF.Tensor2D): TF.Tensor2D {
   const z1 = tf.add(mm(x, vars[0] as TF.Tensor2D), vars[1]) as TF.Tensor2D;
   if (vars.length === 2) return z1;
   return tf.add(mm(tf.relu(z1), vars[2] as TF.Tensor2D), vars[3]) as TF.Tensor2D;
 }
 
 export function trainHead(tf: Tf, init: Head, opt: HeadTrainOptions): TrainedHead {
-  const mm = fastMatMul(tf);
+  const mm = differentiableMatMul(tf);
   const vars = tf.tidy(() => headVars(tf, init));
   const adam = tf.train.adam(opt.lr);
   const x = new Float32Array(opt.batch * init.d);

@@ -1,9 +1,11 @@
 // The experiments of /sae-errors/.
 import { definePage } from '../runtime/page';
-import { toyD16, toyD32, toyD64 } from './toySettings';
+import { lmSplice } from './lmSplice';
+import { lmTrain } from './lmTrain';
+import { toyD16, toyD32, toyD64, toyReplicates } from './toySettings';
 import { toySweep } from './toySweep';
 
 export const saeErrorsPage = definePage({
   slug: 'sae-errors',
-  experiments: [toyD16, toyD32, toyD64, toySweep],
+  experiments: [toyD16, toyD32, toyD64, ...toyReplicates, toySweep, lmTrain, lmSplice],
 });

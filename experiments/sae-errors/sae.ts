@@ -7,7 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { fastMatMul } from './fastMatMul';
+import { differentiableMatMul } from '../lib/differentiableMatMul';
 import { unitRows } from './toyData';
 
 export interface Sae {
@@ -65,10 +65,15 @@ export interface SaeTrainOptions {
   totalVariance: number;
   sample(x: Float32Array): void;
   onStep?(step: number): void;
+  /**
+   * AuxK (Gao et al. 2024), TopK only: latents that have not fired for `deadAfter` training samples are dead; the
+   * `k` largest dead pre-activations reconstruct the (detached) residual x − x̂, with weight `coef` on its squared error.
+   */
+  auxK?: { k: number; coef: number; deadAfter: number };
 }
 
 export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; curve: SaeCurvePoint[] } {
-  const mm = fastMatMul(tf);
+  const mm = differentiableMatMul(tf);
   const { d, n } = init;
   const oracle = init.kind === 'oracle';
   const Wenc = tf.variable(tf.tensor2d(init.Wenc, [d, n]));
@@ -76,6 +81,8 @@ export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; c
   const Wdec = tf.variable(tf.tensor2d(init.Wdec, [n, d]), !oracle);
   const bdec = tf.variable(tf.tensor1d(init.bdec), !oracle);
   const vars = oracle ? [Wenc, benc] : [Wenc, benc, Wdec, bdec];
+  const aux = init.kind === 'topk' ? opt.auxK : undefined;
+  const sinceFired = aux ? tf.variable(tf.zeros([n]), false) : null;
   const adam = tf.train.adam(opt.lr);
   const x = new Float32Array(opt.batch * d);
   const curve: SaeCurvePoint[] = [];
@@ -88,7 +95,18 @@ export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; c
       opt.sample(x);
       const mse = tf.tidy(() => {
         const xs = tf.tensor2d(x, [opt.batch, d]);
-        const mask = init.kind === 'l1' ? null : topkMask(tf, tf.add(mm(tf.sub(xs, bdec) as TF.Tensor2D, Wenc), benc) as TF.Tensor2D, init.k);
+        const pre0 = init.kind === 'l1' ? null : (tf.add(mm(tf.sub(xs, bdec) as TF.Tensor2D, Wenc), benc) as TF.Tensor2D);
+        const mask = pre0 ? topkMask(tf, pre0, init.k) : null;
+        let auxMask: TF.Tensor2D | null = null;
+        let residual: TF.Tensor | null = null;
+        if (aux && pre0 && mask) {
+          const fired = tf.max(mask, 0);
+          sinceFired!.assign(tf.mul(tf.add(sinceFired!, opt.batch), tf.sub(1, fired)));
+          const dead = tf.cast(tf.greater(sinceFired!, aux.deadAfter), 'float32');
+          // Only dead latents may enter: the others are pushed far down, then masked out in case fewer than k are dead.
+          auxMask = tf.mul(topkMask(tf, tf.add(pre0, tf.mul(tf.sub(1, dead), -1e9)) as TF.Tensor2D, aux.k), dead) as TF.Tensor2D;
+          residual = tf.sub(xs, tf.add(mm(tf.mul(tf.relu(pre0), mask) as TF.Tensor2D, Wdec), bdec));
+        }
         let mseT: TF.Scalar | null = null;
         adam.minimize(
           () => {
@@ -97,6 +115,10 @@ export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; c
             const xh = tf.add(mm(z, Wdec), bdec);
             const m = tf.div(tf.sum(tf.square(tf.sub(xh, xs))), opt.batch) as TF.Scalar;
             mseT = tf.keep(m.clone());
+            if (auxMask && residual) {
+              const eh = mm(tf.mul(tf.relu(pre), auxMask) as TF.Tensor2D, Wdec);
+              return tf.add(m, tf.mul(aux!.coef / opt.batch, tf.sum(tf.square(tf.sub(residual, eh))))) as TF.Scalar;
+            }
             return init.kind === 'l1' ? (tf.add(m, tf.mul(init.l1 / opt.batch, tf.sum(z))) as TF.Scalar) : m;
           },
           false,
@@ -121,6 +143,7 @@ export function trainSae(tf: Tf, init: Sae, opt: SaeTrainOptions): { sae: Sae; c
   } finally {
     adam.dispose();
     tf.dispose(vars);
+    sinceFired?.dispose();
   }
 }
 

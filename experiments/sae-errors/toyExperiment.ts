@@ -14,6 +14,7 @@ import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, 
 import { makeTask, sampleBatch, type ToyTask } from './toyData';
 import { Evaluator, HEADS, type HeadName, type HeadSet } from './toyEval';
 import { encodeWeights } from './weightsFile';
+import { saeTrainSchema } from './saeTrainConfig';
 
 const saeSpec = z
   .object({
@@ -52,7 +53,7 @@ export const toyConfig = z
     targetEntropy: z.number().positive(),
     saes: z.array(saeSpec).min(1),
     /** SAE training: Adam steps on fresh batches. */
-    saeTrain: z.object({ steps: z.number().int().min(1), batch: z.number().int().min(1), lr: z.number().positive() }).strict(),
+    saeTrain: saeTrainSchema,
     /** A1 and A4: evaluation samples, ε-random draws per sample, bootstrap resamples. */
     nEval: z.number().int().min(8),
     randomDraws: z.number().int().min(1),
@@ -119,6 +120,16 @@ export const toyResult = z.object({
   timing: z.object({ headTrainSeconds: z.number(), headTrainCpuSeconds: z.number(), headTrainGflops: z.number(), headTrainGflopsPerCpuSecond: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() }),
 });
 export type ToyResult = z.output<typeof toyResult>;
+
+/**
+ * Mean of the rank correlations that are defined. One is undefined (NaN) at an activation where every random
+ * direction gives the same value, e.g. q(u) = 0 for an untrained MLP whose hidden units are all off there; none
+ * defined gives 0 (no association measurable).
+ */
+function meanDefined(xs: number[]): number {
+  const ok = xs.filter(Number.isFinite);
+  return ok.length ? mean(ok) : 0;
+}
 
 function sampler(rng: Rng, task: ToyTask, batch: number) {
   const buf = sampleBatch(rng, task, batch);
@@ -528,9 +539,9 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
             readoffPercentile: stats['readoff±'].pct,
             covPercentile: stats['covRandom'].pct,
             mixtureRatio: mixSum / pureSum,
-            spearmanMaxCos: mean(rhos),
-            partialSpearmanGivenQ: mean(partials),
-            spearmanQ: mean(rq),
+            spearmanMaxCos: meanDefined(rhos),
+            partialSpearmanGivenQ: meanDefined(partials),
+            spearmanQ: meanDefined(rq),
           };
         }
       });
@@ -613,9 +624,12 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   return { d, m, hidden, outputs: o, q: task.q, heads: headRows, curves, saes: saeRows, a1, a1Ratios, gurnee, a2, scanRadius, scan, angle, line, lineSlopes, a4, a4main, timing: { headTrainSeconds, headTrainCpuSeconds, headTrainGflops, headTrainGflopsPerCpuSecond: headTrainFlop / headTrainCpuSeconds / 1e9, saeTrainSeconds, evalSeconds } };
 }
 
-export function toyExperiment(d: number, profiles: { quick: Partial<z.input<typeof toyConfig>>; full: Partial<z.input<typeof toyConfig>> }) {
+/** The seed of the primary run at each d; other seeds get their own experiment id (…-seedN). */
+export const PRIMARY_SEED = 11;
+
+export function toyExperiment(d: number, profiles: { quick: Partial<z.input<typeof toyConfig>>; full: Partial<z.input<typeof toyConfig>> }, seed = PRIMARY_SEED) {
   const base: z.input<typeof toyConfig> = {
-    seed: 11,
+    seed,
     d,
     featuresPerDim: 4,
     hiddenPerDim: 2,
@@ -632,7 +646,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
       { name: 'l1-hi', kind: 'l1', widthPerFeature: 1, k: 0, l1: 0.5 },
       { name: 'oracle', kind: 'oracle', widthPerFeature: 1, k: 3, l1: 0 },
     ],
-    saeTrain: { steps: 600, batch: 256, lr: 3e-3 },
+    saeTrain: { steps: 600, batch: 256, lr: 3e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 25_600 } },
     nEval: 1024,
     randomDraws: 4,
     resamples: 1000,
@@ -643,8 +657,8 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
   };
   const merge = (p: Partial<z.input<typeof toyConfig>>) => ({ ...base, ...p });
   return defineExperiment({
-    id: `sae-toy-d${d}`,
-    title: `SAE errors in a toy model with known features, d = ${d}`,
+    id: seed === PRIMARY_SEED ? `sae-toy-d${d}` : `sae-toy-d${d}-seed${seed}`,
+    title: `SAE errors in a toy model with known features, d = ${d}${seed === PRIMARY_SEED ? '' : ` (seed ${seed})`}`,
     description: `Setting A at d = ${d}, m = 4d: heads (MLP, noise-trained MLP, linear, untrained; temperature-matched copies) and SAEs (TopK at two widths, L1, oracle decoder) on x = Σ e_i; A1 splice versus norm-matched baselines, A2 hypersphere scan, A3 lines, A4 L0-preserving latent perturbations.`,
     module: import.meta.url,
     config: toyConfig,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { HEADS, type HeadName } from './toyEval';
 import type { ToyResult } from './toyExperiment';
-import { TOY_IDS } from './toySettings';
+import { TOY_IDS, TOY_REPLICATE_IDS } from './toySettings';
 
 const ci = z.object({ ratio: z.number(), lo: z.number(), hi: z.number() });
 const perHead = z.object({
@@ -28,6 +28,8 @@ const perHead = z.object({
   slopeFeatureOn: z.number(),
   slopeRandom: z.number(),
 });
+const spread = z.object({ min: z.number(), max: z.number(), minLo: z.number(), maxLo: z.number(), maxHi: z.number() });
+const seedSpreads = z.object({ vsRandom: spread, vsCov: spread, saeJitter: spread });
 const perD = z.object(Object.fromEntries(HEADS.map((h) => [h, perHead])) as Record<HeadName, typeof perHead>);
 
 const result = z.object({
@@ -41,6 +43,15 @@ const result = z.object({
   /** Tidy rows: ratio of mean KL over ε-random (or a named baseline) per d, head and comparison. */
   rows: z.array(z.object({ d: z.number().int(), head: z.string(), comparison: z.string(), ratio: z.number(), lo: z.number(), hi: z.number() })),
   scanRows: z.array(z.object({ d: z.number().int(), head: z.string(), featurePercentile: z.number(), mixtureRatio: z.number(), spearmanMaxCos: z.number(), partialSpearmanGivenQ: z.number() })),
+  /** Every seed's run (the primary and the replicates). */
+  seeds: z.array(z.number().int()),
+  /**
+   * Across seeds, per d (keys as in byD, plus smallest/largest) and head: for the Gurnee ratio, SAE / cov-random and
+   * SAE latent jitter, the smallest and largest ratio, the smallest and largest lower bound, and the largest upper bound.
+   */
+  acrossSeeds: z.record(z.string(), z.object(Object.fromEntries(HEADS.map((h) => [h, seedSpreads])) as Record<HeadName, typeof seedSpreads>)),
+  /** Tidy rows per seed: d, seed, head, comparison and the ratio with its interval. */
+  seedRows: z.array(z.object({ d: z.number().int(), seed: z.number().int(), head: z.string(), comparison: z.string(), ratio: z.number(), lo: z.number(), hi: z.number() })),
   /** Wall time of the per-d experiments' phases, and the heads' training FLOP rate. */
   timing: z.array(z.object({ d: z.number().int(), headTrainSeconds: z.number(), headTrainCpuSeconds: z.number(), headTrainGflops: z.number(), headTrainGflopsPerCpuSecond: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() })),
 });
@@ -53,7 +64,7 @@ export const toySweep = defineExperiment({
   config: z.object({ seed: z.number().int().nonnegative() }).strict(),
   profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result,
-  upstream: TOY_IDS,
+  upstream: [...TOY_IDS, ...TOY_REPLICATE_IDS],
   timeLimitSeconds: { quick: 30, full: 60 },
   tolerances: { 'timing.*.*': { measured: true }, 'timing.*.d': {} },
   async run(_cfg, ctx) {
@@ -92,7 +103,33 @@ export const toySweep = defineExperiment({
       }
       byD[`d${r.d}`] = entry;
     }
+    const replicates = TOY_REPLICATE_IDS.map((id) => ({ res: ctx.upstream(id).results as ToyResult, seed: (ctx.upstream(id).config as { seed: number }).seed }));
+    const runs = [...all.map((res) => ({ res, seed: (ctx.upstream(TOY_IDS.find((id) => id.endsWith(`d${res.d}`))!).config as { seed: number }).seed })), ...replicates];
+    const seedRows: z.infer<typeof result>['seedRows'] = [];
+    const acrossSeeds: z.infer<typeof result>['acrossSeeds'] = {};
+    for (const r of all) {
+      const mine = runs.filter((x) => x.res.d === r.d);
+      const entry = {} as z.infer<typeof result>['acrossSeeds'][string];
+      for (const h of HEADS) {
+        const get = (x: ToyResult) => ({ vsRandom: x.gurnee[h].vsRandom, vsCov: x.gurnee[h].vsCov, saeJitter: x.a4main[h].saeJitter });
+        const sp = (k: 'vsRandom' | 'vsCov' | 'saeJitter') => {
+          const cs = mine.map((x) => get(x.res)[k]);
+          return { min: Math.min(...cs.map((c) => c.ratio)), max: Math.max(...cs.map((c) => c.ratio)), minLo: Math.min(...cs.map((c) => c.lo)), maxLo: Math.max(...cs.map((c) => c.lo)), maxHi: Math.max(...cs.map((c) => c.hi)) };
+        };
+        entry[h] = { vsRandom: sp('vsRandom'), vsCov: sp('vsCov'), saeJitter: sp('saeJitter') };
+        for (const x of mine) {
+          const g = get(x.res);
+          seedRows.push({ d: r.d, seed: x.seed, head: h, comparison: 'SAE / ε-random', ...pick(g.vsRandom) }, { d: r.d, seed: x.seed, head: h, comparison: 'SAE / cov-random', ...pick(g.vsCov) }, { d: r.d, seed: x.seed, head: h, comparison: 'SAE latent jitter / ε-random', ...pick(g.saeJitter) });
+        }
+      }
+      acrossSeeds[`d${r.d}`] = entry;
+    }
+    acrossSeeds.smallest = acrossSeeds[`d${all[0].d}`];
+    acrossSeeds.largest = acrossSeeds[`d${all[all.length - 1].d}`];
     return {
+      seeds: [...new Set(runs.map((x) => x.seed))].sort((a, b) => a - b),
+      acrossSeeds,
+      seedRows,
       ds: all.map((r) => r.d),
       scanRadius: all.map((r) => ({ d: r.d, radius: r.scanRadius })),
       byD,

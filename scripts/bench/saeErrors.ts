@@ -1,6 +1,7 @@
 /**
  * Bench section for /sae-errors/: the toy heads' training FLOP rate (from the full artifacts' timing) against the
- * wasm backend's matmul rate measured here, at 1024² and at the heads' own matmul shape.
+ * wasm backend's matmul rate measured here, at 1024² and at the heads' own matmul shape; and the language model's
+ * training throughput (Setting B) from its full artifact.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,14 @@ export async function benchSaeErrors(root: string): Promise<string> {
       lines.push(`| head training at d = ${t.d}, per CPU second (${t.headTrainCpuSeconds.toFixed(0)} s) | ${t.headTrainGflopsPerCpuSecond.toFixed(2)} |`);
     }
   }
-  lines.push('\nSetting B (the character-level language model) is not built yet: no tokens/s figure.');
+  const lmFile = path.join(root, 'artifacts', 'full', 'sae-lm.json');
+  if (existsSync(lmFile)) {
+    const r = JSON.parse(readFileSync(lmFile, 'utf8')).results as { params: number; flopPerToken: number; timing: { tokensPerSecond: number; tokensPerCpuSecond: number; gflops: number; gflopsPerCpuSecond: number; matmulGflopsPerCpuSecond: number; trainCpuSeconds: number } };
+    const t = r.timing;
+    lines.push(`\n/sae-errors/ (Setting B): language-model training (${r.params} parameters, ${(r.flopPerToken / 1e6).toFixed(2)} MFLOP per token), committed full artifact\n`, '| measurement | value |', '|---|---:|');
+    lines.push(`| tokens per wall second | ${t.tokensPerSecond.toFixed(0)} |`, `| tokens per CPU second (${t.trainCpuSeconds.toFixed(0)} CPU s) | ${t.tokensPerCpuSecond.toFixed(0)} |`);
+    lines.push(`| training GFLOP per CPU second | ${t.gflopsPerCpuSecond.toFixed(2)} |`, `| wasm matmul 1024³ in the same process, GFLOP per CPU second | ${t.matmulGflopsPerCpuSecond.toFixed(1)} |`);
+    lines.push(`| share of the matmul rate | ${((100 * t.gflopsPerCpuSecond) / t.matmulGflopsPerCpuSecond).toFixed(0)}% |`, '| PyTorch (CPU) for this shape, as measured for issue #11 | about 7000 tokens/s |');
+  }
   return lines.join('\n');
 }

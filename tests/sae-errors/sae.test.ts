@@ -51,4 +51,18 @@ describe('SAE training', () => {
       expect(curve[curve.length - 1].fvu).toBeLessThan(curve[0].fvu);
     }
   });
+
+  it('AuxK revives dead latents: their encoder learns only with the auxiliary loss', () => {
+    const rng = new Rng(6, 't');
+    const task = makeTask(rng.child('task'), 12, 48, 6, 3, 0.5);
+    const init = initSae(rng.child('sae'), { kind: 'topk', n: 48, k: 3, l1: 0 }, 12, new Float32Array(12));
+    for (let j = 24; j < 48; j++) init.benc[j] = 10; // the first 24 never reach the top 3, though their pre-activations can be positive
+    const run = (auxK?: { k: number; coef: number; deadAfter: number }) => {
+      const data = new Rng(7, 'data');
+      return trainSae(tf, { ...init, Wenc: init.Wenc.slice(), benc: init.benc.slice(), Wdec: init.Wdec.slice(), bdec: init.bdec.slice() }, { steps: 30, batch: 64, lr: 3e-3, curvePoints: 3, totalVariance: 1, sample: (x) => x.set(sampleBatch(data, task, 64).x), auxK }).sae;
+    };
+    const moved = (s: { benc: Float32Array }) => Math.max(...Array.from({ length: 24 }, (_, j) => Math.abs(s.benc[j])));
+    expect(moved(run())).toBe(0);
+    expect(moved(run({ k: 4, coef: 1 / 32, deadAfter: 64 }))).toBeGreaterThan(1e-3);
+  });
 });

@@ -15,11 +15,12 @@ export const HEAD_LABEL: Record<string, string> = {
 const HEAD_COLORS = { domain: Object.values(HEAD_LABEL), range: [PALETTE.vermillion, '#ff9d9a', PALETTE.blue, '#a0cbe8', PALETTE.green, '#9c9c9c'] };
 
 interface SweepRow { d: number; head: string; comparison: string; ratio: number; lo: number; hi: number }
-interface Sweep { rows: SweepRow[]; scanRows: { d: number; head: string; featurePercentile: number; mixtureRatio: number; spearmanMaxCos: number; partialSpearmanGivenQ: number }[] }
+interface Sweep { rows: SweepRow[]; seedRows?: (SweepRow & { seed: number })[]; scanRows: { d: number; head: string; featurePercentile: number; mixtureRatio: number; spearmanMaxCos: number; partialSpearmanGivenQ: number }[] }
 
 function ratioPanels(results: Sweep, comparisons: string[], title: string): PlotSpec {
   const rows = results.rows.filter((r) => comparisons.includes(r.comparison)).map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head] }));
   const ds = [...new Set(rows.map((r) => r.d))];
+  const seedRows = (results.seedRows ?? []).filter((r) => comparisons.includes(r.comparison)).map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head] }));
   return {
     width: 800,
     height: 300,
@@ -33,6 +34,8 @@ function ratioPanels(results: Sweep, comparisons: string[], title: string): Plot
       Plot.ruleY([1], { stroke: '#333' }),
       Plot.ruleX(rows, { fx: 'comparison', x: 'd', y1: 'lo', y2: 'hi', stroke: 'headLabel', strokeWidth: 1.5 }),
       Plot.line(rows, { fx: 'comparison', x: 'd', y: 'ratio', stroke: 'headLabel', marker: 'circle' }),
+      // Every seed's ratio (the primary seed is the line), as hollow rings.
+      Plot.dot(seedRows, { fx: 'comparison', x: 'd', y: 'ratio', stroke: 'headLabel', r: 4, strokeWidth: 1 }),
     ],
   };
 }

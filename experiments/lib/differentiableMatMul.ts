@@ -5,7 +5,7 @@ import type { Tf } from '../runtime/backend';
  * a·b whose gradient multiplies by explicitly transposed copies: on the wasm backend a matMul with a transpose flag
  * (what tfjs's own gradient uses) runs markedly slower than a transpose followed by a plain matMul.
  */
-export function fastMatMul(tf: Tf): (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D {
+export function differentiableMatMul(tf: Tf): (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D {
   const op = tf.customGrad((a, b, save) => {
     (save as TF.GradSaveFunc)([a as TF.Tensor2D, b as TF.Tensor2D]);
     return {
