@@ -120,11 +120,6 @@ try {
     console.log('| kernel | ours | peer | ratio | target |\n|---|---:|---:|---:|---:|');
     console.log(`| matmul 1024² (GFLOP/s; ratio = peer / ours) | ${ours.matmulGflops.toFixed(1)} | ${peer.matmulGflops.toFixed(1)} | ${r(peer.matmulGflops, ours.matmulGflops)} | |`);
     console.log(`| least-squares readoffs, n=1000, d=50/100/200 (ms) | ${ours.lsFitMs.toFixed(2)} | ${peer.lsFitMs.toFixed(2)} | ${r(ours.lsFitMs, peer.lsFitMs)} | ≤ 3 |`);
-    if (peer.trainStepMs) {
-      for (const c of ['trained', 'frozen'] as const) {
-        console.log(`| training step, ${c} first layer, m=50 d=200 k=1225 batch 100 (ms) | ${ours.trainStepMs[c].toFixed(2)} | ${peer.trainStepMs[c].toFixed(2)} | ${r(ours.trainStepMs[c], peer.trainStepMs[c])} | ≤ 1.2 |`);
-      }
-    }
   }
 
   {

@@ -6,7 +6,6 @@
 import { loadBackend, parseBackendRequest } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
 import { nestedRidgeLeastSquares } from '../experiments/lib/nestedRidge';
-import { trainNetwork } from '../experiments/superposition/trainReadoffs';
 
 const cfg = JSON.parse(process.argv[2]);
 const { tf, name } = await loadBackend(parseBackendRequest(process.env.READOFF_BACKEND ?? 'wasm'));
@@ -47,26 +46,5 @@ function bestOf(fn: () => void, repeats = 3): number {
   out.lsFitMs = (bestOf(() => { for (let i = 0; i < 10; i++) fit(); }) / 10) * 1000;
 }
 
-// Training steps: trained first layer, and frozen (readoffs only).
-{
-  const { m, d, k, batch, p, steps } = cfg;
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < m && pairs.length < k; i++) for (let j = i + 1; j < m && pairs.length < k; j++) pairs.push([i, j]);
-  const W = rng.fillNormal(new Float32Array(m * d));
-  const run = (trainFirstLayer: boolean, n: number) => {
-    const t0 = performance.now();
-    trainNetwork(tf, {
-      init: { m, d, k, W, bias: new Float32Array(d), R: new Float32Array(d * k) },
-      trainFirstLayer, steps: n, batch, lr: 3e-3, lrFinal: 1e-4, epsilon: 1e-10, p, onesWeight: 1,
-      sampleBatch: (x, y) => {
-        for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < 0.12 ? 1 : 0;
-        for (let r = 0; r < batch; r++) for (let o = 0; o < k; o++) y[r * k + o] = x[r * m + pairs[o][0]] * x[r * m + pairs[o][1]];
-      },
-    });
-    return performance.now() - t0;
-  };
-  const perStep = (trained: boolean) => (run(trained, steps + 5) - run(trained, 5)) / steps;
-  run(true, 5);
-  out.trainStepMs = { trained: perStep(true), frozen: perStep(false) };
-}
+// Training steps are timed by scripts/bench/training.ts (every jake shape, against PyTorch).
 console.log(JSON.stringify(out));

@@ -58,34 +58,6 @@ out["lsFitMs"] = best_of(lambda: [ls_fit() for _ in range(10)]) / 10 * 1000
 try:
     import torch
 
-    torch.set_num_threads(1)
-    m, d, k, batch, p, steps = cfg["m"], cfg["d"], cfg["k"], cfg["batch"], cfg["p"], cfg["steps"]
-    g = torch.Generator().manual_seed(0)
-    pairs = torch.combinations(torch.arange(m), 2)[:k]
-
-    def train(train_first):
-        W = torch.randn(m, d, generator=g).requires_grad_(train_first)
-        bias = torch.zeros(d).requires_grad_(train_first)
-        R = torch.zeros(d, k, requires_grad=True)
-        params = [W, bias, R] if train_first else [R]
-        opt = torch.optim.Adam(params, lr=3e-3, eps=1e-10)
-        xs = (torch.rand(steps, batch, m, generator=g) < 0.12).float()
-        t0 = None
-        for s in range(steps):
-            if s == 5:
-                t0 = time.perf_counter()  # after warm-up
-            x = xs[s]
-            y = x[:, pairs[:, 0]] * x[:, pairs[:, 1]]
-            ones = y.sum()
-            w = torch.where(y == 1, 1 / ones.clamp(min=1), 1 / (y.numel() - ones).clamp(min=1))
-            pred = torch.relu(x @ W + bias) @ R
-            loss = ((pred - y) ** p * w).sum()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        return (time.perf_counter() - t0) / (steps - 5) * 1000
-
-    out["trainStepMs"] = {"trained": train(True), "frozen": train(False)}
     out["torch"] = torch.__version__
 except ImportError:
     out["torch"] = None
