@@ -43,8 +43,8 @@ export interface RerunOffer {
   data?: string;
   /**
    * Why not, as a short code for `data-rerun-off` that src/rerun/loader.ts words: `upstream` (it reads other
-   * experiments' results, which a browser run does not have), `spec` (its figure spec is not an export of
-   * src/figures/).
+   * experiments' results, which a browser run does not have), `node` (its code imports a Node built-in, e.g. to read
+   * a corpus from disk), `spec` (its figure spec is not an export of src/figures/).
    */
   why?: string;
 }
@@ -62,8 +62,23 @@ export interface RerunData {
   claims: { id: string; profiles?: string[] }[];
 }
 
+/** A Node built-in imported by a module (`node:fs`, `fs`, …): such an experiment reads the build machine's files. */
+const nodeImport = /\b(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](?:node:[\w/]+|fs|path|os|child_process|module|worker_threads)['"]/;
+
+/** Repo-relative sources of the experiment's module graph (from its cache key) that import a Node built-in. */
+export function nodeOnlySources(artifact: Artifact, root = projectRoot()): string[] {
+  return Object.keys(artifact.provenance.keyInputs?.sources ?? {}).filter((file) => {
+    try {
+      return nodeImport.test(readFileSync(path.join(root, file), 'utf8'));
+    } catch {
+      return false; // a source no longer in this checkout: the artifact is stale anyway
+    }
+  });
+}
+
 export function rerunOffer(artifact: Artifact, plot: unknown, claims: { id: string; profiles?: string[] }[], where: { page: string; figureId: string }): RerunOffer {
   if (Object.keys(artifact.provenance.keyInputs?.upstream ?? {}).length) return { why: 'upstream' };
+  if (nodeOnlySources(artifact).length) return { why: 'node' };
   const seconds = quickSeconds(artifact);
   const figure = figureRef(plot);
   if (!figure) return { why: 'spec' };

@@ -6,6 +6,7 @@
 /** The words for src/lib/rerunOffer.ts's short codes. */
 function whyNot(code: string): string {
   if (code === 'upstream') return "it reads other experiments' results, which a browser run does not have";
+  if (code === 'node') return 'it reads files on the build machine (its code imports Node modules), which a browser cannot';
   return 'its figure is not drawn by an exported figure spec';
 }
 

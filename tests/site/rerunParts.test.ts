@@ -11,6 +11,9 @@ import { runInBrowser } from '../../experiments/runtime/browserRun';
 import { streamFor } from '../../experiments/runtime/rng';
 import { checkLive } from '../../src/rerun/liveClaims';
 import { fieldDocs } from '../../src/rerun/configDocs';
+import { nodeOnlySources } from '../../src/lib/rerunOffer';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const config = z
   .object({
@@ -113,5 +116,18 @@ describe('fieldDocs', () => {
   it('reads each field’s doc comment, the first of a name winning', () => {
     const src = `const config = z.object({\n  /** Base seed. */\n  seed: z.number(),\n  /**\n   * Width of the\n   * layer.\n   */\n  d: z.number(),\n});\nconst result = z.object({ /** Not this one. */ d: z.number() });`;
     expect(Object.fromEntries(fieldDocs(src))).toEqual({ seed: 'Base seed.', d: 'Width of the layer.' });
+  });
+});
+
+describe('nodeOnlySources', () => {
+  // Read from the committed full artifacts' module graphs; the source text decides, no experiment code runs.
+  const artifact = (id: string) => JSON.parse(readFileSync(path.join(process.cwd(), 'artifacts', 'full', `${id}.json`), 'utf8'));
+
+  it('finds the corpus reader of the language model, whose figure is then not offered', () => {
+    expect(nodeOnlySources(artifact('sae-lm'))).toContain('experiments/sae-errors/corpus.ts');
+  });
+
+  it('finds nothing in experiments that run in a browser', () => {
+    for (const id of ['sae-toy-d64', 'simplicity-mlp-prior', 'kaarel-calibration-mismatch']) expect(nodeOnlySources(artifact(id))).toEqual([]);
   });
 });
