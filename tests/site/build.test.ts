@@ -84,8 +84,8 @@ describe('quick-profile site build', () => {
     }
     const sp = pages.get('superposition')!;
     const artifact = JSON.parse(await readFile(path.join(repoRoot, 'artifacts/quick/uand-frozen-layer.json'), 'utf8'));
-    const v = [...sp.querySelectorAll('.value')].find((e) => e.getAttribute('data-path') === 'and.ones.fracBelowQuarter')!;
-    expect(v.textContent).toBe(`${(artifact.results.and.ones.fracBelowQuarter * 100).toFixed(1)}%`);
+    const v = [...sp.querySelectorAll('.value')].find((e) => e.getAttribute('data-path') === 'and.ones.fracBelow')!;
+    expect(v.textContent).toBe(`${(artifact.results.and.ones.fracBelow * 100).toFixed(1)}%`);
     expect(sp.querySelectorAll('.claim').length).toBeGreaterThan(0);
   });
 });
