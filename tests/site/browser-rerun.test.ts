@@ -33,11 +33,13 @@ const out = inject('siteOut');
 const built = inject('siteBuild').status === 0;
 
 /**
- * One small, fast figure per writeup (their quick profiles take 0.4–9 s in Node at rest). `unstable`: result fields
+ * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest). `unstable`: result fields
  * (by their last path segment) that are not compared, and why.
  */
 const CASES: { route: string; experiment: string; seed: number; unstable?: { field: string; why: string } }[] = [
   { route: '/superposition/', experiment: 'kaarel-calibration-mismatch', seed: 11 },
+  { route: '/superposition-attention/', experiment: 'attention-token-projection', seed: 14 },
+  { route: '/superposition-limits/', experiment: 'uand-depth', seed: 15 },
   { route: '/simplicity-bias/', experiment: 'simplicity-mlp-prior', seed: 12 },
   {
     route: '/sae-errors/', experiment: 'sae-toy-d64', seed: 13,
