@@ -17,6 +17,7 @@ import { superpositionInputs } from './superpositionInputs';
 import { uandDepth } from './uandDepth';
 import { uandFrozenLayer } from './uandFrozenLayer';
 import { uandWorstCase } from './uandWorstCase';
+import { uandWorstCaseBounds } from './uandWorstCaseBounds';
 
 export const superpositionPage = definePage({
   slug: 'superposition',
@@ -39,6 +40,7 @@ export const superpositionPage = definePage({
     attentionProjection,
     superpositionInputs,
     uandWorstCase,
+    uandWorstCaseBounds,
     uandDepth,
   ],
 });

@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Tf } from '../../experiments/runtime/backend';
+import { Rng } from '../../experiments/runtime/rng';
+import { signConstant } from '../../experiments/superposition/kaarelReadoff';
+import { climb, intervalUpperBound, pairError, searchWorstCase, type LinearReadoff } from '../../experiments/superposition/worstCaseSearch';
+
+let tf: Tf;
+beforeAll(async () => {
+  const { loadBackend } = await import('../../experiments/runtime/backend');
+  tf = (await loadBackend('wasm')).tf;
+});
+
+/** Kaarel's sign readoff, or a random dense one, on a Gaussian layer (feature-major m×d). */
+function readoff(rng: Rng, m: number, d: number, s: number, kind: 'kaarel' | 'random'): LinearReadoff {
+  const W = Float32Array.from({ length: m * d }, () => rng.normal());
+  const P = (m * (m - 1)) / 2;
+  const R = new Float32Array(d * P);
+  let p = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++, p++) {
+      for (let k = 0; k < d; k++) R[k * P + p] = kind === 'kaarel' ? Math.sign(W[i * d + k] * W[j * d + k]) / (d * signConstant(s)) : rng.normal() / d;
+    }
+  }
+  return { W, m, dMax: d, d, R };
+}
+
+/** The exact worst |error| over every pair and every s-subset, in float64, by brute force over bit patterns. */
+function bruteWorst(r: LinearReadoff, s: number): number {
+  const P = (r.m * (r.m - 1)) / 2;
+  let worst = 0;
+  for (let mask = 0; mask < 1 << r.m; mask++) {
+    const on: number[] = [];
+    for (let l = 0; l < r.m; l++) if (mask & (1 << l)) on.push(l);
+    if (on.length !== s) continue;
+    let p = 0;
+    for (let i = 0; i < r.m; i++) {
+      for (let j = i + 1; j < r.m; j++, p++) {
+        const Rp = Float64Array.from({ length: r.d }, (_, k) => r.R[k * P + p]);
+        worst = Math.max(worst, pairError(r, Rp, on, i, j));
+      }
+    }
+  }
+  return worst;
+}
+
+describe('worst-case bounds beyond enumeration', () => {
+  const cases: [number, number, number, 'kaarel' | 'random'][] = [
+    [9, 3, 24, 'kaarel'],
+    [10, 3, 16, 'random'],
+    [8, 2, 12, 'kaarel'],
+  ];
+  it('brackets the brute-force worst case: found ≤ exact ≤ proved, whatever the search budget', () => {
+    for (const [m, s, d, kind] of cases) {
+      const r = readoff(new Rng(m * 100 + d), m, d, s, kind);
+      const exact = bruteWorst(r, s);
+      for (const samples of [3, 20]) {
+        const found = searchWorstCase(tf, r, new Rng(samples), { s, samples, starts: 3, maxMoves: 3, rowChunk: 7 });
+        expect(found.exhaustive).toBe(false);
+        expect(found.best.error).toBeLessThanOrEqual(exact + 1e-5);
+        // The witness is a real input: re-scoring it in float64 gives its error.
+        const P = (m * (m - 1)) / 2;
+        const [i, j] = found.best.pair;
+        let p = 0;
+        for (let a = 0; a < i; a++) p += m - 1 - a;
+        p += j - i - 1;
+        const Rp = Float64Array.from({ length: d }, (_, k) => r.R[k * P + p]);
+        expect(pairError(r, Rp, found.best.input, i, j)).toBeCloseTo(found.best.error, 5);
+        expect(found.best.input).toHaveLength(s);
+        expect(new Set(found.best.input).size).toBe(s);
+      }
+      const ub = intervalUpperBound(r, s, 0);
+      expect(ub.bound).toBeGreaterThanOrEqual(exact - 1e-6);
+      // With the exact worst case as incumbent, every certified branch really is below it (all are when the bound is tight).
+      expect(intervalUpperBound(r, s, ub.bound).certifiedShare).toBe(1);
+    }
+  });
+  it('is exact when every input is scored, and the climb never loses ground', () => {
+    for (const [m, s, d, kind] of cases) {
+      const r = readoff(new Rng(7 + m), m, d, s, kind);
+      const exact = bruteWorst(r, s);
+      const all = searchWorstCase(tf, r, new Rng(1), { s, samples: 1e6, starts: 1, maxMoves: 1, rowChunk: 16 });
+      expect(all.exhaustive).toBe(true);
+      expect(all.best.error).toBeCloseTo(exact, 5);
+      const few = searchWorstCase(tf, r, new Rng(2), { s, samples: 2, starts: 2, maxMoves: 6, rowChunk: 16 });
+      expect(few.best.error).toBeGreaterThanOrEqual(few.sampledWorst - 1e-12);
+      const again = climb(r, few.best, 6);
+      expect(again.error).toBeGreaterThanOrEqual(few.best.error - 1e-12);
+    }
+  });
+  it('the interval bound is exact for a single-neuron readoff where only one input is allowed', () => {
+    // m = s + 2 with the pair's case fixed leaves one choice for (1,1): the bound at that branch is attained.
+    const rng = new Rng(5);
+    const r = readoff(rng, 4, 1, 2, 'random');
+    expect(intervalUpperBound(r, 2, 0).bound).toBeCloseTo(bruteWorst(r, 2), 6);
+  });
+});
