@@ -3,6 +3,7 @@ import { definePage } from '../runtime/page';
 import { affineBaseline } from './affineBaseline';
 import { attentionProjection } from './attentionProjection';
 import { bernoulliCorrectedSweep } from './bernoulliCorrectedSweep';
+import { bernoulliSuperposedLargeM } from './bernoulliSuperposedLargeM';
 import { bernoulliSweep } from './bernoulliSweep';
 import { fittedWidthSweep } from './fittedWidthSweep';
 import { jakeLossSweep, jakeReplication, jakeReplicationM100 } from './jakeReplication';
@@ -39,6 +40,7 @@ export const superpositionPage = definePage({
     qkBigramCapacity,
     attentionProjection,
     superpositionInputs,
+    bernoulliSuperposedLargeM,
     uandWorstCase,
     uandWorstCaseBounds,
     uandDepth,

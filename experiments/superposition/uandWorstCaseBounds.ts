@@ -73,11 +73,20 @@ const result = z.object({
     /** Smallest upper/lower over every cell: how far the proved bound is from the found input. */
     gapMin: z.number(),
     gapMax: z.number(),
-    /** Whether any cell beyond enumeration has the bounds meeting (upper ≤ 1.001 · lower). */
-    certifiedBeyondEnumeration: z.boolean(),
+    /** Cells (layer, m, method, width) beyond enumeration where the bounds meet (upper ≤ 1.001 · lower). */
+    certifiedBeyondEnumeration: z.number().int(),
+    /** The same per method: Kaarel's share found exactly, the fitted readoff's smallest found/exact. */
+    kaarelSearchExactShare: z.number(),
+    fittedLowerOverExactMin: z.number(),
     /** Kaarel at the largest m: lower bound at the largest width (mean over layers). */
     kaarelLowerAtMaxMMaxD: z.number(),
+    mMin: z.number(),
     mMax: z.number(),
+    /** Kaarel: the largest width where a found input exceeds ε on every layer, at the largest m. */
+    kaarelCertifiedAboveAtMMax: z.number().nullable(),
+    /** Kaarel: the model-based crossing of the lower bounds' power law, at the smallest and largest m. */
+    kaarelCrossingAtMMin: interval.nullable(),
+    kaarelCrossingAtMMax: interval.nullable(),
   }),
 });
 /** The experiment's results, as stored in its artifact and read by its figures. */
@@ -244,20 +253,29 @@ export const uandWorstCaseBounds = defineExperiment({
     const beyond = cells.filter((c) => c.exact === null);
     const gaps = cells.map((c) => c.upper / c.lower);
     const mMax = Math.max(...cfg.ms);
+    const mMin = Math.min(...cfg.ms);
     const kaarelTop = rows.filter((r) => r.m === mMax && r.method === 'kaarel').at(-1)!;
+    const exactShare = (cs: Cell[]) => (cs.length ? cs.filter((c) => Math.abs(c.lower - c.exact!) <= 1e-6 * Math.max(1, c.exact!)).length / cs.length : NaN);
+    const kaarelFit = (m: number) => fits.find((f) => f.m === m && f.method === 'kaarel')?.crossing ?? null;
     return {
       setup: { s, layers: cfg.layers, epsilon, inputs: cfg.ms.map((m) => ({ m, inputs: binomial(m, s), pairs: (m * (m - 1)) / 2, checks: (binomial(m, s) * m * (m - 1)) / 2 })) },
       rows,
       certifiedAbove,
       fits,
       summary: {
-        searchExactShare: enumerated.length ? enumerated.filter((c) => Math.abs(c.lower - c.exact!) <= 1e-6 * Math.max(1, c.exact!)).length / enumerated.length : NaN,
+        searchExactShare: exactShare(enumerated),
         lowerOverExactMin: enumerated.length ? Math.min(...enumerated.map((c) => c.lower / c.exact!)) : NaN,
         gapMin: Math.min(...gaps),
         gapMax: Math.max(...gaps),
-        certifiedBeyondEnumeration: beyond.some((c) => c.upper <= 1.001 * c.lower),
+        certifiedBeyondEnumeration: beyond.filter((c) => c.upper <= 1.001 * c.lower).length,
+        kaarelSearchExactShare: exactShare(enumerated.filter((c) => c.method === 'kaarel')),
+        fittedLowerOverExactMin: Math.min(...enumerated.filter((c) => c.method === 'fitted').map((c) => c.lower / c.exact!)),
         kaarelLowerAtMaxMMaxD: kaarelTop.lower.mean,
+        mMin,
         mMax,
+        kaarelCertifiedAboveAtMMax: certifiedAbove.find((c) => c.m === mMax && c.method === 'kaarel')!.d ?? null,
+        kaarelCrossingAtMMin: kaarelFit(mMin),
+        kaarelCrossingAtMMax: kaarelFit(mMax),
       },
     };
   },
