@@ -7,6 +7,7 @@ import type { KeyInputs } from './cacheKey';
 import { createRunContext } from './context';
 import type { AnyExperiment, Profile, UnitContext, UnitDescriptor } from './experiment';
 import { relativeModule } from './plan';
+import { streamFor } from './rng';
 import type { ProgressSink } from './progress';
 import { sourcesCommitted, type GitState } from './provenance';
 import { normalizePartial, WHOLE } from './units';
@@ -98,7 +99,7 @@ export async function writeMergedArtifact(
 ): Promise<Artifact> {
   let results: unknown;
   try {
-    results = def.merge ? def.merge(config, records.map((r) => r.partial)) : records[0].partial;
+    results = def.merge ? def.merge(config, records.map((r) => r.partial), (label) => streamFor(config.seed, label)) : records[0].partial;
   } catch (err: any) {
     throw new Error(`experiment "${def.id}" failed in merge: ${err?.message ?? err}`);
   }
