@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
-import { streamFor } from '../runtime/rng';
 import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { correctionConstants } from './bernoulliCorrected';
@@ -54,10 +53,19 @@ const result = z.object({
   /** Exponent of the best RMS against d, per (ratio, features, readoff), 95% bootstrap interval over replicates. */
   exponents: z.array(z.object({ ratio: z.number(), features: z.enum(FEATURES), readoff: z.enum(READOFFS), dMin: z.number(), dMax: z.number(), exponent: exponentIntervalSchema })),
   summary: z.object({
-    /** The largest ratio's exponents (superposed inputs), for the prose. */
+    /** Exponents for the prose: superposed at the smallest and largest ratio, orthonormal (the same layers) at the largest. */
+    ratioMin: z.number(),
     ratioMax: z.number(),
+    plainAtRatioMin: exponentIntervalSchema,
+    correctedAtRatioMin: exponentIntervalSchema,
     plainAtRatioMax: exponentIntervalSchema,
     correctedAtRatioMax: exponentIntervalSchema,
+    orthonormalPlainAtRatioMax: exponentIntervalSchema,
+    orthonormalCorrectedAtRatioMax: exponentIntervalSchema,
+    /** Best RMS at the largest width and ratio, superposed (a readoff that always answers 0 has RMS 1/2). */
+    plainRmsAtMax: z.number(),
+    correctedRmsAtMax: z.number(),
+    dMax: z.number(),
     /** Corrected over plain best RMS at the largest width and ratio, superposed. */
     gainAtMax: z.number(),
     /** Superposed over orthonormal best RMS of the corrected readoff at the largest width and ratio. */
@@ -258,8 +266,8 @@ export const bernoulliSuperposedLargeM = defineExperiment({
     bar.done();
     return { r, ratio, rms };
   },
-  merge(cfg, partials) {
-    const rng = streamFor(cfg.seed, 'bootstrap');
+  merge(cfg, partials, streams) {
+    const rng = streams('bootstrap');
     const best: z.input<typeof result>['best'] = [];
     const exponents: z.input<typeof result>['exponents'] = [];
     for (const ratio of cfg.ratios) {
@@ -282,16 +290,25 @@ export const bernoulliSuperposedLargeM = defineExperiment({
     }
     const ratioMax = Math.max(...cfg.ratios);
     const dMax = cfg.ds[cfg.ds.length - 1];
-    const ex = (readoff: Readoff) => exponents.find((e) => e.ratio === ratioMax && e.features === 'superposed' && e.readoff === readoff)!.exponent;
+    const ratioMin = Math.min(...cfg.ratios);
+    const ex = (readoff: Readoff, ratio = ratioMax, features: Features = 'superposed') => exponents.find((e) => e.ratio === ratio && e.features === features && e.readoff === readoff)!.exponent;
     const at = (features: Features, readoff: Readoff) => best.find((b) => b.ratio === ratioMax && b.d === dMax && b.features === features && b.readoff === readoff)!.rms.mean;
     return {
       setup: { replicates: cfg.replicates, sPrime: cfg.sPrime, mMax: ratioMax * dMax, samplesPerCell: cfg.pairs * 4 * cfg.inputsPerCase },
       best,
       exponents,
       summary: {
+        ratioMin,
         ratioMax,
+        plainAtRatioMin: ex('plain', ratioMin),
+        correctedAtRatioMin: ex('corrected', ratioMin),
         plainAtRatioMax: ex('plain'),
         correctedAtRatioMax: ex('corrected'),
+        orthonormalPlainAtRatioMax: ex('plain', ratioMax, 'orthonormal'),
+        orthonormalCorrectedAtRatioMax: ex('corrected', ratioMax, 'orthonormal'),
+        plainRmsAtMax: at('superposed', 'plain'),
+        correctedRmsAtMax: at('superposed', 'corrected'),
+        dMax,
         gainAtMax: at('superposed', 'corrected') / at('superposed', 'plain'),
         superpositionCostAtMax: at('superposed', 'corrected') / at('orthonormal', 'corrected'),
       },

@@ -4,7 +4,6 @@ import { bootstrapInterval } from '../lib/bootstrap';
 import { fitPowerLaw } from '../lib/fits';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { matMul } from '../lib/tfjs';
-import { streamFor } from '../runtime/rng';
 import { signConstant } from './kaarelReadoff';
 import { gaussianLayer } from './randomLayer';
 import { WorstCaseTally, allPairs, allSubsets, binomial, fitBalancedReadoffs, hiddenBlock } from './worstCase';
@@ -198,9 +197,9 @@ export const uandWorstCaseBounds = defineExperiment({
     bar.done();
     return { m, layer, cells };
   },
-  merge(cfg, partials) {
+  merge(cfg, partials, streams) {
     const { s, epsilon } = cfg;
-    const rng = streamFor(cfg.seed, 'bootstrap');
+    const rng = streams('bootstrap');
     const rows: z.input<typeof result>['rows'] = [];
     const certifiedAbove: z.input<typeof result>['certifiedAbove'] = [];
     const fits: z.input<typeof result>['fits'] = [];
