@@ -201,7 +201,7 @@ export const bernoulliSuperposedLargeM = defineExperiment({
   id: 'bernoulli-superposed-large-m',
   title: "The post's 0/1 layer with inputs in superposition, m far beyond d0",
   description:
-    "The superposed 0/1 layer simulated exactly (in law) at m/d0 up to 16, touching only the neurons and overlaps one pair's readoff reads. Both the post's readoff and the bias-corrected one, at the best p per width, with fitted exponents of the error in d and bootstrap intervals; the same layers read with orthonormal features as the control.",
+    "The superposed 0/1 layer simulated exactly (in law) at m/d0 of 4 and 8, touching only the neurons and overlaps one pair's readoff reads. Both the post's readoff and the bias-corrected one, at the best p per width, with fitted exponents of the error in d and bootstrap intervals; the same layers read with orthonormal features as the control.",
   module: import.meta.url,
   config,
   profiles: {
@@ -209,12 +209,12 @@ export const bernoulliSuperposedLargeM = defineExperiment({
     full: {
       seed: 0,
       replicates: 4,
-      ratios: [4, 16],
+      ratios: [4, 8],
       ds: [256, 512, 1024, 2048],
       ps: [0.014, 0.02, 0.03, 0.045, 0.07, 0.1, 0.15, 0.22, 0.3],
       superposedMaxP: 0.1,
       sPrime: 2,
-      pairs: 16,
+      pairs: 12,
       inputsPerCase: 4,
     },
   },
