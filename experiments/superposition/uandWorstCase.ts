@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { bootstrapInterval } from '../lib/bootstrap';
-import { fitPowerLaw } from '../lib/fits';
+import { tailPowerLaw } from '../lib/tailPowerLaw';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { matMul } from '../lib/tfjs';
-import { streamFor } from '../runtime/rng';
 import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer } from './randomLayer';
 import { trainNetwork, forward, type TwoLayerNet } from './trainReadoffs';
@@ -129,21 +128,6 @@ function interpolatedCrossing(ds: readonly number[], worst: readonly number[], e
   return worst[0] <= eps ? ds[0] : NaN;
 }
 
-/** Power law through the last `tail` widths of pooled layers: exponent, and the width where it reaches ε. */
-function tailFit(ds: readonly number[], perLayer: readonly number[][], idx: ArrayLike<number>, eps: number, tail: number): { exponent: number; dAtEps: number } {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let t = 0; t < idx.length; t++) {
-    const L = perLayer[idx[t]];
-    for (let w = ds.length - tail; w < ds.length; w++) {
-      xs.push(ds[w]);
-      ys.push(L[w]);
-    }
-  }
-  const fit = fitPowerLaw(xs, ys);
-  return { exponent: fit.exponent, dAtEps: (eps / fit.prefactor) ** (1 / fit.exponent) };
-}
-
 export const uandWorstCase = defineExperiment({
   id: 'uand-worst-case',
   title: 'The worst case over every pair and every sparse input',
@@ -265,7 +249,7 @@ export const uandWorstCase = defineExperiment({
     bar.done();
     return { method: 'trained', layer: unit.layer, points: [[d, pointOf(last!)]], training };
   },
-  merge(cfg, partials) {
+  merge(cfg, partials, streams) {
     const { m, s, epsilon } = cfg;
     const n = binomial(m, s);
     const P = (m * (m - 1)) / 2;
@@ -302,7 +286,7 @@ export const uandWorstCase = defineExperiment({
         });
       }
     }
-    const rng = streamFor(cfg.seed, 'bootstrap');
+    const rng = streams('bootstrap');
     const exponents: z.input<typeof result>['exponents'] = [];
     const crossing: z.input<typeof result>['crossing'] = [];
     for (const method of METHODS) {
@@ -310,7 +294,7 @@ export const uandWorstCase = defineExperiment({
       const L = worst.length;
       const tail = Math.min(3, ds.length);
       if (ds.length >= 2) {
-        const stat = (idx: ArrayLike<number>) => tailFit(ds, worst, idx, epsilon, tail).exponent;
+        const stat = (idx: ArrayLike<number>) => tailPowerLaw(ds, worst, idx, epsilon, tail).exponent;
         const all = Int32Array.from({ length: L }, (_, t) => t);
         const iv = bootstrapInterval(L, stat, rng);
         exponents.push({ method, dMin: ds[ds.length - tail], dMax: ds[ds.length - 1], exponent: { estimate: stat(all), lo: iv.lo, hi: iv.hi } });
@@ -319,12 +303,12 @@ export const uandWorstCase = defineExperiment({
       if (measured.every(Number.isFinite)) {
         crossing.push({ method, kind: 'measured', d: { estimate: meanSd(measured).mean, lo: Math.min(...measured), hi: Math.max(...measured) } });
       } else if (ds.length >= 2) {
-        const stat = (idx: ArrayLike<number>) => tailFit(ds, worst, idx, epsilon, Math.min(3, ds.length)).dAtEps;
+        const stat = (idx: ArrayLike<number>) => tailPowerLaw(ds, worst, idx, epsilon, Math.min(3, ds.length)).xAtTarget;
         const all = Int32Array.from({ length: L }, (_, t) => t);
         const est = stat(all);
         const iv = L >= 2 ? bootstrapInterval(L, stat, rng) : { lo: NaN, hi: NaN };
         // Only a worst case that falls with width can be extrapolated down to ε.
-        const falling = tailFit(ds, worst, all, epsilon, Math.min(3, ds.length)).exponent < 0;
+        const falling = tailPowerLaw(ds, worst, all, epsilon, Math.min(3, ds.length)).exponent < 0;
         const ok = falling && Number.isFinite(est) && est > 0 && Number.isFinite(iv.lo) && Number.isFinite(iv.hi);
         crossing.push({ method, kind: ok ? 'extrapolated' : 'none', d: ok ? { estimate: est, lo: iv.lo, hi: iv.hi } : null });
       } else {

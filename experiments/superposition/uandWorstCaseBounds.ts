@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { bootstrapInterval } from '../lib/bootstrap';
-import { fitPowerLaw } from '../lib/fits';
+import { tailPowerLaw } from '../lib/tailPowerLaw';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { matMul } from '../lib/tfjs';
 import { signConstant } from './kaarelReadoff';
@@ -99,14 +99,6 @@ interface Partial {
   cells: Cell[];
 }
 
-/** Power law through the lower bounds of the last `tail` widths: exponent, and where it reaches ε. */
-function tailFit(ds: readonly number[], perLayer: readonly number[][], idx: ArrayLike<number>, eps: number, tail: number): { exponent: number; dAtEps: number } {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let t = 0; t < idx.length; t++) for (let w = ds.length - tail; w < ds.length; w++) (xs.push(ds[w]), ys.push(perLayer[idx[t]][w]));
-  const fit = fitPowerLaw(xs, ys);
-  return { exponent: fit.exponent, dAtEps: (eps / fit.prefactor) ** (1 / fit.exponent) };
-}
 
 export const uandWorstCaseBounds = defineExperiment({
   id: 'uand-worst-case-bounds',
@@ -232,17 +224,17 @@ export const uandWorstCaseBounds = defineExperiment({
           const L = perLayer.length;
           const all = Int32Array.from({ length: L }, (_, t) => t);
           const tail = Math.min(3, ds.length);
-          const fitOf = (idx: ArrayLike<number>) => tailFit(ds, perLayer, idx, epsilon, tail);
+          const fitOf = (idx: ArrayLike<number>) => tailPowerLaw(ds, perLayer, idx, epsilon, tail);
           const ex = bootstrapInterval(L, (idx) => fitOf(idx).exponent, rng);
           const point = fitOf(all);
-          const cr = point.exponent < 0 ? bootstrapInterval(L, (idx) => fitOf(idx).dAtEps, rng) : null;
+          const cr = point.exponent < 0 ? bootstrapInterval(L, (idx) => fitOf(idx).xAtTarget, rng) : null;
           fits.push({
             m,
             method,
             dMin: ds[ds.length - tail],
             dMax: ds[ds.length - 1],
             exponent: { estimate: point.exponent, lo: ex.lo, hi: ex.hi },
-            crossing: cr && Number.isFinite(cr.lo) && Number.isFinite(cr.hi) ? { estimate: point.dAtEps, lo: cr.lo, hi: cr.hi } : null,
+            crossing: cr && Number.isFinite(cr.lo) && Number.isFinite(cr.hi) ? { estimate: point.xAtTarget, lo: cr.lo, hi: cr.hi } : null,
           });
         }
       }
