@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { UnitContext, UnitDescriptor } from '../runtime/experiment';
-import { streamFor } from '../runtime/rng';
+import type { Rng } from '../runtime/rng';
 import { createSampler, mapLabel, mapSpec, type MapSpec } from './mapSpec';
 import { binnedScatter, finiteOrNull, frequencyTableFromMap, MIN_COUNT, measureSummary, scatterCell, summariseMeasure, zipfCurve, zipfPoint } from './priorAnalysis';
 import { countFunctions } from './countFunctions';
@@ -103,14 +103,14 @@ export async function runPriorUnit(config: PriorConfig, unit: PriorUnit, ctx: Un
   return { map: unit.map, samples, tables: [...counts.keys()], counts: [...counts.values()], seconds, cpuSeconds: c0 === null || c1 === null ? null : c1 - c0 };
 }
 
-export function mergePrior(config: PriorConfig, partials: PriorPartial[]): z.input<typeof priorResult> {
+export function mergePrior(config: PriorConfig, partials: PriorPartial[], rng: (label: string) => Rng): z.input<typeof priorResult> {
   const maps = config.maps.map((spec, index) => {
     const mine = partials.filter((p) => p.map === index);
     const merged = new Map<number, number>();
     for (const p of mine) for (let i = 0; i < p.tables.length; i++) merged.set(p.tables[i], (merged.get(p.tables[i]) ?? 0) + p.counts[i]);
     const seconds = mine.reduce((s, p) => s + p.seconds, 0);
     const cpu = mine.every((p) => p.cpuSeconds !== null) ? mine.reduce((s, p) => s + (p.cpuSeconds ?? 0), 0) : null;
-    return summariseMap(spec, index, merged, seconds, cpu, config);
+    return summariseMap(spec, merged, seconds, cpu, config, rng(`map${index}/bootstrap`));
   });
   return { n: config.n, minCount: MIN_COUNT, maps };
 }
@@ -118,13 +118,12 @@ export function mergePrior(config: PriorConfig, partials: PriorPartial[]): z.inp
 /** Units, their runner and merge, for `defineExperiment`. */
 export const priorUnitsDefinition = { units: priorUnits, runUnit: runPriorUnit, merge: mergePrior };
 
-function summariseMap(spec: MapSpec, index: number, counted: Map<number, number>, secs: number, cpu: number | null, config: PriorConfig): MapPrior {
+function summariseMap(spec: MapSpec, counted: Map<number, number>, secs: number, cpu: number | null, config: PriorConfig, boot: Rng): MapPrior {
   const { n, samples } = config;
   const label = mapLabel(spec, n);
   const freq = frequencyTableFromMap(counted, samples);
   const measure = (f: (t: number, n: number) => number) => Float64Array.from(freq.tables, (t) => f(t, n));
   const k = { lz: measure(cLZ), entropy: measure(tableEntropy), sensitivity: measure(averageSensitivity) };
-  const boot = streamFor(config.seed, `map${index}/bootstrap`);
   let collisions = 0;
   let trusted = 0;
   let zero = 0;
