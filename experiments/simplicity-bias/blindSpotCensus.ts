@@ -124,7 +124,7 @@ export const blindSpotCensus = defineExperiment({
     full: { seed: 4, maps: CENSUS_MAPS, samples: 10_000_000, mlpChunks: 4, simpleMaxSize: 6, gapBits: [5, 10], lowEntropyMax: 4 },
   },
   result,
-  timeLimitSeconds: { quick: 90, full: 900 },
+  timeLimitSeconds: { quick: 90, full: 2400 },
   tolerances: { 'maps.*.seconds': { measured: true }, censusSeconds: { measured: true } },
   units: (cfg) =>
     cfg.maps.flatMap((spec, map) => {

@@ -16,7 +16,7 @@ export const mlpPrior = defineExperiment({
     full: { seed: 1, n: 5, maps: [mlp(1)], samples: 10_000_000, bootstrap: 200, chunks: 8 },
   },
   result: priorResult,
-  timeLimitSeconds: { quick: 60, full: 900 },
+  timeLimitSeconds: { quick: 60, full: 2400 },
   tolerances: {
     'maps.*.wallSeconds': { measured: true },
     'maps.*.networksPerSecond': { measured: true },
@@ -38,7 +38,7 @@ export const mlpPriorSmallBias = defineExperiment({
     full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 1_000_000, bootstrap: 200, chunks: 2 },
   },
   result: priorResult,
-  timeLimitSeconds: { quick: 60, full: 900 },
+  timeLimitSeconds: { quick: 60, full: 2400 },
   tolerances: {
     'maps.*.wallSeconds': { measured: true },
     'maps.*.networksPerSecond': { measured: true },
