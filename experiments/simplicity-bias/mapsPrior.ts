@@ -1,6 +1,6 @@
 import { defineExperiment } from '../runtime/experiment';
 import type { MapSpec } from './mapSpec';
-import { priorConfig, priorResult, priorUnitsDefinition } from './priorRun';
+import { priorConfig, priorResult, priorTolerances, priorUnitsDefinition } from './priorRun';
 
 /** The non-neural maps of experiment 2, at n = 5. */
 export const NON_NEURAL_MAPS: MapSpec[] = [
@@ -25,11 +25,6 @@ export const mapsPrior = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
-  tolerances: {
-    'maps.*.wallSeconds': { measured: true },
-    'maps.*.networksPerSecond': { measured: true },
-    'maps.*.cpuSeconds': { measured: true },
-    'maps.*.networksPerCpuSecond': { measured: true },
-  },
+  tolerances: priorTolerances,
   ...priorUnitsDefinition,
 });

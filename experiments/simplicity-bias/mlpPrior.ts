@@ -1,5 +1,5 @@
 import { defineExperiment } from '../runtime/experiment';
-import { priorConfig, priorResult, priorUnitsDefinition } from './priorRun';
+import { priorConfig, priorResult, priorTolerances, priorUnitsDefinition } from './priorRun';
 
 const mlp = (sigmaB: number) => ({ kind: 'mlp' as const, hidden: [40, 40], activation: 'relu' as const, sigmaW: 1, sigmaB });
 
@@ -17,12 +17,7 @@ export const mlpPrior = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 2400 },
-  tolerances: {
-    'maps.*.wallSeconds': { measured: true },
-    'maps.*.networksPerSecond': { measured: true },
-    'maps.*.cpuSeconds': { measured: true },
-    'maps.*.networksPerCpuSecond': { measured: true },
-  },
+  tolerances: priorTolerances,
   ...priorUnitsDefinition,
 });
 
@@ -39,11 +34,6 @@ export const mlpPriorSmallBias = defineExperiment({
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 2400 },
-  tolerances: {
-    'maps.*.wallSeconds': { measured: true },
-    'maps.*.networksPerSecond': { measured: true },
-    'maps.*.cpuSeconds': { measured: true },
-    'maps.*.networksPerCpuSecond': { measured: true },
-  },
+  tolerances: priorTolerances,
   ...priorUnitsDefinition,
 });

@@ -115,6 +115,14 @@ export function mergePrior(config: PriorConfig, partials: PriorPartial[], rng: (
   return { n: config.n, minCount: MIN_COUNT, maps };
 }
 
+/** The result fields that measure the machine, not the science: listed by `--verify`, never compared. */
+export const priorTolerances = {
+  'maps.*.wallSeconds': { measured: true },
+  'maps.*.networksPerSecond': { measured: true },
+  'maps.*.cpuSeconds': { measured: true },
+  'maps.*.networksPerCpuSecond': { measured: true },
+} as const;
+
 /** Units, their runner and merge, for `defineExperiment`. */
 export const priorUnitsDefinition = { units: priorUnits, runUnit: runPriorUnit, merge: mergePrior };
 
