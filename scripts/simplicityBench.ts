@@ -12,6 +12,8 @@ import { Rng } from '../experiments/runtime/rng';
 import { NormalStream } from '../experiments/lib/normalStream';
 import { fillNormal } from '../experiments/lib/sampling';
 import { createRelu2Sampler } from '../experiments/simplicity-bias/mlpSampler';
+import { createFastRelu2Sampler } from '../experiments/simplicity-bias/fastRelu2Sampler';
+import { ZigguratNormals } from '../experiments/lib/zigguratNormals';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -21,9 +23,18 @@ export interface BenchRow {
   unit: string;
 }
 
+type Which = 'fast' | 'previous';
+
+/** The page's sampler (`fast`: fused ziggurat + two-row kernel) or the one it replaced (`previous`), for 5-40-40-1 at σ_b = 1. */
+function sampler(which: Which, seed: number): () => number {
+  return which === 'fast'
+    ? createFastRelu2Sampler(5, 40, 40, 1, new ZigguratNormals(new Rng(seed, 'bench')))
+    : createRelu2Sampler(5, 40, 40, 1, new NormalStream(new Rng(seed, 'bench')));
+}
+
 /** Networks per wall second and per CPU second of this process, sampling for about `seconds`. */
-function samplerRate(seconds: number, seed: number): { wall: number; cpu: number } {
-  const sample = createRelu2Sampler(5, 40, 40, 1, new NormalStream(new Rng(seed, 'bench')));
+function samplerRate(seconds: number, seed: number, which: Which = 'fast'): { wall: number; cpu: number } {
+  const sample = sampler(which, seed);
   for (let i = 0; i < 2000; i++) sample(); // warm up the JIT
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -37,13 +48,28 @@ function samplerRate(seconds: number, seed: number): { wall: number; cpu: number
   return { wall: nets / wall, cpu: nets / ((c.user + c.system) / 1e6) };
 }
 
-function normalRate(): number {
-  const g = new Rng(1, 'bench');
+/** Normals per CPU-second: lib's ziggurat `fillNormal` (the previous sampler's source) or the fused `ZigguratNormals`. */
+function normalRate(which: Which): number {
   const a = new Float64Array(1 << 20);
-  fillNormal(g, a);
-  const t0 = performance.now();
-  for (let r = 0; r < 20; r++) fillNormal(g, a);
-  return (20 * a.length) / ((performance.now() - t0) / 1000);
+  const g = new Rng(1, 'bench');
+  const z = new ZigguratNormals(new Rng(1, 'bench'));
+  const fill = which === 'fast' ? () => z.fill(a, 0, a.length, 1) : () => fillNormal(g, a);
+  fill();
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < 20; r++) fill();
+  const c = process.cpuUsage(c0);
+  return (20 * a.length) / ((c.user + c.system) / 1e6);
+}
+
+/** Where one network's time goes, per CPU-second: drawing its 1,921 normals alone, and the whole network. */
+function drawOnlyRate(): number {
+  const z = new ZigguratNormals(new Rng(3, 'bench'));
+  const a = new Float64Array(1921);
+  for (let r = 0; r < 5000; r++) z.fill(a, 0, a.length, 1);
+  const c0 = process.cpuUsage();
+  for (let r = 0; r < 50000; r++) z.fill(a, 0, a.length, 1);
+  const c = process.cpuUsage(c0);
+  return 50000 / ((c.user + c.system) / 1e6);
 }
 
 /** The same networks with the two dense layers as batched tfjs matmuls ([B,32,40]×[B,40,40]), normals from lib's ziggurat fillNormal. */
@@ -92,14 +118,19 @@ function runWorker(seed: number): Promise<{ wall: number; cpu: number }> {
 
 export async function simplicityBench(): Promise<BenchRow[]> {
   const one = samplerRate(4, 1);
+  const previous = samplerRate(3, 1, 'previous');
   const two = await Promise.all([runWorker(11), runWorker(12)]);
   const tfjs = await tfjsRate();
   return [
-    { what: 'simplicity-bias: 5-40-40-1 networks/s, plain JS, 1 process (wall)', value: one.wall, unit: 'nets/s' },
+    { what: 'simplicity-bias: 5-40-40-1 networks/s, page sampler, 1 process (wall)', value: one.wall, unit: 'nets/s' },
     { what: 'simplicity-bias: same, per CPU-second of that process', value: one.cpu, unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, 2 processes together (wall)', value: two[0].wall + two[1].wall, unit: 'nets/s' },
+    { what: 'simplicity-bias: same, summed per CPU-second of each process', value: two[0].cpu + two[1].cpu, unit: 'nets/s' },
+    { what: 'simplicity-bias: previous sampler (lib fillNormal + one-row kernel), per CPU-second', value: previous.cpu, unit: 'nets/s' },
+    { what: 'simplicity-bias: drawing 1,921 normals only (fused ziggurat), per CPU-second', value: drawOnlyRate(), unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, tfjs-wasm batched matmuls (wall)', value: tfjs.netsPerSecond, unit: 'nets/s' },
-    { what: 'simplicity-bias: ziggurat normals/s, 1 process', value: normalRate(), unit: 'normals/s' },
+    { what: 'simplicity-bias: fused ZigguratNormals normals per CPU-second', value: normalRate('fast'), unit: 'normals/s' },
+    { what: 'simplicity-bias: lib fillNormal (ziggurat) normals per CPU-second', value: normalRate('previous'), unit: 'normals/s' },
     { what: 'wasm backend 1024² matmul ceiling', value: tfjs.gflops, unit: 'GFLOP/s' },
   ];
 }

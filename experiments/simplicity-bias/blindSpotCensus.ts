@@ -20,6 +20,8 @@ const config = z
     maps: z.array(mapSpec).min(2),
     /** Draws per map (the same for every map, so zero counts mean the same thing). */
     samples: z.number().int().min(1000),
+    /** Work units per neural map (each draws its share from stream `map<i>/mlp/chunk<c>`), so it can use both cores; other maps are one unit. */
+    mlpChunks: z.number().int().min(1).max(64),
     /** "Simple": exact formula size at most this (or less: see simpleMaxSize in the results). */
     simpleMaxSize: z.number().int().min(1).max(16),
     /**
@@ -93,6 +95,13 @@ const result = z.object({
   }),
 });
 
+/** One unit's draws: dense counts over all 65,536 functions. */
+interface CensusPartial {
+  map: number;
+  counts: number[];
+  seconds: number;
+}
+
 export const CENSUS_MAPS: z.input<typeof mapSpec>[] = [
   { kind: 'mlp', hidden: [20, 20], activation: 'relu', sigmaW: 1, sigmaB: 1 },
   { kind: 'ptf', rho: 1 },
@@ -111,18 +120,31 @@ export const blindSpotCensus = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 4, maps: CENSUS_MAPS, samples: 20000, simpleMaxSize: 6, gapBits: [5, 10], lowEntropyMax: 4 },
-    full: { seed: 4, maps: CENSUS_MAPS, samples: 1_000_000, simpleMaxSize: 6, gapBits: [5, 10], lowEntropyMax: 4 },
+    quick: { seed: 4, maps: CENSUS_MAPS, samples: 20000, mlpChunks: 2, simpleMaxSize: 6, gapBits: [5, 10], lowEntropyMax: 4 },
+    full: { seed: 4, maps: CENSUS_MAPS, samples: 10_000_000, mlpChunks: 4, simpleMaxSize: 6, gapBits: [5, 10], lowEntropyMax: 4 },
   },
   result,
-  timeLimitSeconds: { quick: 90, full: 900 },
+  timeLimitSeconds: { quick: 90, full: 2400 },
   tolerances: { 'maps.*.seconds': { measured: true }, censusSeconds: { measured: true } },
-  async run(cfg, ctx) {
+  units: (cfg) =>
+    cfg.maps.flatMap((spec, map) => {
+      const chunks = spec.kind === 'mlp' ? cfg.mlpChunks : 1;
+      return Array.from({ length: chunks }, (_, chunk) => ({ label: `map${map}/chunk${chunk}`, map, chunk, chunks }));
+    }),
+  async runUnit(cfg, unit, ctx): Promise<CensusPartial> {
+    const spec = cfg.maps[unit.map];
+    const share = (c: number) => Math.floor((c * cfg.samples) / unit.chunks);
+    const samples = share(unit.chunk + 1) - share(unit.chunk);
+    const stream = unit.chunks === 1 ? `map${unit.map}/${spec.kind}` : `map${unit.map}/${spec.kind}/chunk${unit.chunk}`;
+    const t1 = performance.now();
+    const counts = countFunctionsDense(createSampler(spec, 4, ctx.rng(stream)), 4, samples, ctx, `${mapLabel(spec, 4)} ${unit.label}`);
+    return { map: unit.map, counts: [...counts], seconds: (performance.now() - t1) / 1000 };
+  },
+  merge(cfg, partials) {
     const n = 4;
     const t0 = performance.now();
     const census = formulaSizes(n);
     const censusSeconds = (performance.now() - t0) / 1000;
-    ctx.log(`formula census: ${censusSeconds.toFixed(1)} s, sizes ${census.countBySize.slice(1).join(',')}`);
     const { size } = census;
     const N = cfg.samples;
     const all = Array.from({ length: size.length }, (_, f) => f);
@@ -130,12 +152,17 @@ export const blindSpotCensus = defineExperiment({
     const isLow = (f: number) => skew(f) <= cfg.lowEntropyMax;
     const log2Zero = Math.log2(3 / N);
     const delta = cfg.gapBits[0];
-    // Pass 1: sample every map and fit its bound (none when fewer than two sizes have a trusted function).
+    // Pass 1: add up every map's units and fit its bound (none when fewer than two sizes have a trusted function).
     const sampled = cfg.maps.map((spec, index) => {
       const label = mapLabel(spec, n);
-      const t1 = performance.now();
-      const counts = countFunctionsDense(createSampler(spec, n, ctx.rng(`map${index}/${spec.kind}`)), n, N, ctx, label);
-      return { spec, label, counts, seconds: (performance.now() - t1) / 1000, bound: fittedBound(size, counts, N, () => true) };
+      const counts = new Uint32Array(size.length);
+      let seconds = 0;
+      for (const p of partials) {
+        if (p.map !== index) continue;
+        for (let f = 0; f < counts.length; f++) counts[f] += p.counts[f];
+        seconds += p.seconds;
+      }
+      return { spec, label, counts, seconds, bound: fittedBound(size, counts, N, () => true) };
     });
     // "Simple" stops at the largest size where every biased map's bound lies more than Δ bits above the zero-count
     // floor log2(3/N): beyond it some map could not show a blind spot at this N, however many it had.

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { circuitSampler, decisionTreeSampler, polynomialCurveSampler, ptfSampler } from './booleanMaps';
 import { NormalStream } from '../lib/normalStream';
 import type { Rng } from '../runtime/rng';
-import { ACTIVATIONS, createMlpSampler, createRelu2Sampler } from './mlpSampler';
+import { ACTIVATIONS, createMlpSampler } from './mlpSampler';
+import { createFastRelu2Sampler } from './fastRelu2Sampler';
+import { ZigguratNormals } from '../lib/zigguratNormals';
 
 /** The parameter-function maps the page compares, as config. */
 export const mapSpec = z.discriminatedUnion('kind', [
@@ -68,13 +70,16 @@ export function mapLabel(m: MapSpec, n: number): string {
   }
 }
 
-/** A sampler for map m at n inputs; Gaussian parameters come from a NormalStream on rng, discrete choices from rng. */
+/**
+ * A sampler for map m at n inputs; discrete choices come from rng, Gaussian parameters from a NormalStream on rng,
+ * except for two-layer ReLU networks with σ_w = 1 (the page's hot path), which draw from the fused `ZigguratNormals`.
+ */
 export function createSampler(m: MapSpec, n: number, rng: Rng): () => number {
   const normal = new NormalStream(rng);
   switch (m.kind) {
     case 'mlp':
       if (m.activation === 'relu' && m.sigmaW === 1 && m.hidden.length === 2 && m.hidden[1] % 4 === 0) {
-        return createRelu2Sampler(n, m.hidden[0], m.hidden[1], m.sigmaB, normal);
+        return createFastRelu2Sampler(n, m.hidden[0], m.hidden[1], m.sigmaB, new ZigguratNormals(rng));
       }
       return createMlpSampler({ n, hidden: m.hidden, activation: m.activation, sigmaW: m.sigmaW, sigmaB: m.sigmaB }, normal);
     case 'ptf':

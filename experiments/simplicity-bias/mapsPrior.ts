@@ -1,6 +1,6 @@
 import { defineExperiment } from '../runtime/experiment';
 import type { MapSpec } from './mapSpec';
-import { priorConfig, priorResult, runPrior } from './priorRun';
+import { priorConfig, priorResult, priorTolerances, priorUnitsDefinition } from './priorRun';
 
 /** The non-neural maps of experiment 2, at n = 5. */
 export const NON_NEURAL_MAPS: MapSpec[] = [
@@ -20,11 +20,11 @@ export const mapsPrior = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 50000, bootstrap: 10 },
-    full: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 1_000_000, bootstrap: 200 },
+    quick: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 50000, bootstrap: 10, chunks: 1 },
+    full: { seed: 3, n: 5, maps: NON_NEURAL_MAPS, samples: 1_000_000, bootstrap: 200, chunks: 1 },
   },
   result: priorResult,
   timeLimitSeconds: { quick: 60, full: 900 },
-  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
-  run: runPrior,
+  tolerances: priorTolerances,
+  ...priorUnitsDefinition,
 });

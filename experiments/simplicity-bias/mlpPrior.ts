@@ -1,5 +1,5 @@
 import { defineExperiment } from '../runtime/experiment';
-import { priorConfig, priorResult, runPrior } from './priorRun';
+import { priorConfig, priorResult, priorTolerances, priorUnitsDefinition } from './priorRun';
 
 const mlp = (sigmaB: number) => ({ kind: 'mlp' as const, hidden: [40, 40], activation: 'relu' as const, sigmaW: 1, sigmaB });
 
@@ -12,13 +12,13 @@ export const mlpPrior = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 1, n: 5, maps: [mlp(1)], samples: 12000, bootstrap: 10 },
-    full: { seed: 1, n: 5, maps: [mlp(1)], samples: 1_500_000, bootstrap: 200 },
+    quick: { seed: 1, n: 5, maps: [mlp(1)], samples: 12000, bootstrap: 10, chunks: 2 },
+    full: { seed: 1, n: 5, maps: [mlp(1)], samples: 10_000_000, bootstrap: 200, chunks: 8 },
   },
   result: priorResult,
-  timeLimitSeconds: { quick: 60, full: 900 },
-  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
-  run: runPrior,
+  timeLimitSeconds: { quick: 60, full: 2400 },
+  tolerances: priorTolerances,
+  ...priorUnitsDefinition,
 });
 
 /** Experiment 1 with small biases, σ_b = 0.1 (the other parameter distribution of the literature). */
@@ -29,11 +29,11 @@ export const mlpPriorSmallBias = defineExperiment({
   module: import.meta.url,
   config: priorConfig,
   profiles: {
-    quick: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 8000, bootstrap: 10 },
-    full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 500_000, bootstrap: 200 },
+    quick: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 8000, bootstrap: 10, chunks: 1 },
+    full: { seed: 2, n: 5, maps: [mlp(0.1)], samples: 1_000_000, bootstrap: 200, chunks: 2 },
   },
   result: priorResult,
-  timeLimitSeconds: { quick: 60, full: 900 },
-  tolerances: { 'maps.*.wallSeconds': { measured: true }, 'maps.*.networksPerSecond': { measured: true } },
-  run: runPrior,
+  timeLimitSeconds: { quick: 60, full: 2400 },
+  tolerances: priorTolerances,
+  ...priorUnitsDefinition,
 });
