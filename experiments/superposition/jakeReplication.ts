@@ -20,12 +20,33 @@ export function fillBernoulli(rng: Rng, q: number, x: Float32Array): void {
   for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < q ? 1 : 0;
 }
 
-/** Targets of every pair in (pi, pj) for each of n inputs: y is n×pairs. */
+/**
+ * Targets of every pair in (pi, pj) for each of n 0/1 inputs: y is n×pairs. Only pairs that touch an active feature
+ * can be nonzero, so each row visits the pairs of its few active features instead of every pair.
+ */
 export function fillTargets(fn: Fn, x: Float32Array, m: number, pi: Int32Array, pj: Int32Array, y: Float32Array): void {
   const k = pi.length;
   const n = x.length / m;
+  // The pairs that touch each feature, as one list grouped by feature (CSR).
+  const start = new Int32Array(m + 1);
+  for (let o = 0; o < k; o++) start[pi[o] + 1]++, start[pj[o] + 1]++;
+  for (let l = 0; l < m; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, m);
+  const touching = new Int32Array(2 * k);
+  for (let o = 0; o < k; o++) touching[fill[pi[o]]++] = o, touching[fill[pj[o]]++] = o;
+  const ends = new Uint8Array(k); // active ends of each pair in the current row
+  y.fill(0);
   for (let r = 0; r < n; r++) {
-    for (let o = 0; o < k; o++) y[r * k + o] = target(fn, x[r * m + pi[o]], x[r * m + pj[o]]);
+    for (let l = 0; l < m; l++) if (x[r * m + l] !== 0) for (let t = start[l]; t < start[l + 1]; t++) ends[touching[t]]++;
+    for (let l = 0; l < m; l++) {
+      if (x[r * m + l] === 0) continue;
+      for (let t = start[l]; t < start[l + 1]; t++) {
+        const o = touching[t];
+        if (ends[o] === 0) continue; // already written
+        y[r * k + o] = fn === 'and' ? (ends[o] === 2 ? 1 : 0) : ends[o] === 1 ? 1 : 0;
+        ends[o] = 0;
+      }
+    }
   }
 }
 
