@@ -603,7 +603,7 @@ export const jakeReplication = defineJakeExperiment({
     "A one-hidden-layer ReLU network must output every pairwise AND (or XOR) of m = d0 sparse Bernoulli features. Three conditions: the whole network trained with Adam on a class-weighted L_6 loss; the first layer frozen at its N(0,1), zero-bias initialisation and only the readoffs trained; and the same frozen layer with class-balanced least-squares readoffs fitted on the same input distribution. Training runs to a stated stopping rule, and every quantity is also measured along the way. Compares error sizes with the comment's claims and with the affine readoffs' worst cases (1/4 for AND, 1/2 for XOR).",
   profiles: {
     quick: { ...common, replicates: 1, m: 24, widths: [24, 48], expectedActive: 2 * Math.sqrt(Math.log(24)), losses: p6, maxSteps: 200, stopping: quickStop, checkpoints: [50, 100], evalPairs: 100, testSamples: 500 },
-    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 4500, stopping: fullStop, checkpoints: [100, 300, 900, 1800, 3000], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
@@ -615,7 +615,7 @@ export const jakeReplicationM100 = defineJakeExperiment({
     'The same three conditions as jake-replication at the size of the comment\'s figure: 100 features with identity embeddings, 4,950 pairwise outputs, 100 hidden neurons; class-weighted L_6 loss, trained to the same stopping rule.',
   profiles: {
     quick: { ...common, replicates: 1, m: 30, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(30)), losses: p6, maxSteps: 150, stopping: quickStop, checkpoints: [50], evalPairs: 100, testSamples: 400 },
-    full: { ...common, replicates: 1, m: 100, widths: [100], expectedActive: 2 * Math.sqrt(Math.log(100)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    full: { ...common, replicates: 3, m: 100, widths: [100], expectedActive: 2 * Math.sqrt(Math.log(100)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
@@ -627,7 +627,7 @@ export const jakeLossSweep = defineJakeExperiment({
     'The jake-replication setup at one width (m = d = 50), trained to the same stopping rule under each of several class-weighted L_p losses: p = 2, 4 and 6 with the two classes weighted equally, and p = 6 with the targets that should be 1 weighted 4 times.',
   profiles: {
     quick: { ...common, replicates: 1, m: 20, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(20)), losses: [{ p: 2, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 100, stopping: quickStop, checkpoints: [50], evalPairs: 60, testSamples: 300 },
-    full: { ...common, replicates: 1, m: 50, widths: [50], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: [{ p: 2, onesWeight: 1 }, { p: 4, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    full: { ...common, replicates: 3, m: 50, widths: [50], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: [{ p: 2, onesWeight: 1 }, { p: 4, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
