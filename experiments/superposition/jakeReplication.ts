@@ -603,7 +603,7 @@ export const jakeReplication = defineJakeExperiment({
     "A one-hidden-layer ReLU network must output every pairwise AND (or XOR) of m = d0 sparse Bernoulli features. Three conditions: the whole network trained with Adam on a class-weighted L_6 loss; the first layer frozen at its N(0,1), zero-bias initialisation and only the readoffs trained; and the same frozen layer with class-balanced least-squares readoffs fitted on the same input distribution. Training runs to a stated stopping rule, and every quantity is also measured along the way. Compares error sizes with the comment's claims and with the affine readoffs' worst cases (1/4 for AND, 1/2 for XOR).",
   profiles: {
     quick: { ...common, replicates: 1, m: 24, widths: [24, 48], expectedActive: 2 * Math.sqrt(Math.log(24)), losses: p6, maxSteps: 200, stopping: quickStop, checkpoints: [50, 100], evalPairs: 100, testSamples: 500 },
-    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 4500, stopping: fullStop, checkpoints: [100, 300, 900, 1800, 3000], evalPairs: 200, testSamples: 1200 },
+    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
