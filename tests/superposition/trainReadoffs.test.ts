@@ -86,6 +86,28 @@ describe('trainNetwork', () => {
     }
   });
 
+  it('takes the steps autodiff takes for the other exponents of the loss sweep, and an odd one (p = 2, 3, 4)', () => {
+    for (const p of [2, 3, 4]) {
+      const rng = new Rng(13 + p, 'reference-p');
+      const [m, d, k, batch] = [5, 6, 3, 12];
+      const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
+      const sampler = () => {
+        const r = new Rng(14, 'batches-p');
+        return (x: Float32Array, y: Float32Array) => {
+          for (let t = 0; t < x.length; t++) x[t] = r.uniform() < 0.5 ? 1 : 0;
+          for (let b = 0; b < batch; b++) for (let o = 0; o < k; o++) y[b * k + o] = x[b * m + o] * x[b * m + o + 2];
+        };
+      };
+      const base = { init, trainFirstLayer: true, steps: 15, batch, lr: 1e-2, lrFinal: 1e-2, epsilon: 1e-8, p, onesWeight: 3 };
+      const ref = tapeReference({ ...base, sampleBatch: sampler() });
+      const run = trainNetwork(tf, { ...base, sampleBatch: sampler() });
+      expect(Math.abs(run.initialLoss - ref.losses[0]) / ref.losses[0]).toBeLessThan(1e-5);
+      Array.from(run.net.R).forEach((v, i) => expect(v).toBeCloseTo(ref.R[i], 4));
+      Array.from(run.net.W).forEach((v, i) => expect(v).toBeCloseTo(ref.W[i], 4));
+      Array.from(run.net.bias).forEach((v, i) => expect(v).toBeCloseTo(ref.bias[i], 4));
+    }
+  });
+
   it('solves one AND of 3 features with a 4-neuron layer when the layer is trained', () => {
     const rng = new Rng(7, 'tiny');
     const init = { m: 3, d: 4, k: 1, W: rng.fillNormal(new Float32Array(12)), bias: new Float32Array(4), R: new Float32Array(4) };
