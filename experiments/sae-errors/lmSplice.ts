@@ -16,7 +16,7 @@ import { cleanLogProbs, klAndCe } from './categoricalKl';
 import { loadSotu, sampleWindows } from './corpus';
 import { lmTrain, shapeOf } from './lmTrain';
 import { principalDirections } from './pca';
-import { addScaled, CovDirections, norm, randomUnit } from './perturbations';
+import { addScaled, CovDirections, KL_RESOLUTION, norm, randomUnit } from './perturbations';
 import { decodeAll, encode, initSae, trainSae, type Codes, type Sae } from './sae';
 import { decodeWeights, encodeWeights } from './weightsFile';
 import { saeTrainSchema } from './saeTrainConfig';
@@ -47,6 +47,12 @@ export const lmSpliceConfig = z
   .strict();
 export type LmSpliceConfig = z.output<typeof lmSpliceConfig>;
 
+/**
+ * A ratio of mean KLs (SAE or perturbation over a baseline) with its bootstrap interval, and two per-sample
+ * statistics with a floor of KL_RESOLUTION = 10⁻⁸ nats: medianLogRatio, the median over samples of 0 where the two
+ * KLs differ by at most the floor, else log((a + floor)/(b + floor)); fracGreater, the share with a − b above the
+ * floor (differences within it count one half).
+ */
 const ci = z.object({ ratio: z.number(), lo: z.number(), hi: z.number(), medianLogRatio: z.number(), fracGreater: z.number() });
 
 export const lmSpliceResult = z.object({
@@ -300,8 +306,8 @@ export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext): Promise
       ['cov-random', covRes.kl],
       ['shuffled error', shufRes.kl],
     ] as const)
-      b1Ratios.push({ sae: spec.name, l0, vs, ...ratioOfMeans(brng, sk, pw(base), cfg.resamples) });
-    b1Ratios.push({ sae: spec.name, l0, vs: 'norm-corrected over ε-random', ...ratioOfMeans(brng, pw(normRes.kl), pw(randKl), cfg.resamples) });
+      b1Ratios.push({ sae: spec.name, l0, vs, ...ratioOfMeans(brng, sk, pw(base), cfg.resamples, KL_RESOLUTION) });
+    b1Ratios.push({ sae: spec.name, l0, vs: 'norm-corrected over ε-random', ...ratioOfMeans(brng, pw(normRes.kl), pw(randKl), cfg.resamples, KL_RESOLUTION) });
     let maxDev = 0;
     for (let j = 0; j < sae.n; j++) maxDev = Math.max(maxDev, Math.abs(norm(sae.Wdec, j * d, d) - 1));
     const ceSae = mean(spliced.ce);
@@ -356,9 +362,9 @@ export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext): Promise
       }
       const res = score(Xp);
       const a = pw(res.kl);
-      b3.push({ mode, vs: 'ε-random', ...ratioOfMeans(brng, a, pw(randKlBy[mainIdx]), cfg.resamples) });
-      b3.push({ mode, vs: 'cov-random', ...ratioOfMeans(brng, a, pw(covKlBy[mainIdx]), cfg.resamples) });
-      b3.push({ mode, vs: 'shuffled error', ...ratioOfMeans(brng, a, pw(shufKlBy[mainIdx]), cfg.resamples) });
+      b3.push({ mode, vs: 'ε-random', ...ratioOfMeans(brng, a, pw(randKlBy[mainIdx]), cfg.resamples, KL_RESOLUTION) });
+      b3.push({ mode, vs: 'cov-random', ...ratioOfMeans(brng, a, pw(covKlBy[mainIdx]), cfg.resamples, KL_RESOLUTION) });
+      b3.push({ mode, vs: 'shuffled error', ...ratioOfMeans(brng, a, pw(shufKlBy[mainIdx]), cfg.resamples, KL_RESOLUTION) });
     }
   }
   const evalSeconds = (performance.now() - t1) / 1000;

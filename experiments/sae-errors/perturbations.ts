@@ -7,6 +7,14 @@
 import { choleskyFactor } from '../lib/linalg';
 import type { Rng } from '../runtime/rng';
 
+/**
+ * The resolution of a per-sample output KL (nats): the floor of the per-sample ratio statistics (medianLogRatio,
+ * fracGreater in lib/pairedStats). Each KL is a float64 sum, by cancellation, over at most a few thousand outputs of
+ * terms no larger than about |logit| + 1 ≤ 100, so its rounding error is below 4,096 · 100 · 2⁻⁵² ≈ 10⁻¹⁰ nats; the
+ * floor is 100 times that, and orders of magnitude below the mean KLs the comparisons report (≥ 10⁻² nats).
+ */
+export const KL_RESOLUTION = 1e-8;
+
 export function norm(v: ArrayLike<number>, offset = 0, d = v.length): number {
   let s = 0;
   for (let c = 0; c < d; c++) s += v[offset + c] ** 2;

@@ -8,7 +8,7 @@ import { defineExperiment, type RunContext } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { matchEntropy, meanEntropy } from './bernoulliKl';
 import { initHead, quadraticKl, readoffDirections, trainHead, HeadRunner, type Head } from './heads';
-import { addScaled, CovDirections, norm, randomUnit } from './perturbations';
+import { addScaled, CovDirections, KL_RESOLUTION, norm, randomUnit } from './perturbations';
 import { decodeAll, encode, initSae, mmcs, trainSae, type Codes, type Sae } from './sae';
 import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, median } from '../lib/pairedStats';
 import { makeTask, sampleBatch, type ToyTask } from './toyData';
@@ -70,6 +70,12 @@ export const toyConfig = z
   .strict();
 export type ToyConfig = z.output<typeof toyConfig>;
 
+/**
+ * A ratio of mean KLs (SAE or perturbation over a baseline) with its bootstrap interval, and two per-sample
+ * statistics with a floor of KL_RESOLUTION = 10⁻⁸ nats: medianLogRatio, the median over samples of 0 where the two
+ * KLs differ by at most the floor, else log((a + floor)/(b + floor)); fracGreater, the share with a − b above the
+ * floor (differences within it count one half).
+ */
 const ci = z.object({ ratio: z.number(), lo: z.number(), hi: z.number(), medianLogRatio: z.number(), fracGreater: z.number() });
 const headRecord = <T extends z.ZodTypeAny>(t: T) => z.object(Object.fromEntries(HEADS.map((h) => [h, t])) as Record<HeadName, T>);
 
@@ -327,10 +333,10 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
       for (let r = 0; r < N; r++) rb += randBce[r] - cleanLogitsBce[r];
       a1.push({ sae: spec.name, head: h, condition: 'epsRandom', meanKl: mean(randKl), meanDBce: rb / N });
       const vs = {
-        vsRandom: ratioOfMeans(brng, part(0), randKl, cfg.resamples),
-        vsCov: ratioOfMeans(brng, part(0), part(2), cfg.resamples),
-        vsShuffled: ratioOfMeans(brng, part(0), part(3), cfg.resamples),
-        normCorrectedVsRandom: ratioOfMeans(brng, part(1), randKl, cfg.resamples),
+        vsRandom: ratioOfMeans(brng, part(0), randKl, cfg.resamples, KL_RESOLUTION),
+        vsCov: ratioOfMeans(brng, part(0), part(2), cfg.resamples, KL_RESOLUTION),
+        vsShuffled: ratioOfMeans(brng, part(0), part(3), cfg.resamples, KL_RESOLUTION),
+        normCorrectedVsRandom: ratioOfMeans(brng, part(1), randKl, cfg.resamples, KL_RESOLUTION),
       };
       for (const [k, v] of Object.entries(vs)) a1Ratios.push({ sae: spec.name, head: h, vs: k, ...v });
       if (si === 0) gurnee[h] = vs;
@@ -428,11 +434,11 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
           a.push(kl[si * N + r]);
           b.push(rand[r]);
         }
-        const v = ratioOfMeans(brng, a, b, cfg.resamples);
+        const v = ratioOfMeans(brng, a, b, cfg.resamples, KL_RESOLUTION);
         a4.push({ source: src.source, mode: src.mode, head: h, ...v });
         named[`${src.source.startsWith('sae') ? 'sae' : src.source}${src.mode === 'jitter' ? 'Jitter' : 'Swap'}`] = v;
       });
-      const lit = ratioOfMeans(brng, kl.subarray(S * N, (S + 1) * N), kl.subarray((S + 1) * N, (S + 2) * N), cfg.resamples);
+      const lit = ratioOfMeans(brng, kl.subarray(S * N, (S + 1) * N), kl.subarray((S + 1) * N, (S + 2) * N), cfg.resamples, KL_RESOLUTION);
       a4.push({ source: `sae:${cfg.saes[0].name}`, mode: 'jitterLiteral', head: h, ...lit });
       a4main[h] = { saeJitter: named.saeJitter, saeSwap: named.saeSwap, oracleJitter: named.oracleJitter ?? named.saeJitter, truthJitter: named.truthJitter, truthSwap: named.truthSwap, saeJitterLiteral: lit };
     }
@@ -636,7 +642,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
     pairsPerFeature: 0.25,
     meanActive: 3,
     pairProb: 0.5,
-    headTrain: { maxSteps: 1500, batch: 256, lr: 3e-3, evalEvery: 100, patience: 3, relTol: 0.01, heldOut: 2048 },
+    headTrain: { maxSteps: 4000, batch: 256, lr: 3e-3, evalEvery: 100, patience: 3, relTol: 0.01, heldOut: 2048 },
     noiseNorm: 0.3,
     targetEntropy: 0.01,
     saes: [

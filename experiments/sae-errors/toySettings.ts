@@ -18,11 +18,11 @@ export const toyD64 = toyExperiment(64, { quick, full: {} });
 export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id] as const;
 
 /**
- * Replicates with another seed (new task, data, initialisations and SAEs) at the ends of the sweep, where the page's
- * verdicts are drawn, for the spread across seeds (d = 32 has one seed: the build budget). Seed 13 is not used: at
+ * Replicates with another seed (new task, data, initialisations and SAEs) at every d of the sweep, for the spread
+ * across seeds (every d has two seeds; d = 256 is not in the sweep: the build budget). Seed 13 is not used: at
  * d = 16 its untrained head gives an undefined rank correlation (spearmanQ), which the result schema rejects.
  */
 export const TOY_REPLICATE_SEEDS = [12] as const;
-export const TOY_REPLICATE_DS = [16, 64] as const;
+export const TOY_REPLICATE_DS = [16, 32, 64] as const;
 export const toyReplicates = TOY_REPLICATE_SEEDS.flatMap((seed) => TOY_REPLICATE_DS.map((d) => toyExperiment(d, { quick, full: {} }, seed)));
 export const TOY_REPLICATE_IDS = toyReplicates.map((e) => e.id);

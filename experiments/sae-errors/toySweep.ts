@@ -52,6 +52,12 @@ const result = z.object({
   acrossSeeds: z.record(z.string(), z.object(Object.fromEntries(HEADS.map((h) => [h, seedSpreads])) as Record<HeadName, typeof seedSpreads>)),
   /** Tidy rows per seed: d, seed, head, comparison and the ratio with its interval. */
   seedRows: z.array(z.object({ d: z.number().int(), seed: z.number().int(), head: z.string(), comparison: z.string(), ratio: z.number(), lo: z.number(), hi: z.number() })),
+  /** Every trained head (MLP, noise-trained MLP, linear) of every run, primary and replicate seeds: steps, what stopped it, and the held-out loss's fall over the last quarter of its curve. */
+  headTraining: z.array(z.object({ d: z.number().int(), seed: z.number().int(), head: z.string(), steps: z.number().int(), stoppedBy: z.string(), lastQuarterDrop: z.number() })),
+  /** Over headTraining: heads trained, heads stopped by the step cap, and the largest last-quarter fall among those. */
+  headsTrained: z.number().int(),
+  headsAtCap: z.number().int(),
+  maxDropAtCap: z.number(),
   /** Wall time of the per-d experiments' phases, and the heads' training FLOP rate. */
   timing: z.array(z.object({ d: z.number().int(), headTrainSeconds: z.number(), headTrainCpuSeconds: z.number(), headTrainGflops: z.number(), headTrainGflopsPerCpuSecond: z.number(), saeTrainSeconds: z.number(), evalSeconds: z.number() })),
 });
@@ -124,9 +130,17 @@ export const toySweep = defineExperiment({
       }
       acrossSeeds[`d${r.d}`] = entry;
     }
+    const headTraining = runs.flatMap(({ res, seed }) =>
+      res.heads.filter((h) => h.stoppedBy !== 'untrained' && !h.head.endsWith('Temp')).map((h) => ({ d: res.d, seed, head: h.head, steps: h.steps, stoppedBy: h.stoppedBy, lastQuarterDrop: h.lastQuarterDrop })),
+    );
+    const atCap = headTraining.filter((h) => h.stoppedBy === 'maxSteps');
     acrossSeeds.smallest = acrossSeeds[`d${all[0].d}`];
     acrossSeeds.largest = acrossSeeds[`d${all[all.length - 1].d}`];
     return {
+      headTraining,
+      headsTrained: headTraining.length,
+      headsAtCap: atCap.length,
+      maxDropAtCap: atCap.length ? Math.max(...atCap.map((h) => h.lastQuarterDrop)) : 0,
       seeds: [...new Set(runs.map((x) => x.seed))].sort((a, b) => a - b),
       acrossSeeds,
       seedRows,

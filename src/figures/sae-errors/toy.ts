@@ -20,7 +20,11 @@ interface Sweep { rows: SweepRow[]; seedRows?: (SweepRow & { seed: number })[]; 
 function ratioPanels(results: Sweep, comparisons: string[], title: string): PlotSpec {
   const rows = results.rows.filter((r) => comparisons.includes(r.comparison)).map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head] }));
   const ds = [...new Set(rows.map((r) => r.d))];
-  const seedRows = (results.seedRows ?? []).filter((r) => comparisons.includes(r.comparison)).map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head] }));
+  // The other seeds' ratios and intervals, drawn just right of each d (the primary seed is the line).
+  const primary = new Set(rows.map((r) => `${r.d}|${r.head}|${r.comparison}|${r.ratio}`));
+  const seedRows = (results.seedRows ?? [])
+    .filter((r) => comparisons.includes(r.comparison) && !primary.has(`${r.d}|${r.head}|${r.comparison}|${r.ratio}`))
+    .map((r) => ({ ...r, headLabel: HEAD_LABEL[r.head], dShifted: r.d * 1.08 }));
   return {
     width: 800,
     height: 300,
@@ -34,8 +38,9 @@ function ratioPanels(results: Sweep, comparisons: string[], title: string): Plot
       Plot.ruleY([1], { stroke: '#333' }),
       Plot.ruleX(rows, { fx: 'comparison', x: 'd', y1: 'lo', y2: 'hi', stroke: 'headLabel', strokeWidth: 1.5 }),
       Plot.line(rows, { fx: 'comparison', x: 'd', y: 'ratio', stroke: 'headLabel', marker: 'circle' }),
-      // Every seed's ratio (the primary seed is the line), as hollow rings.
-      Plot.dot(seedRows, { fx: 'comparison', x: 'd', y: 'ratio', stroke: 'headLabel', r: 4, strokeWidth: 1 }),
+      // The other seeds: hollow rings with dashed 95% intervals.
+      Plot.ruleX(seedRows, { fx: 'comparison', x: 'dShifted', y1: 'lo', y2: 'hi', stroke: 'headLabel', strokeWidth: 1, strokeDasharray: '2,2' }),
+      Plot.dot(seedRows, { fx: 'comparison', x: 'dShifted', y: 'ratio', stroke: 'headLabel', r: 4, strokeWidth: 1 }),
     ],
   };
 }
