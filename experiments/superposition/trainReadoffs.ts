@@ -98,37 +98,46 @@ export interface TrainResult {
 }
 
 /**
- * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped:
- * with a frozen layer only R's gradient is computed (autodiff computed the hidden layer's too, and discarded it),
- * and the readoffs are stored transposed (Rᵀ, k×d) so the large, changing matrix stays on the left of each matmul
- * (the wasm matmul re-packs its right operand on every call). The update is tfjs's AdamOptimizer's, written out;
- * tests/superposition/trainReadoffs.test.ts checks it against autodiff with tf.train.adam.
+ * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped.
+ * Only the three large products run as tfjs (wasm) matmuls, untransposed (a transposed operand takes the wasm
+ * backend's slow path, 2.5 against 14–23 GFLOP/s here), with the large changing matrix on the left: predᵀ = Rᵀ·hᵀ,
+ * (dLoss/dR)ᵀ = gᵀ·h and, when the first layer trains, dLoss/dh = g·Rᵀ. Everything elementwise is one fused loop in
+ * JavaScript (float64 arithmetic, float32 storage) instead of tens of small kernels: the hidden layer (a sum over the
+ * inputs' nonzero entries, which skips the zeros of sparse inputs), the loss and its gradient, the first layer's
+ * gradient, and Adam (tfjs's AdamOptimizer update, written out). With a frozen layer no hidden-layer gradient is
+ * computed at all. tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam.
  */
 export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
   const { m, d, k } = opt.init;
   const { batch, p } = opt;
+  const trainFirst = opt.trainFirstLayer;
   const b1 = 0.9;
   const b2 = 0.999;
-  // tf.variable copies its initial value, so the initial tensors are made and freed inside a tidy.
-  const [W, bias, Rt] = tf.tidy(() => [
-    tf.variable(tf.tensor2d(opt.init.W, [m, d]), false),
-    tf.variable(tf.tensor2d(opt.init.bias, [1, d]), false),
-    tf.variable(tf.transpose(tf.tensor2d(opt.init.R, [d, k])), false),
-  ]);
-  const vars = opt.trainFirstLayer ? [W, bias, Rt] : [Rt];
-  const moments = vars.map((v) => tf.tidy(() => [tf.variable(tf.zerosLike(v), false), tf.variable(tf.zerosLike(v), false)]));
+  const W = Float32Array.from(opt.init.W); // m×d
+  const bias = Float32Array.from(opt.init.bias);
+  const Rt = new Float32Array(k * d); // Rᵀ, k×d
+  for (let a = 0; a < d; a++) for (let o = 0; o < k; o++) Rt[o * d + a] = opt.init.R[a * k + o];
+  const adamW = trainFirst ? adamState(m * d) : null;
+  const adamB = trainFirst ? adamState(d) : null;
+  const adamR = adamState(k * d);
   const x = new Float32Array(batch * m);
   const y = new Float32Array(batch * k);
-  const yT = new Float32Array(k * batch);
-  const wT = new Float32Array(k * batch);
+  const h = new Float32Array(batch * d); // ReLU(x W + b), batch×d
+  const hT = new Float32Array(d * batch);
+  const predT = new Float32Array(k * batch);
+  const gT = new Float32Array(k * batch); // dLoss/dpred, transposed
+  const gRt = new Float32Array(k * d); // (dLoss/dR)ᵀ
+  const dh = trainFirst ? new Float32Array(batch * d) : null; // dLoss/dh
+  const g = trainFirst ? new Float32Array(batch * k) : null;
+  const gW = trainFirst ? new Float32Array(m * d) : null;
+  const gB = trainFirst ? new Float32Array(d) : null;
   const tail = Math.max(1, Math.min(50, Math.floor(opt.steps / 10)));
   const stop = opt.stopping;
   const checkpoints = new Set(opt.checkpoints ?? []);
   const snapshot = (): TwoLayerNet => {
-    const R = tf.tidy(() => tf.transpose(Rt));
-    const net = { m, d, k, W: W.dataSync().slice() as Float32Array, bias: bias.dataSync().slice() as Float32Array, R: R.dataSync().slice() as Float32Array };
-    R.dispose();
-    return net;
+    const R = new Float32Array(d * k);
+    for (let o = 0; o < k; o++) for (let a = 0; a < d; a++) R[a * k + o] = Rt[o * d + a];
+    return { m, d, k, W: W.slice(), bias: bias.slice(), R };
   };
   const recent: number[] = []; // the last `tail` losses
   const windowLosses: number[] = [];
@@ -139,83 +148,153 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
   let stepsTaken = 0;
   let stoppedBy: TrainResult['stoppedBy'] = 'cap';
   let initialLoss = NaN;
-  try {
-    for (let step = 0; step < opt.steps; step++) {
-      opt.onStep?.(step);
-      opt.sampleBatch(x, y);
-      // Targets and class weights, transposed to k×batch to match the layout of the outputs.
-      let ones = 0;
-      for (let t = 0; t < y.length; t++) ones += y[t];
-      const zeros = y.length - ones;
-      const wOne = ones > 0 ? opt.onesWeight / ones : 0;
-      const wZero = zeros > 0 ? 1 / zeros : 0;
+  for (let step = 0; step < opt.steps; step++) {
+    opt.onStep?.(step);
+    opt.sampleBatch(x, y);
+    hiddenLayer(x, W, bias, batch, m, d, h, hT);
+    matMulInto(tf, Rt, [k, d], hT, [d, batch], predT);
+    const loss = lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
+    matMulInto(tf, gT, [k, batch], h, [batch, d], gRt);
+    if (trainFirst) {
+      matMulInto(tf, g!, [batch, k], Rt, [k, d], dh!);
+      gW!.fill(0);
+      gB!.fill(0);
       for (let r = 0; r < batch; r++) {
-        for (let o = 0; o < k; o++) {
-          const v = y[r * k + o];
-          yT[o * batch + r] = v;
-          wT[o * batch + r] = v === 1 ? wOne : wZero;
+        for (let a = 0; a < d; a++) {
+          const v = h[r * d + a] > 0 ? dh![r * d + a] : 0;
+          dh![r * d + a] = v;
+          gB![a] += v;
         }
-      }
-      const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
-      const wantLoss = stop !== undefined || step === 0 || step >= opt.steps - tail;
-      const loss = tf.tidy(() => {
-        const xs = tf.tensor2d(x, [batch, m]);
-        const h = tf.relu(tf.add(tf.matMul(xs, W), bias)); // batch×d
-        const predT = tf.matMul(Rt, tf.transpose(h)); // k×batch
-        const e = tf.sub(predT, tf.tensor2d(yT, [k, batch]));
-        const ws = tf.tensor2d(wT, [k, batch]);
-        const eBelow = absPower(tf, e, p - 2); // |e|^(p−2)
-        // dLoss/dpred = p·w·|e|^(p−2)·e
-        const gT = tf.mul(tf.mul(e, eBelow), tf.mul(ws, p));
-        const grads: TF.Tensor[] = [];
-        if (opt.trainFirstLayer) {
-          const dh = tf.mul(tf.matMul(tf.transpose(gT), Rt), tf.step(h)); // batch×d
-          grads.push(tf.matMul(tf.transpose(xs), dh), tf.sum(dh, 0, true));
-        }
-        grads.push(tf.matMul(gT, h)); // k×d = (dLoss/dR)ᵀ
-        // Adam, as tfjs's AdamOptimizer computes it.
-        const c1 = 1 - b1 ** (step + 1);
-        const c2 = 1 - b2 ** (step + 1);
-        vars.forEach((v, i) => {
-          const [m1, m2] = moments[i];
-          const g = grads[i];
-          m1.assign(tf.add(tf.mul(m1, b1), tf.mul(g, 1 - b1)));
-          m2.assign(tf.add(tf.mul(m2, b2), tf.mul(tf.square(g), 1 - b2)));
-          v.assign(tf.sub(v, tf.div(tf.mul(tf.div(m1, c1), lr), tf.add(tf.sqrt(tf.div(m2, c2)), opt.epsilon))));
-        });
-        return wantLoss ? tf.sum(tf.mul(tf.mul(tf.square(e), eBelow), ws)) : undefined;
-      }) as TF.Tensor | undefined;
-      stepsTaken = step + 1;
-      if (loss) {
-        // Loss before this step's update, as the tape-based trainer reports it.
-        const v = loss.dataSync()[0];
-        loss.dispose();
-        if (step === 0) initialLoss = v;
-        recent.push(v);
-        if (recent.length > tail) recent.shift();
-        windowSum += v;
-      }
-      if (checkpoints.has(stepsTaken)) opt.onCheckpoint?.(stepsTaken, snapshot());
-      if (stop && stepsTaken % stop.window === 0) {
-        const mean = windowSum / stop.window;
-        windowSum = 0;
-        windowLosses.push(mean);
-        if (mean <= best * (1 - stop.minImprovement)) best = Math.min(best, mean);
-        else {
-          best = Math.min(best, mean);
-          halvings++;
-          plateauLr /= 2;
-          if (halvings >= stop.halvings) {
-            stoppedBy = 'plateau';
-            break;
-          }
+        for (let l = 0; l < m; l++) {
+          const xv = x[r * m + l];
+          if (xv === 0) continue;
+          const row = l * d;
+          for (let a = 0; a < d; a++) gW![row + a] += xv * dh![r * d + a];
         }
       }
     }
-    const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
-    return { net: snapshot(), finalLoss, initialLoss, stepsTaken, stoppedBy, windowLosses };
-  } finally {
-    tf.dispose([W, bias, Rt, ...moments.flat()]);
+    const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
+    const c1 = 1 - b1 ** (step + 1);
+    const c2 = 1 - b2 ** (step + 1);
+    if (trainFirst) {
+      adamStep(W, gW!, adamW!, b1, b2, c1, c2, lr, opt.epsilon);
+      adamStep(bias, gB!, adamB!, b1, b2, c1, c2, lr, opt.epsilon);
+    }
+    adamStep(Rt, gRt, adamR, b1, b2, c1, c2, lr, opt.epsilon);
+    stepsTaken = step + 1;
+    if (step === 0) initialLoss = loss;
+    recent.push(loss);
+    if (recent.length > tail) recent.shift();
+    windowSum += loss;
+    if (checkpoints.has(stepsTaken)) opt.onCheckpoint?.(stepsTaken, snapshot());
+    if (stop && stepsTaken % stop.window === 0) {
+      const mean = windowSum / stop.window;
+      windowSum = 0;
+      windowLosses.push(mean);
+      if (mean <= best * (1 - stop.minImprovement)) best = Math.min(best, mean);
+      else {
+        best = Math.min(best, mean);
+        halvings++;
+        plateauLr /= 2;
+        if (halvings >= stop.halvings) {
+          stoppedBy = 'plateau';
+          break;
+        }
+      }
+    }
+  }
+  const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
+  return { net: snapshot(), finalLoss, initialLoss, stepsTaken, stoppedBy, windowLosses };
+}
+
+/**
+ * h = ReLU(x W + b) for a batch, row-major into h and transposed into hT, summing W's rows over the nonzero entries
+ * of x only (the inputs here are sparse).
+ */
+function hiddenLayer(x: Float32Array, W: Float32Array, bias: Float32Array, batch: number, m: number, d: number, h: Float32Array, hT: Float32Array): void {
+  const active = new Int32Array(m);
+  for (let r = 0; r < batch; r++) {
+    let n = 0;
+    for (let l = 0; l < m; l++) if (x[r * m + l] !== 0) active[n++] = l;
+    const out = r * d;
+    h.set(bias, out);
+    for (let i = 0; i < n; i++) {
+      const l = active[i];
+      const xv = x[r * m + l];
+      const row = l * d;
+      for (let a = 0; a < d; a++) h[out + a] += xv * W[row + a];
+    }
+    for (let a = 0; a < d; a++) {
+      const v = h[out + a] > 0 ? h[out + a] : 0;
+      h[out + a] = v;
+      hT[a * batch + r] = v;
+    }
+  }
+}
+
+/**
+ * The class-weighted L_p loss Σ w·|e|^p of predᵀ (k×batch) against y (batch×k), with each class averaged over its
+ * own entries and the ones weighted by onesWeight (classWeights), and its gradient p·w·|e|^(p−2)·e into gT (k×batch)
+ * and, when given, g (batch×k). Returns the loss.
+ */
+function lossAndGradient(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number {
+  let ones = 0;
+  for (let t = 0; t < y.length; t++) ones += y[t];
+  const wOne = ones > 0 ? onesWeight / ones : 0;
+  const wZero = y.length - ones > 0 ? 1 / (y.length - ones) : 0;
+  const half = (p - 2) / 2; // |e|^(p−2) = (e²)^half
+  let loss = 0;
+  for (let o = 0; o < k; o++) {
+    for (let r = 0; r < batch; r++) {
+      const t = y[r * k + o];
+      const w = t === 1 ? wOne : wZero;
+      const e = predT[o * batch + r] - t;
+      const e2 = e * e;
+      const eb = half === 2 ? e2 * e2 : half === 1 ? e2 : half === 0 ? 1 : Math.pow(e2, half);
+      loss += w * e2 * eb;
+      const grad = p * w * eb * e;
+      gT[o * batch + r] = grad;
+      if (g !== null) g[r * k + o] = grad;
+    }
+  }
+  return loss;
+}
+
+/**
+ * out = A·B on the tfjs backend for row-major arrays. The product is copied straight out of the wasm heap into `out`
+ * where the backend is wasm: dataSync() allocates a fresh buffer per read, and at these sizes that allocation (and
+ * the garbage it leaves) cost more than the matmul. Other backends read by dataSync().
+ */
+function matMulInto(tf: Tf, A: Float32Array, aShape: [number, number], B: Float32Array, bShape: [number, number], out: Float32Array): Float32Array {
+  const a = tf.tensor2d(A, aShape);
+  const b = tf.tensor2d(B, bShape);
+  const c = tf.matMul(a, b);
+  const backend = tf.backend() as unknown as { wasm?: { HEAPF32?: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined } };
+  const offset = backend.wasm?.HEAPF32 ? backend.dataIdMap?.get(c.dataId)?.memoryOffset : undefined;
+  if (offset !== undefined) out.set(backend.wasm!.HEAPF32!.subarray(offset >> 2, (offset >> 2) + out.length));
+  else out.set(c.dataSync());
+  tf.dispose([a, b, c]);
+  return out;
+}
+
+interface AdamState {
+  m1: Float32Array;
+  m2: Float32Array;
+}
+const adamState = (n: number): AdamState => ({ m1: new Float32Array(n), m2: new Float32Array(n) });
+
+/** One Adam update in place, as tfjs's AdamOptimizer computes it: θ −= lr·(m₁/c₁)/(√(m₂/c₂) + ε). */
+function adamStep(theta: Float32Array, grad: Float32Array, s: AdamState, b1: number, b2: number, c1: number, c2: number, lr: number, eps: number): void {
+  const { m1, m2 } = s;
+  const step = lr / c1;
+  const inv2 = 1 / c2;
+  for (let t = 0; t < theta.length; t++) {
+    const gt = grad[t];
+    const a = b1 * m1[t] + (1 - b1) * gt;
+    const v = b2 * m2[t] + (1 - b2) * gt * gt;
+    m1[t] = a;
+    m2[t] = v;
+    theta[t] -= (step * a) / (Math.sqrt(v * inv2) + eps);
   }
 }
 

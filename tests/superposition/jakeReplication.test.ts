@@ -78,3 +78,29 @@ describe('jake-replication aggregation across replicates', () => {
     ]);
   });
 });
+
+describe('fillTargets against the pair-by-pair definition', () => {
+  it('matches AND and XOR of every pair on random sparse inputs, for all pairs and for a subset', () => {
+    const rng = new Rng(3, 'fillTargets');
+    const m = 12;
+    const n = 40;
+    const x = new Float32Array(n * m);
+    for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < 0.3 ? 1 : 0;
+    const all: [number, number][] = [];
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) all.push([i, j]);
+    for (const pairs of [all, all.filter((_, o) => o % 5 === 2)]) {
+      const pi = Int32Array.from(pairs, (p) => p[0]);
+      const pj = Int32Array.from(pairs, (p) => p[1]);
+      for (const fn of ['and', 'xor'] as const) {
+        const y = new Float32Array(n * pairs.length).fill(7); // stale values must be overwritten
+        fillTargets(fn, x, m, pi, pj, y);
+        for (let r = 0; r < n; r++) {
+          pairs.forEach(([i, j], o) => {
+            const [a, b] = [x[r * m + i], x[r * m + j]];
+            expect(y[r * pairs.length + o]).toBe(fn === 'and' ? a * b : (a + b) % 2);
+          });
+        }
+      }
+    }
+  });
+});

@@ -62,28 +62,40 @@ function tapeReference(o: TrainOptions) {
   return { W: W.dataSync(), bias: bias.dataSync(), R: R.dataSync(), losses };
 }
 
+/**
+ * trainNetwork against tapeReference from the same start and the same batches: a random 0/1 input stream and the
+ * ANDs of features (o, o + gap).
+ */
+function expectTapeSteps(o: { seed: number; trainFirstLayer: boolean; p: number; onesWeight: number; steps: number; lrFinal: number; q: number; gap: number; shape: [number, number, number, number] }) {
+  const rng = new Rng(o.seed, 'reference');
+  const [m, d, k, batch] = o.shape;
+  const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
+  const sampler = () => {
+    const r = new Rng(o.seed + 1, 'batches');
+    return (x: Float32Array, y: Float32Array) => {
+      for (let t = 0; t < x.length; t++) x[t] = r.uniform() < o.q ? 1 : 0;
+      for (let b = 0; b < batch; b++) for (let c = 0; c < k; c++) y[b * k + c] = x[b * m + c] * x[b * m + c + o.gap];
+    };
+  };
+  const base = { init, trainFirstLayer: o.trainFirstLayer, steps: o.steps, batch, lr: 1e-2, lrFinal: o.lrFinal, epsilon: 1e-8, p: o.p, onesWeight: o.onesWeight };
+  const ref = tapeReference({ ...base, sampleBatch: sampler() });
+  const run = trainNetwork(tf, { ...base, sampleBatch: sampler() });
+  expect(Math.abs(run.initialLoss - ref.losses[0]) / ref.losses[0]).toBeLessThan(1e-5);
+  Array.from(run.net.R).forEach((v, i) => expect(v).toBeCloseTo(ref.R[i], 4));
+  Array.from(run.net.W).forEach((v, i) => expect(v).toBeCloseTo(ref.W[i], 4));
+  Array.from(run.net.bias).forEach((v, i) => expect(v).toBeCloseTo(ref.bias[i], 4));
+  if (!o.trainFirstLayer) expect(Array.from(run.net.W)).toEqual(Array.from(init.W));
+}
+
 describe('trainNetwork', () => {
   it('takes the steps autodiff and tf.train.adam take (trained and frozen first layer, p = 6)', () => {
     for (const trainFirstLayer of [true, false]) {
-      const rng = new Rng(11, 'reference');
-      const [m, d, k, batch] = [6, 5, 4, 16];
-      const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
-      const sampler = () => {
-        const r = new Rng(12, 'batches');
-        return (x: Float32Array, y: Float32Array) => {
-          for (let t = 0; t < x.length; t++) x[t] = r.uniform() < 0.4 ? 1 : 0;
-          for (let b = 0; b < batch; b++) for (let o = 0; o < k; o++) y[b * k + o] = x[b * m + o] * x[b * m + o + 1];
-        };
-      };
-      const base = { init, trainFirstLayer, steps: 20, batch, lr: 1e-2, lrFinal: 1e-3, epsilon: 1e-8, p: 6, onesWeight: 2 };
-      const ref = tapeReference({ ...base, sampleBatch: sampler() });
-      const run = trainNetwork(tf, { ...base, sampleBatch: sampler() });
-      expect(Math.abs(run.initialLoss - ref.losses[0]) / ref.losses[0]).toBeLessThan(1e-5);
-      Array.from(run.net.R).forEach((v, i) => expect(v).toBeCloseTo(ref.R[i], 4));
-      Array.from(run.net.W).forEach((v, i) => expect(v).toBeCloseTo(ref.W[i], 4));
-      Array.from(run.net.bias).forEach((v, i) => expect(v).toBeCloseTo(ref.bias[i], 4));
-      if (!trainFirstLayer) expect(Array.from(run.net.W)).toEqual(Array.from(init.W));
+      expectTapeSteps({ seed: 11, trainFirstLayer, p: 6, onesWeight: 2, steps: 20, lrFinal: 1e-3, q: 0.4, gap: 1, shape: [6, 5, 4, 16] });
     }
+  });
+
+  it('takes the steps autodiff takes for the other exponents of the loss sweep, and an odd one (p = 2, 3, 4)', () => {
+    for (const p of [2, 3, 4]) expectTapeSteps({ seed: 13 + p, trainFirstLayer: true, p, onesWeight: 3, steps: 15, lrFinal: 1e-2, q: 0.5, gap: 2, shape: [5, 6, 3, 12] });
   });
 
   it('solves one AND of 3 features with a 4-neuron layer when the layer is trained', () => {
