@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 300_000,
+    // READOFF_TEST_CPU_LOG=<file>: each file's CPU seconds, children included (see the helper).
+    setupFiles: ['tests/helpers/cpuLog.ts'],
     // One test file per core. Vitest's default for `run` keeps a core free for itself (one worker on a 2-core
     // machine, every file in turn), but most of these files wait on child processes (builds, workers, Chromium).
     maxWorkers: Math.max(2, os.availableParallelism()),

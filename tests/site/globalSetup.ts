@@ -3,10 +3,11 @@
  * project): the build test reads its HTML, the browser test serves it to Chromium. Runs only when a site test runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { cpuSeconds } from '../helpers/cpu';
 import { repoRoot } from '../helpers/tempRoot';
 
 declare module 'vitest' {
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject) {
   const netLog = `${out}.net.log`;
   await rm(netLog, { force: true });
   const started = Date.now();
+  const cpu0 = cpuSeconds();
   const build = spawnSync('npx', ['astro', 'build'], {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -36,6 +38,7 @@ export default async function setup(project: TestProject) {
     env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out, READOFF_NET_LOG: netLog, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(repoRoot, 'tests/helpers/recordNetwork.mjs')}` },
     timeout: 280_000,
   });
+  if (process.env.READOFF_TEST_CPU_LOG) appendFileSync(process.env.READOFF_TEST_CPU_LOG, `${(cpuSeconds() - cpu0).toFixed(1)} ${((Date.now() - started) / 1000).toFixed(1)} site build (global setup)\n`);
   const network = existsSync(netLog) ? readFileSync(netLog, 'utf8') : '';
   await rm(netLog, { force: true });
   project.provide('siteOut', out);
