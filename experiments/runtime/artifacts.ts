@@ -27,7 +27,10 @@ export const provenanceSchema = z.object({
   gitDirty: z.boolean().nullable(),
   seed: z.number().int(),
   startedAt: z.string(),
+  /** Seconds of computation, summed over units (what the experiment costs on one core, however it was spread). */
   wallSeconds: z.number().nonnegative(),
+  /** CPU seconds (user + system) of the processes that computed the units, summed; a busy machine barely moves it. */
+  cpuSeconds: z.number().nonnegative().optional(),
   /** Side files (trained weights, …) beside the artifact: name → sha256. */
   sideFiles: z.record(z.string()),
   /** sha256 of the experiment's source graph (the `sources` key input): which code made these numbers. */

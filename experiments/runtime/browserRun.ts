@@ -125,7 +125,7 @@ export async function runInBrowser(o: BrowserRunOptions): Promise<BrowserRunResu
         const unitCtx: UnitContext = { ...ctx, unit };
         partials.push(json(await def.runUnit(config, unit, unitCtx)));
       }
-      raw = def.merge(config, partials);
+      raw = def.merge(config, partials, (label) => streamFor(config.seed, label));
     } else {
       raw = await def.run!(config, ctx);
     }

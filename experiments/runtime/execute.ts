@@ -7,6 +7,7 @@ import type { KeyInputs } from './cacheKey';
 import { createRunContext } from './context';
 import type { AnyExperiment, Profile, UnitContext, UnitDescriptor } from './experiment';
 import { relativeModule } from './plan';
+import { streamFor } from './rng';
 import type { ProgressSink } from './progress';
 import { sourcesCommitted, type GitState } from './provenance';
 import { normalizePartial, WHOLE } from './units';
@@ -28,7 +29,7 @@ export interface UnitTask {
 }
 
 export type UnitOutcome =
-  | { ok: true; partial: unknown; sideFiles: Record<string, string>; wallSeconds: number; backend: string }
+  | { ok: true; partial: unknown; sideFiles: Record<string, string>; wallSeconds: number; cpuSeconds: number; backend: string }
   | { ok: false; message: string };
 
 export function unitName(experiment: string, unit: UnitDescriptor): string {
@@ -42,6 +43,7 @@ export async function computeUnit(
   env: { backend: LoadedBackend; sink: ProgressSink; log: (line: string) => void },
 ): Promise<UnitOutcome> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const upstreams = new Map(Object.entries(task.upstreams));
   const sideFiles: Record<string, string> = {};
   const built = createRunContext({
@@ -62,7 +64,11 @@ export async function computeUnit(
   try {
     const work = def.runUnit && task.unit.label !== WHOLE.label ? def.runUnit(task.config, task.unit, ctx) : def.run!(task.config, ctx);
     const partial = await Promise.race([work, built.aborted]);
-    return { ok: true, partial: normalizePartial(partial), sideFiles, wallSeconds: round((performance.now() - t0) / 1000, 3), backend: env.backend.name };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ok: true, partial: normalizePartial(partial), sideFiles, wallSeconds: round((performance.now() - t0) / 1000, 3),
+      cpuSeconds: round((cpu.user + cpu.system) / 1e6, 3), backend: env.backend.name,
+    };
   } catch (err: any) {
     let message = err?.message ?? String(err);
     // The remaining budget is an implementation detail: report the experiment's own limit.
@@ -93,7 +99,7 @@ export async function writeMergedArtifact(
 ): Promise<Artifact> {
   let results: unknown;
   try {
-    results = def.merge ? def.merge(config, records.map((r) => r.partial)) : records[0].partial;
+    results = def.merge ? def.merge(config, records.map((r) => r.partial), (label) => streamFor(config.seed, label)) : records[0].partial;
   } catch (err: any) {
     throw new Error(`experiment "${def.id}" failed in merge: ${err?.message ?? err}`);
   }
@@ -127,6 +133,8 @@ export async function writeMergedArtifact(
       startedAt: opts.startedAt.toISOString(),
       // Seconds of computation, summed over units: what the experiment costs on one core, however it was spread.
       wallSeconds: round(records.reduce((s, r) => s + r.wallSeconds, 0), 3),
+      // CPU seconds of the processes that computed the units: unlike wall time, barely moved by a busy machine.
+      ...(records.every((r) => r.cpuSeconds !== undefined) ? { cpuSeconds: round(records.reduce((s, r) => s + r.cpuSeconds!, 0), 3) } : {}),
       sideFiles,
       ...(def.units ? { units: { count: records.length, ...(shards.length ? { shards } : {}) } } : shards.length ? { units: { count: 1, shards } } : {}),
     },

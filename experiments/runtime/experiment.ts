@@ -95,8 +95,11 @@ export interface ExperimentDefinition<
   units?(config: z.output<C>): U[];
   /** Compute one unit's partial result: plain JSON (it is cached, and travels between processes and machines). */
   runUnit?(config: z.output<C>, unit: U, ctx: UnitContext): Promise<P>;
-  /** Pure: the results from every unit's partial, given in the order `units` lists them. */
-  merge?(config: z.output<C>, partials: P[]): z.input<R>;
+  /**
+   * Pure: the results from every unit's partial, given in the order `units` lists them. `rng(label)` is the stream
+   * `ctx.rng(label)` gives a unit (seeded by the config's seed), for a bootstrap over the merged units.
+   */
+  merge?(config: z.output<C>, partials: P[], rng: (label: string) => Rng): z.input<R>;
   /**
    * Config fields that only choose which units exist (a list of widths, a replicate count). They are left out of
    * each unit's cache key, so adding a grid point re-runs only the new units; a unit must then carry in its

@@ -219,7 +219,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
       const artifact = await writeMergedArtifact(job.entry.def, job.entry.config, job.keyInputs!, job.key!, job.records as UnitRecord[], { ...writeOpts, startedAt: job.started });
       done.set(job.entry.def.id, { artifact, sideDir: sideFileDir(outDir, job.entry.def.id) });
       summary.ran.push({ id: job.entry.def.id, wallSeconds: artifact.provenance.wallSeconds, backend: artifact.provenance.backend });
-      if (!opts.shard) log(`finished ${job.entry.def.id} in ${artifact.provenance.wallSeconds.toFixed(1)}s on ${artifact.provenance.backend}`);
+      if (!opts.shard) log(`finished ${job.entry.def.id} in ${artifact.provenance.wallSeconds.toFixed(1)}s${artifact.provenance.cpuSeconds === undefined ? '' : ` (${artifact.provenance.cpuSeconds.toFixed(1)} CPU-s)`} on ${artifact.provenance.backend}`);
     }
     return true;
   };
@@ -259,7 +259,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
           }
           const rec: UnitRecord = {
             experiment: job.entry.def.id, key: job.unitKeys![i], unit: job.units[i], partial: outcome.partial, sideFiles: outcome.sideFiles,
-            backend: outcome.backend, wallSeconds: outcome.wallSeconds, ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
+            backend: outcome.backend, wallSeconds: outcome.wallSeconds, cpuSeconds: outcome.cpuSeconds, ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
           };
           await store.put(rec);
           summary.units.computed++;

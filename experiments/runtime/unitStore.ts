@@ -17,6 +17,8 @@ export interface UnitRecord {
   sideFiles: Record<string, string>;
   backend: string;
   wallSeconds: number;
+  /** CPU seconds (user + system) of the process while it computed the unit; absent in records from before it was kept. */
+  cpuSeconds?: number;
   /** `i/n` when a shard computed it. */
   shard?: string;
 }

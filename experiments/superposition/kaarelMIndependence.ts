@@ -3,7 +3,6 @@ import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { logLogSlope } from '../lib/fits';
 import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
-import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { expectedMaxAbsNormal, prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, andTarget, pairCaseActive } from './sparseInputs';
@@ -197,7 +196,7 @@ export const kaarelMIndependence = defineExperiment({
       rows,
       maxGrowth,
       summary: {
-        rmsSlopeVsMInterval: pooledExponent(cfg.mValues, Array.from({ length: layers }, (_, t) => cfg.mValues.map((_, mi) => pooledRms(acc[mi][t]))), streamFor(cfg.seed, 'bootstrap/slope')),
+        rmsSlopeVsMInterval: pooledExponent(cfg.mValues, Array.from({ length: layers }, (_, t) => cfg.mValues.map((_, mi) => pooledRms(acc[mi][t]))), ctx.rng('bootstrap/slope')),
         rmsSlopeVsM: meanSd(Array.from({ length: layers }, (_, t) => logLogSlope(cfg.mValues, cfg.mValues.map((_, mi) => pooledRms(acc[mi][t]))))),
         rmsRatioMin: Math.min(...rows.map((r) => r.rmsRatio)),
         rmsRatioMax: Math.max(...rows.map((r) => r.rmsRatio)),

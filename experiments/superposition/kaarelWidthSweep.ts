@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { logLogSlope } from '../lib/fits';
 import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
-import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { SIGN_CONSTANT_S2, kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
@@ -199,7 +198,7 @@ export const kaarelWidthSweep = defineExperiment({
           s,
           readoff,
           slope: meanSd(acc.map((_, t) => logLogSlope(widths, widths.map((_, w) => rmsOf(t, w, 'all'))))),
-          slopeInterval: pooledExponent(widths, acc.map((_, t) => widths.map((_, w) => rmsOf(t, w, 'all'))), streamFor(cfg.seed, `bootstrap/${s}/${readoff}`)),
+          slopeInterval: pooledExponent(widths, acc.map((_, t) => widths.map((_, w) => rmsOf(t, w, 'all'))), ctx.rng(`bootstrap/${s}/${readoff}`)),
           k,
           kPredicted: kAll,
           ratio: meanSd(acc.map((_, t) => fittedK(t, 'all') / kAll)),
