@@ -7,12 +7,12 @@ import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
 const slowToys = `import { z } from 'zod';
 import { defineExperiment } from './runtime/experiment';
 const slow = (id: string) => defineExperiment({
-  id, title: id, description: 'ticks for three minutes (every test stops it long before)', module: import.meta.url,
+  id, title: id, description: 'ticks for half an hour: every test stops it, however loaded the machine', module: import.meta.url,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
-  result: z.object({ done: z.number() }),
+  result: z.object({ done: z.number() }), timeLimitSeconds: { quick: 3600, full: 3600 },
   async run(cfg, ctx) {
-    const bar = ctx.progress('wait', 3600);
-    for (let i = 0; i < 3600; i++) { await new Promise((r) => setTimeout(r, 50)); bar.tick(); }
+    const bar = ctx.progress('wait', 36000);
+    for (let i = 0; i < 36000; i++) { await new Promise((r) => setTimeout(r, 50)); bar.tick(); }
     return { done: 1 };
   },
 });
