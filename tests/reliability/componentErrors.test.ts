@@ -63,6 +63,14 @@ describe('component errors', () => {
     expect(checkClaim({ experiment: 'uand', holds: 'and.rms < 10' }, '/p/', 'quick').checked).toBe(true);
   });
 
+  it('a <Claim> whose condition names a path the result schema lacks names the page and the nearest valid paths, in every profile', () => {
+    for (const profiles of [undefined, ['full']]) {
+      expect(() => checkClaim({ experiment: 'uand', holds: 'and.rsm > 0', profiles }, '/p/', 'quick')).toThrow(
+        /on \/p\/: "and\.rsm" is not a numeric path of experiment "uand"'s result schema; nearest valid paths: and\.rms/,
+      );
+    }
+  });
+
   it('1e999 in an artifact is reported as Infinity, not as null', async () => {
     const file = path.join(t.root, 'artifacts/quick/uand.json');
     const text = await readFile(file, 'utf8');

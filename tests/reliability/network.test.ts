@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
 import { repoRoot } from '../helpers/tempRoot';
 
@@ -11,11 +11,19 @@ const netEnv = (log: string) => ({ ...process.env, READOFF_NET_LOG: log, NODE_OP
 const logFile = (name: string) => path.join(repoRoot, '.test-tmp', `${name}-${process.pid}.net.log`);
 const read = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : '');
 
+// One copy of the project (the site's quick build may be running in the repository itself meanwhile), with no
+// experiments: the dev server starts at once and renders nothing until asked.
+let t: Awaited<ReturnType<typeof projectCopy>>;
+beforeAll(async () => {
+  t = await projectCopy({ registry: {}, quickArtifacts: false });
+});
+afterAll(() => t?.cleanup());
+
 describe('no request leaves the machine', () => {
   it('astro sync (run by npm test) sends no telemetry', () => {
     const log = logFile('sync');
     rmSync(log, { force: true });
-    const r = spawnSync('npx', ['astro', 'sync'], { cwd: repoRoot, encoding: 'utf8', env: netEnv(log), timeout: 60_000 });
+    const r = spawnSync('npx', ['astro', 'sync'], { cwd: t.root, encoding: 'utf8', env: netEnv(log), timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(read(log)).toBe('');
     rmSync(log, { force: true });
@@ -24,8 +32,6 @@ describe('no request leaves the machine', () => {
   it('astro dev neither sends telemetry nor checks for updates', async () => {
     const log = logFile('dev');
     rmSync(log, { force: true });
-    // No experiments in this copy: the dev server starts at once and renders nothing until asked.
-    const t = await projectCopy({ registry: {}, quickArtifacts: false });
     const dev = t.start(['dev', '--port', '0', '--host', '127.0.0.1'], netEnv(log));
     try {
       expect(await waitFor(() => /ready in|Local\s+http/.test(dev.output()), 90_000), dev.output()).toBe(true);
@@ -35,7 +41,6 @@ describe('no request leaves the machine', () => {
     } finally {
       killGroup(dev.child.pid);
       rmSync(log, { force: true });
-      await t.cleanup();
     }
   }, 120_000);
 });

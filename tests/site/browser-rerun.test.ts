@@ -19,7 +19,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBuild } from '../helpers/siteBuild';
 import { registry } from '../../experiments/index';
 import { runExperiments } from '../../experiments/runtime/runner';
 import { readArtifact } from '../../experiments/runtime/artifacts';
@@ -29,8 +30,8 @@ import { checkLive } from '../../src/rerun/liveClaims';
 import { repoRoot } from '../helpers/tempRoot';
 import { haveChromium, openSite } from '../../scripts/browser';
 
-const out = inject('siteOut');
-const built = inject('siteBuild').status === 0;
+const { out, build } = await siteBuild();
+const built = build.status === 0;
 
 /**
  * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest). `unstable`: result fields

@@ -9,12 +9,13 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
 import { chromiumArgs, chromiumPath, haveChromium, serve, sitePages } from '../../scripts/browser';
 
-const out = inject('siteOut');
-const built = inject('siteBuild').status === 0;
+const { out, build } = await siteBuild();
+const built = build.status === 0;
 const shots = path.join(repoRoot, 'test-output', 'screenshots');
 
 type Theme = 'light' | 'dark';

@@ -6,12 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseHTML } from 'linkedom';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { siteBuild } from '../helpers/siteBuild';
 import { parse as parseYaml } from 'yaml';
 import { repoRoot } from '../helpers/tempRoot';
 
-const out = inject('siteOut');
-const built = inject('siteBuild').status === 0;
+const { out, build } = await siteBuild();
+const built = build.status === 0;
 /** Every page (each part of a writeup in several parts is a page of its own). */
 const writeups = readdirSync(path.join(repoRoot, 'content')).filter((f) => f.endsWith('.mdx')).map((f) => f.replace(/\.mdx$/, ''));
 type PartField = { of: string; number: number; label: string };

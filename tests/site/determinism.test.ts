@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { siteBuild } from '../helpers/siteBuild';
 import { registry } from '../../experiments/index';
 import { verifyExperiments } from '../../experiments/runtime/verify';
 import { repoRoot } from '../helpers/tempRoot';
@@ -11,8 +12,8 @@ import { repoRoot } from '../helpers/tempRoot';
 // from this same code and config); `--verify` computes every quick experiment again, from a fresh unit store, and
 // compares field by field (exactly for integers, within 1e-9 relative for other numbers, which on one backend means
 // equal). The artifacts compared are the ones the build published, so nothing else running can change them.
-const out = inject('siteOut');
-const built = inject('siteBuild').status === 0;
+const { out, build } = await siteBuild();
+const built = build.status === 0;
 
 describe.skipIf(!built)('determinism', () => {
   it('every quick experiment, computed again on the same backend, gives the same results as the build', async () => {

@@ -1,46 +1,86 @@
 /**
  * One quick-profile build of the whole site, shared by every test file under tests/site/ (vitest's `site`
- * project): the build test reads its HTML, the browser test serves it to Chromium. Runs only when a site test runs.
+ * project): the build test reads its HTML, the browser tests serve it to Chromium, the determinism test compares a
+ * second run of every quick experiment with its artifacts. Runs only when a site test runs.
+ *
+ * The build starts here and runs in the background: vitest waits for every project's global setup before it runs
+ * any file, so a build made here in full would leave the unit tests (and one of the two cores) waiting for it. The
+ * site files wait for it instead (tests/helpers/siteBuild.ts), and run after the unit files (tests/helpers/sequencer.ts).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import type { SiteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    siteOut: string;
-    /** `network`: what the build's processes looked up or connected to (issue 8, item 3: expected empty). */
-    siteBuild: { status: number | null; log: string; seconds: number; network?: string };
+    /** The built site, and the file the build's outcome (a SiteBuild) is written to when it ends. */
+    site: { out: string; statusFile: string };
   }
 }
+
+/** Longer than the slowest build seen under heavy load (the CI limit is 90 minutes). */
+const BUILD_LIMIT_MS = 20 * 60_000;
 
 export default async function setup(project: TestProject) {
   // For working on the tests: READOFF_SITE_OUT=<a built site> reuses it instead of building.
   if (process.env.READOFF_SITE_OUT) {
-    project.provide('siteOut', path.resolve(process.env.READOFF_SITE_OUT));
-    project.provide('siteBuild', { status: 0, log: 'reused', seconds: 0 });
-    return;
+    const statusFile = path.join(repoRoot, '.test-tmp', `site-reused-${process.pid}.json`);
+    writeFileSync(statusFile, JSON.stringify({ status: 0, log: 'reused', seconds: 0 } satisfies SiteBuild));
+    project.provide('site', { out: path.resolve(process.env.READOFF_SITE_OUT), statusFile });
+    return () => rm(statusFile, { force: true });
   }
   const out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
-  await rm(out, { recursive: true, force: true });
+  const statusFile = `${out}.build.json`;
   const netLog = `${out}.net.log`;
-  await rm(netLog, { force: true });
+  const cpuFile = `${out}.cpu.txt`;
+  await Promise.all([out, statusFile, netLog, cpuFile].map((f) => rm(f, { recursive: true, force: true })));
   const started = Date.now();
-  const build = spawnSync('npx', ['astro', 'build'], {
+  // bash only to report the CPU time of the build and everything it started (`times`), for READOFF_TEST_CPU_LOG.
+  const build = spawn('bash', ['-c', 'npx astro build; s=$?; times > "$READOFF_BUILD_CPU"; exit $s'], {
     cwd: repoRoot,
-    encoding: 'utf8',
+    // Its own process group, so the teardown can stop all of it.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     // Every process of the build records its DNS lookups and outgoing connections.
-    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out, READOFF_NET_LOG: netLog, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(repoRoot, 'tests/helpers/recordNetwork.mjs')}` },
-    timeout: 280_000,
+    env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out, READOFF_NET_LOG: netLog, READOFF_BUILD_CPU: cpuFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(repoRoot, 'tests/helpers/recordNetwork.mjs')}` },
   });
-  const network = existsSync(netLog) ? readFileSync(netLog, 'utf8') : '';
-  await rm(netLog, { force: true });
-  project.provide('siteOut', out);
-  project.provide('siteBuild', { status: build.status, log: `${build.stdout}\n${build.stderr}`, seconds: (Date.now() - started) / 1000, network });
+  let log = '';
+  build.stdout!.on('data', (c) => (log += c));
+  build.stderr!.on('data', (c) => (log += c));
+  const stop = () => {
+    try {
+      process.kill(-build.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
+  const limit = setTimeout(() => {
+    log += `\n(stopped by tests/site/globalSetup.ts after ${BUILD_LIMIT_MS / 1000} s)`;
+    stop();
+  }, BUILD_LIMIT_MS);
+  const finished = new Promise<void>((resolve) => {
+    build.on('close', (code, signal) => {
+      clearTimeout(limit);
+      const seconds = (Date.now() - started) / 1000;
+      const network = existsSync(netLog) ? readFileSync(netLog, 'utf8') : '';
+      const cpu = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop()! : '';
+      const cpuSeconds = [...cpu.matchAll(/(\d+)m([\d.]+)s/g)].reduce((s, m) => s + 60 * Number(m[1]) + Number(m[2]), 0);
+      if (process.env.READOFF_TEST_CPU_LOG) appendFileSync(process.env.READOFF_TEST_CPU_LOG, `${cpuSeconds.toFixed(1)} ${seconds.toFixed(1)} site build (global setup)\n`);
+      const result: SiteBuild = { status: code ?? (signal ? 128 : null), log, seconds, network };
+      writeFileSync(`${statusFile}.tmp`, JSON.stringify(result));
+      renameSync(`${statusFile}.tmp`, statusFile);
+      resolve();
+    });
+  });
+  project.provide('site', { out, statusFile });
   return async () => {
+    stop();
+    await finished;
+    await Promise.all([statusFile, netLog, cpuFile].map((f) => rm(f, { force: true })));
     if (!process.env.READOFF_KEEP_SITE) await rm(out, { recursive: true, force: true });
   };
 }
