@@ -3,7 +3,7 @@
  * component and its experiment, and can be tested without a build.
  */
 import type { Artifact } from '../../experiments/runtime/artifacts';
-import { getNumber, getPath, loadArtifact } from './artifactStore';
+import { getNumber, loadArtifact } from './artifactStore';
 import { evaluateClaim } from './claims';
 import { formatNumber } from './format';
 import { checkNumericPath } from './manifest';
@@ -80,8 +80,9 @@ export function checkClaim(props: ClaimProps, page: string, profile: SiteProfile
       const artifact = loadArtifact(props.experiment);
       const checkPath = (p: string) => checkNumericPath(page, `<Claim holds="${props.holds}">`, props.experiment, p);
       if (!checked) {
-        // Still parse the condition and check its paths exist, so a typo surfaces in every profile.
-        evaluateClaim(props.holds, (p) => (checkPath(p), getPath(p.startsWith('config.') ? artifact.config : artifact.results, p.replace(/^config\./, ''), p.startsWith('config.') ? 'config' : 'results'), 1), { requireFinite: false });
+        // Still parse the condition and check its paths against the result schema, so a typo surfaces in every
+        // profile; not against this profile's data, which may lack what the claim's own profile has (a third replicate).
+        evaluateClaim(props.holds, (p) => (checkPath(p), 1), { requireFinite: false });
         return { checked, title: `not checked in the ${profile} profile: ${props.holds}` };
       }
       const outcome = evaluateClaim(props.holds, (p) => (checkPath(p), getNumber(artifact, p)));

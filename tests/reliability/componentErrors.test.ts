@@ -10,7 +10,7 @@ import { makeTempRoot } from '../helpers/tempRoot';
 // Issue 8, item 5: errors from <Value>, <Claim> and <Figure> name the page, the component and what to fix.
 let t: Awaited<ReturnType<typeof makeTempRoot>>;
 const saved = { root: process.env.READOFF_ROOT, profile: process.env.READOFF_PROFILE };
-const schema = z.object({ and: z.object({ rms: z.number(), big: z.number() }) });
+const schema = z.object({ and: z.object({ rms: z.number(), big: z.number(), values: z.array(z.number()) }) });
 
 beforeAll(async () => {
   t = await makeTempRoot();
@@ -19,13 +19,13 @@ beforeAll(async () => {
   const keyInputs = { sources: {}, config: { seed: 0 }, profile: 'quick', tfjsVersion: '4', upstream: {} };
   const { cacheKey } = await import('../../experiments/runtime/cacheKey');
   const artifact: Artifact = {
-    experiment: 'uand', title: 'U', profile: 'quick', config: { seed: 0 }, results: { and: { rms: 0.25, big: 3 } },
+    experiment: 'uand', title: 'U', profile: 'quick', config: { seed: 0 }, results: { and: { rms: 0.25, big: 3, values: [0.5] } },
     provenance: { cacheKey: cacheKey(keyInputs), keyInputs, module: 'x.ts', backend: 'cpu', tfjsVersion: '4', nodeVersion: 'v20', platform: 'linux', gitCommit: null, gitDirty: null, seed: 0, startedAt: 'now', wallSeconds: 1, sideFiles: {} },
   };
   await writeArtifact(path.join(t.root, 'artifacts/quick'), artifact, schema);
   await writeArtifact(path.join(t.root, 'artifacts/quick'), { ...artifact, experiment: 'other' }, schema);
   // The build manifest the CLI writes: the numeric paths each result schema allows.
-  const entry = (id: string) => ({ id, page: 'p', title: id, module: 'x.ts', profile: 'quick', key: null, backend: null, wallSeconds: null, gitCommit: null, stale: false, ranThisBuild: false, resultPaths: ['and.rms', 'and.big'], configPaths: ['config.seed'] });
+  const entry = (id: string) => ({ id, page: 'p', title: id, module: 'x.ts', profile: 'quick', key: null, backend: null, wallSeconds: null, gitCommit: null, stale: false, ranThisBuild: false, resultPaths: ['and.rms', 'and.big', 'and.values.#'], configPaths: ['config.seed'] });
   await t.write('.readoff/manifest.quick.json', JSON.stringify({ profile: 'quick', experiments: [entry('uand'), entry('other')] }));
 });
 afterAll(async () => {
@@ -69,6 +69,12 @@ describe('component errors', () => {
         /on \/p\/: "and\.rsm" is not a numeric path of experiment "uand"'s result schema; nearest valid paths: and\.rms/,
       );
     }
+  });
+
+  it('a <Claim> limited to another profile may read data only that profile has (a replicate the quick run lacks)', () => {
+    const holds = 'min(and.values.0, and.values.1, and.values.2) > 0';
+    expect(checkClaim({ experiment: 'uand', holds, profiles: ['full'] }, '/p/', 'quick').checked).toBe(false);
+    expect(() => checkClaim({ experiment: 'uand', holds }, '/p/', 'quick')).toThrow(/no "1" in results\.and\.values/);
   });
 
   it('1e999 in an artifact is reported as Infinity, not as null', async () => {

@@ -8,18 +8,14 @@ import { WHOLE } from '../../experiments/runtime/units';
 // A unit's record keeps CPU seconds beside wall seconds: waiting (a sleep here, a busy machine in practice) adds wall
 // time but no CPU time, so budgets can be judged on a loaded machine.
 const spinThenSleep = defineExperiment({
-  id: 'toy-spin-sleep', title: 'spin, then sleep', description: '0.3 s of computing, then 0.4 s of waiting', module: import.meta.url,
+  id: 'toy-spin-sleep', title: 'spin, then sleep', description: '0.3 s of spinning, then 0.5 s of waiting', module: import.meta.url,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ x: z.number() }),
   async run() {
-    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     let x = 0;
-    for (;;) {
-      for (let i = 0; i < 1e5; i++) x += Math.sqrt(i);
-      const c = process.cpuUsage(cpu0);
-      if (c.user + c.system > 300_000) break;
-    }
-    await new Promise((r) => setTimeout(r, 400));
+    while (performance.now() - t0 < 300) for (let i = 0; i < 1e4; i++) x += Math.sqrt(i);
+    await new Promise((r) => setTimeout(r, 500));
     return { x: Number.isFinite(x) ? 1 : 0 };
   },
 });
@@ -31,8 +27,9 @@ describe('unit timing', () => {
       experiment: spinThenSleep.id, config: { seed: 0 }, unit: WHOLE, key: 'k', profile: 'quick', upstreams: {},
     }, { backend, sink: { write: () => {}, isTTY: false }, log: () => {} });
     if (!outcome.ok) throw new Error(outcome.message);
-    expect(outcome.cpuSeconds).toBeGreaterThanOrEqual(0.3);
-    expect(outcome.cpuSeconds).toBeLessThan(0.6);
-    expect(outcome.wallSeconds).toBeGreaterThanOrEqual(0.7);
+    expect(outcome.wallSeconds).toBeGreaterThanOrEqual(0.8);
+    // The spin counts (less of it on a busy machine), the sleep does not (helper threads of the process may add a little).
+    expect(outcome.cpuSeconds).toBeGreaterThan(0.02);
+    expect(outcome.cpuSeconds).toBeLessThan(outcome.wallSeconds - 0.3);
   });
 });
