@@ -218,8 +218,12 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     if (job.complete) {
       const artifact = await writeMergedArtifact(job.entry.def, job.entry.config, job.keyInputs!, job.key!, job.records as UnitRecord[], { ...writeOpts, startedAt: job.started });
       done.set(job.entry.def.id, { artifact, sideDir: sideFileDir(outDir, job.entry.def.id) });
-      summary.ran.push({ id: job.entry.def.id, wallSeconds: artifact.provenance.wallSeconds, backend: artifact.provenance.backend });
-      if (!opts.shard) log(`finished ${job.entry.def.id} in ${artifact.provenance.wallSeconds.toFixed(1)}s${artifact.provenance.cpuSeconds === undefined ? '' : ` (${artifact.provenance.cpuSeconds.toFixed(1)} CPU-s)`} on ${artifact.provenance.backend}`);
+      // This run's units, not the artifact's provenance: a re-run with identical results keeps the old file and its times.
+      const records = job.records as UnitRecord[];
+      const wall = records.reduce((sum, r) => sum + r.wallSeconds, 0);
+      const cpu = records.every((r) => r.cpuSeconds !== undefined) ? records.reduce((sum, r) => sum + r.cpuSeconds!, 0) : undefined;
+      summary.ran.push({ id: job.entry.def.id, wallSeconds: wall, backend: artifact.provenance.backend });
+      if (!opts.shard) log(`finished ${job.entry.def.id} in ${wall.toFixed(1)}s${cpu === undefined ? '' : ` (${cpu.toFixed(1)} CPU-s)`} on ${artifact.provenance.backend}`);
     }
     return true;
   };
