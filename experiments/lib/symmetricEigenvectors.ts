@@ -1,8 +1,7 @@
 /**
  * Eigenvalues and eigenvectors of a small symmetric matrix by the cyclic Jacobi method, the rotations multiplied into
- * an identity to give the eigenvectors. The same rotations as lib/symmetricEigen's `symmetricEigenvalues` (whose
- * values it reproduces bit for bit, tested); that module will call this one when its users (simplicity-llc,
- * simplicity-volume-scaling) next re-run: changing it now would re-key them.
+ * an identity to give the eigenvectors. lib/symmetricEigen's `symmetricEigenvalues` calls it (its values were
+ * bit-identical to the older values-only loop, tested).
  */
 
 /** Eigenvalues (descending) and unit eigenvectors: vectors[i] belongs to values[i], its largest-magnitude entry positive. */
