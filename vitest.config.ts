@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 import { SiteLastSequencer } from './tests/helpers/sequencer';
 
 const exclude = ['node_modules/**', '.test-tmp/**', 'dist/**'];
-/** Tests that read the built site (determinism compares a second run of every quick experiment with the build's). */
-const siteBuildTests = ['tests/site/build*.test.ts', 'tests/site/browser*.test.ts', 'tests/site/determinism.test.ts'];
+/**
+ * Tests that read the built site, and the committed quick artifacts' tests (which read the copy of artifacts/quick
+ * taken before that build starts).
+ */
+const siteBuildTests = ['tests/site/build*.test.ts', 'tests/site/browser*.test.ts', 'tests/site/quickArtifacts.test.ts'];
 
 export default defineConfig({
   test: {

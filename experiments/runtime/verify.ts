@@ -69,12 +69,6 @@ export async function verifyExperiments(opts: VerifyOptions): Promise<VerifyRepo
   const committedDir = opts.committedDir ?? path.join(opts.root, 'artifacts', opts.profile);
   const seedOffset = opts.seedOffset ?? 0;
   try {
-    if (!opts.committedDir && opts.profile === 'quick' && !seedOffset) {
-      // Quick artifacts are not committed: bring the local ones up to date (a normal run), then check that a second
-      // computation from scratch gives the same numbers.
-      log('verify: quick artifacts are local, not committed; bringing artifacts/quick up to date first');
-      await runExperiments({ ...opts, explain: false });
-    }
     // A fresh store too: verifying means computing again, not reading back what was cached.
     const rerunDir = opts.keepDir ?? path.join(tmp, 'artifacts');
     await rm(rerunDir, { recursive: true, force: true });

@@ -1,14 +1,16 @@
 /**
  * One quick-profile build of the whole site, shared by every test file under tests/site/ (vitest's `site`
- * project): the build test reads its HTML, the browser tests serve it to Chromium, the determinism test compares a
- * second run of every quick experiment with its artifacts. Runs only when a site test runs.
+ * project): the build test reads its HTML, the browser tests serve it to Chromium. The quick artifacts are committed
+ * (artifacts/quick/), so the build runs no experiment unless one is stale; tests/site/quickArtifacts.test.ts checks
+ * that none is, and that one quick run gives the committed numbers, against a copy taken here before the build
+ * starts. Runs only when a site test runs.
  *
  * The build starts here and runs in the background: vitest waits for every project's global setup before it runs
  * any file, so a build made here in full would leave the unit tests (and one of the two cores) waiting for it. The
  * site files wait for it instead (tests/helpers/siteBuild.ts), and run after the unit files (tests/helpers/sequencer.ts).
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -19,6 +21,11 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The built site, and the file the build's outcome (a SiteBuild) is written to when it ends. */
     site: { out: string; statusFile: string };
+    /**
+     * A copy of artifacts/quick taken before the build starts: the quick artifacts as they were committed (or
+     * regenerated), before a build could re-run a stale one in their place.
+     */
+    committedQuick: string;
   }
 }
 
@@ -26,12 +33,17 @@ declare module 'vitest' {
 const BUILD_LIMIT_MS = 20 * 60_000;
 
 export default async function setup(project: TestProject) {
+  const committedQuick = path.join(repoRoot, '.test-tmp', `quick-committed-${process.pid}`);
+  await rm(committedQuick, { recursive: true, force: true });
+  mkdirSync(committedQuick, { recursive: true });
+  if (existsSync(path.join(repoRoot, 'artifacts/quick'))) cpSync(path.join(repoRoot, 'artifacts/quick'), committedQuick, { recursive: true });
+  project.provide('committedQuick', committedQuick);
   // For working on the tests: READOFF_SITE_OUT=<a built site> reuses it instead of building.
   if (process.env.READOFF_SITE_OUT) {
     const statusFile = path.join(repoRoot, '.test-tmp', `site-reused-${process.pid}.json`);
     writeFileSync(statusFile, JSON.stringify({ status: 0, log: 'reused', seconds: 0 } satisfies SiteBuild));
     project.provide('site', { out: path.resolve(process.env.READOFF_SITE_OUT), statusFile });
-    return () => rm(statusFile, { force: true });
+    return () => Promise.all([statusFile, committedQuick].map((f) => rm(f, { recursive: true, force: true })));
   }
   const out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
   const statusFile = `${out}.build.json`;
@@ -80,7 +92,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     stop();
     await finished;
-    await Promise.all([statusFile, netLog, cpuFile].map((f) => rm(f, { force: true })));
+    await Promise.all([statusFile, netLog, cpuFile, committedQuick].map((f) => rm(f, { recursive: true, force: true })));
     if (!process.env.READOFF_KEEP_SITE) await rm(out, { recursive: true, force: true });
   };
 }
