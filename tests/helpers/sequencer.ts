@@ -7,6 +7,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * count as short. Only the order changes, never what runs.
  */
 const SECONDS: Record<string, number> = {
+  'tests/runtime/quickArtifacts.test.ts': 90,
   'tests/runtime/units.test.ts': 60,
   'tests/reliability/processes.test.ts': 35,
   'tests/reliability/network.test.ts': 17,
@@ -15,27 +16,20 @@ const SECONDS: Record<string, number> = {
   'tests/runtime/committedArtifacts.test.ts': 11,
   'tests/runtime/statusBoard.test.ts': 11,
   'tests/runtime/cacheKeyScope.test.ts': 10,
-  'tests/site/quickArtifacts.test.ts': 90,
   'tests/site/browser.test.ts': 60,
   'tests/site/browser-rerun.test.ts': 50,
   'tests/site/build.test.ts': 50,
 };
 
-/** Site files that do not wait for the shared build (they read the copy of the quick artifacts taken before it). */
-const NO_WAIT = new Set(['tests/site/quickArtifacts.test.ts']);
-
 /**
- * The files that wait for the quick build that the site's global setup starts in the background
- * (tests/site/globalSetup.ts) last; before them every other file, longest first, beside that build.
+ * The unit project first, the site project last: the site files wait for the quick build that the site's global
+ * setup starts in the background (tests/site/globalSetup.ts), which runs meanwhile beside the unit files.
  */
 export class SiteLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const key = (f: TestSpecification) => {
-      const file = path.relative(root, f.moduleId);
-      return [f.project.name === 'site' && !NO_WAIT.has(file) ? 1 : 0, -(SECONDS[file] ?? 0)];
-    };
+    const key = (f: TestSpecification) => [f.project.name === 'site' ? 1 : 0, -(SECONDS[path.relative(root, f.moduleId)] ?? 0)];
     return [...sorted].sort((a, b) => {
       const [ka, kb] = [key(a), key(b)];
       return ka[0] - kb[0] || ka[1] - kb[1];

@@ -140,7 +140,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     };
     await Promise.all([pass('light', false), pass('dark', false)]);
     await Promise.all([pass('light', true), pass('dark', true)]);
-  }, 360_000); // every page, four passes each: the loaded 2-core machine needs the margin
+  }, 600_000); // every page, four passes each: the loaded 2-core machine needs the margin
   afterAll(async () => {
     await browser?.close();
     close?.();

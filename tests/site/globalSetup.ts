@@ -1,19 +1,21 @@
 /**
  * One quick-profile build of the whole site, shared by every test file under tests/site/ (vitest's `site`
  * project): the build test reads its HTML, the browser tests serve it to Chromium. The quick artifacts are committed
- * (artifacts/quick/), so the build runs no experiment unless one is stale; tests/site/quickArtifacts.test.ts checks
- * that none is, and that one quick run gives the committed numbers, against a copy taken here before the build
- * starts. Runs only when a site test runs.
+ * (artifacts/quick/), so the build runs no experiment unless one is stale; tests/runtime/quickArtifacts.test.ts checks
+ * that none is, and that one quick run gives the committed numbers, against a copy taken before the build starts
+ * (tests/helpers/quickSnapshot.ts). Runs only when a site test runs.
  *
  * The build starts here and runs in the background: vitest waits for every project's global setup before it runs
  * any file, so a build made here in full would leave the unit tests (and one of the two cores) waiting for it. The
  * site files wait for it instead (tests/helpers/siteBuild.ts), and run after the unit files (tests/helpers/sequencer.ts).
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { quickSnapshot } from '../helpers/quickSnapshot';
 import type { SiteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
 
@@ -21,11 +23,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The built site, and the file the build's outcome (a SiteBuild) is written to when it ends. */
     site: { out: string; statusFile: string };
-    /**
-     * A copy of artifacts/quick taken before the build starts: the quick artifacts as they were committed (or
-     * regenerated), before a build could re-run a stale one in their place.
-     */
-    committedQuick: string;
   }
 }
 
@@ -33,11 +30,8 @@ declare module 'vitest' {
 const BUILD_LIMIT_MS = 20 * 60_000;
 
 export default async function setup(project: TestProject) {
-  const committedQuick = path.join(repoRoot, '.test-tmp', `quick-committed-${process.pid}`);
-  await rm(committedQuick, { recursive: true, force: true });
-  mkdirSync(committedQuick, { recursive: true });
-  if (existsSync(path.join(repoRoot, 'artifacts/quick'))) cpSync(path.join(repoRoot, 'artifacts/quick'), committedQuick, { recursive: true });
-  project.provide('committedQuick', committedQuick);
+  // Before the build can re-run a stale quick artifact in place (see the helper).
+  const committedQuick = quickSnapshot();
   // For working on the tests: READOFF_SITE_OUT=<a built site> reuses it instead of building.
   if (process.env.READOFF_SITE_OUT) {
     const statusFile = path.join(repoRoot, '.test-tmp', `site-reused-${process.pid}.json`);
@@ -60,6 +54,12 @@ export default async function setup(project: TestProject) {
     // Every process of the build records its DNS lookups and outgoing connections.
     env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: out, READOFF_NET_LOG: netLog, READOFF_BUILD_CPU: cpuFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(repoRoot, 'tests/helpers/recordNetwork.mjs')}` },
   });
+  // The site files wait for this build: let it have a core while the other files share the rest (tests/helpers/priority.ts).
+  try {
+    os.setPriority(Math.min(19, os.getPriority() + 5));
+  } catch {
+    /* not allowed: everything shares alike */
+  }
   let log = '';
   build.stdout!.on('data', (c) => (log += c));
   build.stderr!.on('data', (c) => (log += c));

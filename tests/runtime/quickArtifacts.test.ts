@@ -11,8 +11,8 @@ import { repoRoot } from '../helpers/tempRoot';
 /**
  * The committed quick artifacts (artifacts/quick/): the site tests build from them, so they must be current, and
  * one quick run from scratch must give the same numbers (issue 7, item 5: same seed and backend, same results).
- * Both read a copy taken by tests/site/globalSetup.ts before the shared build starts, since a build re-runs a stale
- * artifact in place; neither waits for that build.
+ * Both read a copy taken before the shared site build starts (tests/helpers/quickSnapshot.ts), since a build re-runs
+ * a stale artifact in place; neither waits for that build.
  */
 const committed = inject('committedQuick');
 const REGENERATE = 'npm run experiments -- --profile quick --jobs 2, then commit artifacts/quick/';

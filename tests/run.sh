@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test` after `astro sync`: the typecheck and vitest side by side (tsc is one process on one core, and vitest's
+# first seconds leave a core to spare), failing if either fails. Arguments go to vitest (`npm test -- tests/lib`).
+# tsc reads .astro/*.d.ts when it starts; the shared site build (tests/site/globalSetup.ts) rewrites the same
+# content there only seconds later, after its experiments plan.
+set -u
+cd "$(dirname "$0")/.."
+npx tsc --noEmit &
+tsc=$!
+npx vitest run "$@"
+vitest=$?
+if ! wait "$tsc"; then
+  echo "npm test: the typecheck (tsc --noEmit) failed; see its errors above" >&2
+  exit 1
+fi
+exit "$vitest"
