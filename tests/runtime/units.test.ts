@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
 import { runExperiments, type RunnerOptions } from '../../experiments/runtime/runner';
 import { verifyExperiments } from '../../experiments/runtime/verify';
+import { goneWithin, loadScaled } from '../helpers/load';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
 // Toy experiments declared as units, in a temp project: a grid over points × replicates reading an upstream,
@@ -141,8 +142,8 @@ describe('work units', () => {
     await expect(run({ ids: ['toy-spin'], jobs: 2, workerScript: worker(), storeDir: path.join(t.root, 's/spin') })).rejects.toThrow(
       /experiment "toy-spin" unit "u1" failed: time limit of 1s exceeded/,
     );
-    expect(Date.now() - t0).toBeLessThan(15_000);
-  }, 30_000);
+    expect(Date.now() - t0).toBeLessThan(loadScaled(15_000));
+  }, 120_000);
 
   it('report a worker the OS killed (as it kills a process out of memory) as such', async () => {
     await expect(run({ ids: ['toy-oom'], jobs: 1, workerScript: worker(), storeDir: path.join(t.root, 's/oom') })).rejects.toThrow(
@@ -208,7 +209,8 @@ describe('an interrupted run', () => {
     child.kill('SIGKILL');
     const done = (await records('k/s')).length;
     expect(done).toBeLessThan(10);
-    await new Promise((r) => setTimeout(r, 2000));
+    // Gone 2 s later at rest; on a loaded machine within 2 s times the load per core (tests/helpers/load.ts).
+    await goneWithin([child.pid!, ...workers], 2000, alive);
     for (const pid of [child.pid!, ...workers]) expect(alive(pid), `process ${pid} still alive`).toBe(false);
     const after = (await records('k/s')).length; // a unit may have finished in the moment before its worker died
     const rerun = cli(opts);
@@ -241,14 +243,15 @@ describe('no orphans', () => {
   it('SIGKILL of the CLI\'s parent takes the CLI and its workers down within 2 s', async () => {
     const { shell, cli, workers } = await startTree('o1');
     shell.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, 2000));
+    // Within 2 s at rest; on a loaded machine within 2 s times the load per core (tests/helpers/load.ts).
+    await goneWithin([cli, ...workers], 2000, alive);
     for (const pid of [cli, ...workers]) expect(alive(pid), `process ${pid} (${pid === cli ? 'the CLI' : 'a worker'}) still alive: ${alive(pid) && readFileSync(`/proc/${pid}/stat`, 'utf8')}`).toBe(false);
   }, 90_000);
 
   it('SIGTERM of the CLI stops its workers at once', async () => {
     const { shell, cli, workers } = await startTree('o2');
     process.kill(cli, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 2000));
+    await goneWithin([cli, ...workers], 2000, alive);
     for (const pid of [cli, ...workers]) expect(alive(pid), `process ${pid} still alive`).toBe(false);
     shell.kill('SIGKILL');
   }, 90_000);
