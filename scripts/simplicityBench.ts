@@ -11,7 +11,7 @@ import { loadBackend } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
 import { NormalStream } from '../experiments/lib/normalStream';
 import { fillNormal } from '../experiments/lib/sampling';
-import { createRelu2Sampler } from '../experiments/simplicity-bias/mlpSampler';
+import { createMlpSampler } from '../experiments/simplicity-bias/mlpSampler';
 import { createRelu2Kernel } from '../experiments/simplicity-bias/relu2Kernel';
 import { ZigguratNormals } from '../experiments/lib/zigguratNormals';
 
@@ -26,13 +26,13 @@ export interface BenchRow {
 type Which = 'fast' | 'previous';
 
 /**
- * The page's sampler (`fast`: the WebAssembly SIMD kernel with its fused ziggurat) or the JavaScript one-row sampler
- * on lib's fillNormal (`previous`, the sampler before session 7), for 5-40-40-1 at σ_b = 1.
+ * The page's sampler (`fast`: the WebAssembly SIMD kernel with its fused ziggurat) or the general JavaScript sampler
+ * on lib's fillNormal (`previous`: the kernel's test oracle, one row at a time over the active units), for 5-40-40-1 at σ_b = 1.
  */
 async function sampler(which: Which, seed: number): Promise<() => number> {
   return which === 'fast'
     ? (await createRelu2Kernel(5, 40, 40, 1, new Rng(seed, 'bench'))).sample
-    : createRelu2Sampler(5, 40, 40, 1, new NormalStream(new Rng(seed, 'bench')));
+    : createMlpSampler({ n: 5, hidden: [40, 40], activation: 'relu', sigmaW: 1, sigmaB: 1 }, new NormalStream(new Rng(seed, 'bench')));
 }
 
 /** Networks per wall second and per CPU second of this process, sampling for about `seconds`. */
@@ -129,7 +129,7 @@ export async function simplicityBench(): Promise<BenchRow[]> {
     { what: 'simplicity-bias: same, per CPU-second of that process', value: one.cpu, unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, 2 processes together (wall)', value: two[0].wall + two[1].wall, unit: 'nets/s' },
     { what: 'simplicity-bias: same, summed per CPU-second of each process', value: two[0].cpu + two[1].cpu, unit: 'nets/s' },
-    { what: 'simplicity-bias: previous JS sampler (lib fillNormal + one-row kernel), per CPU-second', value: previous.cpu, unit: 'nets/s' },
+    { what: 'simplicity-bias: general JS sampler (lib fillNormal, one row at a time), per CPU-second', value: previous.cpu, unit: 'nets/s' },
     { what: 'simplicity-bias: drawing 1,921 normals only (fused ziggurat, wasm), per CPU-second', value: await drawOnlyRate(), unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, tfjs-wasm batched matmuls (wall)', value: tfjs.netsPerSecond, unit: 'nets/s' },
     { what: 'simplicity-bias: fused ZigguratNormals (wasm) normals per CPU-second', value: await normalRate('fast'), unit: 'normals/s' },
