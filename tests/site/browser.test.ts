@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
     // Desktop with JavaScript: every check and axe. Phone without JavaScript: the page must read fully without it.
-    // The two themes run side by side (one browser context each), which keeps both cores busy.
+    // All four passes run side by side (one browser context each): a pass mostly waits on page loads, not on a core.
     const pass = async (theme: Theme, phone: boolean) => {
       const context = await newContext(theme, { phone, js: !phone });
       const page = await context.newPage();
@@ -138,8 +138,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
       }
       await context.close();
     };
-    await Promise.all([pass('light', false), pass('dark', false)]);
-    await Promise.all([pass('light', true), pass('dark', true)]);
+    await Promise.all([pass('light', false), pass('dark', false), pass('light', true), pass('dark', true)]);
   }, 600_000); // every page, four passes each: the loaded 2-core machine needs the margin
   afterAll(async () => {
     await browser?.close();

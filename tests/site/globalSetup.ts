@@ -56,7 +56,7 @@ export default async function setup(project: TestProject) {
   });
   // The site files wait for this build: let it have a core while the other files share the rest (tests/helpers/priority.ts).
   try {
-    os.setPriority(Math.min(19, os.getPriority() + 5));
+    os.setPriority(Math.min(19, os.getPriority() + 10));
   } catch {
     /* not allowed: everything shares alike */
   }
