@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choleskySolve } from '../../experiments/lib/linalg';
-import { nestedRidgeLeastSquares } from '../../experiments/lib/nestedRidge';
+import { lowerGram, nestedRidgeLeastSquares } from '../../experiments/lib/nestedRidge';
 import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
 
@@ -33,5 +33,28 @@ describe('nestedRidgeLeastSquares', () => {
 
   it('rejects a width beyond the matrix', () => {
     expect(() => nestedRidgeLeastSquares(tf, new Float32Array(8), new Float32Array(4), 4, 2, 1, [3], 0.1)).toThrow(/width 3 outside 1..2/);
+  });
+});
+
+describe('lowerGram', () => {
+  it('is the lower triangle of HᵀH and YᵀH, against float64 sums, across several column blocks', () => {
+    const rng = new Rng(6, 'lowerGram');
+    const [n, dMax, k] = [37, 101, 2]; // 101 columns: three blocks of 48, the last one short
+    const H = Float32Array.from({ length: n * dMax }, () => Math.max(0, rng.normal()));
+    const Y = Float32Array.from({ length: n * k }, () => (rng.uniform() < 0.3 ? 1 : 0));
+    const { G, rhs } = lowerGram(tf, H, Y, n, dMax, k);
+    for (let i = 0; i < dMax; i++) {
+      for (let j = 0; j < dMax; j++) {
+        let s = 0;
+        for (let r = 0; r < n; r++) s += H[r * dMax + i] * H[r * dMax + j];
+        if (j > i) expect(G[i * dMax + j]).toBe(0);
+        else expect(Math.abs(G[i * dMax + j] - s)).toBeLessThan(1e-5 * Math.max(1, s));
+      }
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let r = 0; r < n; r++) s += H[r * dMax + i] * Y[r * k + c];
+        expect(Math.abs(rhs[c * dMax + i] - s)).toBeLessThan(1e-5 * Math.max(1, s));
+      }
+    }
   });
 });
