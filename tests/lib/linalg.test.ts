@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { choleskyFactor, choleskySolve, solveWithCholeskyFactor } from '../../experiments/lib/linalg';
-import { nestedRidgeLeastSquares } from '../../experiments/lib/nestedRidge';
 import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
 
@@ -75,32 +74,5 @@ describe('one implementation of the triangular solves', () => {
   it('leaves choleskySolve bit-identical to its previous implementation', () => {
     const { dMax, k, G, B } = problem();
     expect(digest([choleskySolve(G, dMax, B, k)])).toBe('fce0a84c5a422ad4');
-  });
-
-  // nestedRidgeLeastSquares now builds only the lower triangle of the Gram (column blocks) and factors it with
-  // lib/choleskyRows, whose sums run in another order: its readoffs move in the last bits only. The reference is the
-  // previous implementation written out: the full Gram of [H | Y] by one tfjs matmul, lib/linalg's choleskyFactor.
-  it('moves nestedRidgeLeastSquares from its previous implementation in the last bits only', () => {
-    const { n, dMax, k, H, Y } = problem();
-    const widths = [5, 17, 40];
-    const cols = dMax + k;
-    const Z = new Float32Array(n * cols);
-    for (let r = 0; r < n; r++) {
-      Z.set(H.subarray(r * dMax, (r + 1) * dMax), r * cols);
-      Z.set(Y.subarray(r * k, (r + 1) * k), r * cols + dMax);
-    }
-    const z = tf.tensor2d(Z, [n, cols]);
-    const ZtZ = tf.matMul(tf.transpose(z), z).dataSync();
-    const Gram = new Float64Array(dMax * dMax);
-    for (let i = 0; i < dMax; i++) for (let j = 0; j < dMax; j++) Gram[i * dMax + j] = ZtZ[i * cols + j] + (i === j ? 1e-3 * n : 0);
-    const L = choleskyFactor(Gram, dMax);
-    const got = nestedRidgeLeastSquares(tf, H, Y, n, dMax, k, widths, 1e-3);
-    widths.forEach((d, w) => {
-      const X = new Float64Array(d * k);
-      for (let i = 0; i < d; i++) for (let c = 0; c < k; c++) X[i * k + c] = ZtZ[i * cols + dMax + c];
-      solveWithCholeskyFactor(L, dMax, d, X, k);
-      const scale = Math.max(...X.map(Math.abs));
-      X.forEach((v, i) => expect(Math.abs(got[w][i] - v)).toBeLessThan(1e-9 * scale));
-    });
   });
 });
