@@ -2,11 +2,12 @@
 import { definePage } from '../runtime/page';
 import { lmSplice } from './lmSplice';
 import { lmSpliceReplicates, lmTrainSeed12 } from './lmReplicates';
+import { lmReplicateSummary } from './lmReplicateSummary';
 import { lmTrain } from './lmTrain';
 import { toyD16, toyD32, toyD64, toyReplicates } from './toySettings';
 import { toySweep } from './toySweep';
 
 export const saeErrorsPage = definePage({
   slug: 'sae-errors',
-  experiments: [toyD16, toyD32, toyD64, ...toyReplicates, toySweep, lmTrain, lmSplice, lmTrainSeed12, ...lmSpliceReplicates],
+  experiments: [toyD16, toyD32, toyD64, ...toyReplicates, toySweep, lmTrain, lmSplice, lmTrainSeed12, ...lmSpliceReplicates, lmReplicateSummary],
 });
