@@ -95,7 +95,8 @@ export const lmReplicateSummary = defineExperiment({
       const m = ctx.upstream(model);
       const mr = m.results as LmTrainResult;
       const mcfg = m.config as LmTrainConfig;
-      const label = `seed ${mcfg.seed}, hook ${cfg.hook}`;
+      const where = cfg.hook === mcfg.lm.layers ? 'after the last block' : cfg.hook === 0 ? 'before the first block' : `between blocks ${cfg.hook} and ${cfg.hook + 1}`;
+      const label = `seed ${mcfg.seed}, ${where}`;
       const kindOf = (name: string) => cfg.saes.find((s) => s.name === name)!;
       for (const b of r.b1Ratios) rows.push({ run: label, sae: b.sae, l0: b.l0, vs: b.vs, ...pick(b) });
       const ratios = (vs: string, keep: (s: LmSpliceConfig['saes'][number]) => boolean) => r.b1Ratios.filter((b) => b.vs === vs && keep(kindOf(b.sae)));
