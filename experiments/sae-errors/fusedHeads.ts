@@ -8,7 +8,8 @@
  */
 import type { Tf } from '../runtime/backend';
 import { heapMatMul } from '../lib/heapMatMul';
-import type { CurvePoint, Head, HeadTrainOptions, TrainedHead } from './heads';
+import type { Head, HeadTrainOptions, TrainedHead } from './heads';
+import { PlateauStop } from './plateauStop';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -126,11 +127,7 @@ export function trainHeadFused(tf: Tf, init: Head, opt: HeadTrainOptions): Train
   const ea = new Float32Array(evalChunk * h);
   const ez = new Float32Array(evalChunk * o);
 
-  const curve: CurvePoint[] = [];
-  let best = Infinity;
-  let bestAt = 0;
-  let trainSum = 0;
-  let trainCount = 0;
+  const rule = new PlateauStop(opt);
   let step = 0;
   let stoppedBy: TrainedHead['stoppedBy'] = 'maxSteps';
   for (step = 1; step <= opt.maxSteps; step++) {
@@ -193,23 +190,11 @@ export function trainHeadFused(tf: Tf, init: Head, opt: HeadTrainOptions): Train
       adam(net.W2, gW2!, s2!, opt.lr, c1, c2);
       adam(net.b2, gb2!, sb2!, opt.lr, c1, c2);
     }
-    if (record) {
-      trainSum += loss;
-      trainCount++;
-    }
-    if (step % opt.evalEvery === 0) {
-      const held = meanLoss(tf, net, opt.heldOut.x, opt.heldOut.y, opt.heldOut.n, evalChunk, ea, ez);
-      curve.push({ step, train: trainSum / trainCount, heldOut: held });
-      trainSum = 0;
-      trainCount = 0;
-      if (held < best * (1 - opt.relTol)) {
-        best = held;
-        bestAt = curve.length;
-      } else if (curve.length - bestAt >= opt.patience) {
-        stoppedBy = 'plateau';
-        break;
-      }
+    if (record) rule.addTrainLoss(loss);
+    if (step % opt.evalEvery === 0 && rule.evaluate(step, meanLoss(tf, net, opt.heldOut.x, opt.heldOut.y, opt.heldOut.n, evalChunk, ea, ez))) {
+      stoppedBy = 'plateau';
+      break;
     }
   }
-  return { head: net.snapshot(), curve, steps: Math.min(step, opt.maxSteps), stoppedBy };
+  return { head: net.snapshot(), curve: rule.curve, steps: Math.min(step, opt.maxSteps), stoppedBy };
 }
