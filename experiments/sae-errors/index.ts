@@ -1,7 +1,8 @@
 // The experiments of /sae-errors/.
 import { definePage } from '../runtime/page';
 import { lmSplice } from './lmSplice';
-import { lmSpliceReplicates, lmTrainSeed12 } from './lmReplicates';
+import { lmTrainSeed12 } from './lmReplicates';
+import { lmSpliceReplicates } from './lmSpliceReplicates';
 import { lmReplicateSummary } from './lmReplicateSummary';
 import { lmTrain } from './lmTrain';
 import { toyD16, toyD32, toyD64, toyReplicates } from './toySettings';

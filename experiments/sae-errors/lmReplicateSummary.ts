@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { lmSplice, type LmSpliceConfig, type LmSpliceResult } from './lmSplice';
-import { lmSpliceReplicates } from './lmReplicates';
+import { lmSpliceReplicates } from './lmSpliceReplicates';
 import type { LmTrainConfig, LmTrainResult } from './lmTrain';
 
 /** The four runs: each splice experiment and the language model it reads. */
