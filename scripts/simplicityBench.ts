@@ -11,8 +11,8 @@ import { loadBackend } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
 import { NormalStream } from '../experiments/lib/normalStream';
 import { fillNormal } from '../experiments/lib/sampling';
-import { createRelu2Sampler } from '../experiments/simplicity-bias/mlpSampler';
-import { createFastRelu2Sampler } from '../experiments/simplicity-bias/fastRelu2Sampler';
+import { createMlpSampler } from '../experiments/simplicity-bias/mlpSampler';
+import { createRelu2Kernel } from '../experiments/simplicity-bias/relu2Kernel';
 import { ZigguratNormals } from '../experiments/lib/zigguratNormals';
 
 const self = fileURLToPath(import.meta.url);
@@ -25,16 +25,19 @@ export interface BenchRow {
 
 type Which = 'fast' | 'previous';
 
-/** The page's sampler (`fast`: fused ziggurat + two-row kernel) or the one it replaced (`previous`), for 5-40-40-1 at σ_b = 1. */
-function sampler(which: Which, seed: number): () => number {
+/**
+ * The page's sampler (`fast`: the WebAssembly SIMD kernel with its fused ziggurat) or the general JavaScript sampler
+ * on lib's fillNormal (`previous`: the kernel's test oracle, one row at a time over the active units), for 5-40-40-1 at σ_b = 1.
+ */
+async function sampler(which: Which, seed: number): Promise<() => number> {
   return which === 'fast'
-    ? createFastRelu2Sampler(5, 40, 40, 1, new ZigguratNormals(new Rng(seed, 'bench')))
-    : createRelu2Sampler(5, 40, 40, 1, new NormalStream(new Rng(seed, 'bench')));
+    ? (await createRelu2Kernel(5, 40, 40, 1, new Rng(seed, 'bench'))).sample
+    : createMlpSampler({ n: 5, hidden: [40, 40], activation: 'relu', sigmaW: 1, sigmaB: 1 }, new NormalStream(new Rng(seed, 'bench')));
 }
 
 /** Networks per wall second and per CPU second of this process, sampling for about `seconds`. */
-function samplerRate(seconds: number, seed: number, which: Which = 'fast'): { wall: number; cpu: number } {
-  const sample = sampler(which, seed);
+async function samplerRate(seconds: number, seed: number, which: Which = 'fast'): Promise<{ wall: number; cpu: number }> {
+  const sample = await sampler(which, seed);
   for (let i = 0; i < 2000; i++) sample(); // warm up the JIT
   const t0 = performance.now();
   const c0 = process.cpuUsage();
@@ -49,10 +52,10 @@ function samplerRate(seconds: number, seed: number, which: Which = 'fast'): { wa
 }
 
 /** Normals per CPU-second: lib's ziggurat `fillNormal` (the previous sampler's source) or the fused `ZigguratNormals`. */
-function normalRate(which: Which): number {
+async function normalRate(which: Which): Promise<number> {
   const a = new Float64Array(1 << 20);
   const g = new Rng(1, 'bench');
-  const z = new ZigguratNormals(new Rng(1, 'bench'));
+  const z = await ZigguratNormals.create(new Rng(1, 'bench'));
   const fill = which === 'fast' ? () => z.fill(a, 0, a.length, 1) : () => fillNormal(g, a);
   fill();
   const c0 = process.cpuUsage();
@@ -61,9 +64,9 @@ function normalRate(which: Which): number {
   return (20 * a.length) / ((c.user + c.system) / 1e6);
 }
 
-/** Where one network's time goes, per CPU-second: drawing its 1,921 normals alone, and the whole network. */
-function drawOnlyRate(): number {
-  const z = new ZigguratNormals(new Rng(3, 'bench'));
+/** Where one network's time goes, per CPU-second: drawing its 1,921 normals alone (including a copy out of wasm memory). */
+async function drawOnlyRate(): Promise<number> {
+  const z = await ZigguratNormals.create(new Rng(3, 'bench'));
   const a = new Float64Array(1921);
   for (let r = 0; r < 5000; r++) z.fill(a, 0, a.length, 1);
   const c0 = process.cpuUsage();
@@ -117,8 +120,8 @@ function runWorker(seed: number): Promise<{ wall: number; cpu: number }> {
 }
 
 export async function simplicityBench(): Promise<BenchRow[]> {
-  const one = samplerRate(4, 1);
-  const previous = samplerRate(3, 1, 'previous');
+  const one = await samplerRate(4, 1);
+  const previous = await samplerRate(3, 1, 'previous');
   const two = await Promise.all([runWorker(11), runWorker(12)]);
   const tfjs = await tfjsRate();
   return [
@@ -126,18 +129,18 @@ export async function simplicityBench(): Promise<BenchRow[]> {
     { what: 'simplicity-bias: same, per CPU-second of that process', value: one.cpu, unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, 2 processes together (wall)', value: two[0].wall + two[1].wall, unit: 'nets/s' },
     { what: 'simplicity-bias: same, summed per CPU-second of each process', value: two[0].cpu + two[1].cpu, unit: 'nets/s' },
-    { what: 'simplicity-bias: previous sampler (lib fillNormal + one-row kernel), per CPU-second', value: previous.cpu, unit: 'nets/s' },
-    { what: 'simplicity-bias: drawing 1,921 normals only (fused ziggurat), per CPU-second', value: drawOnlyRate(), unit: 'nets/s' },
+    { what: 'simplicity-bias: general JS sampler (lib fillNormal, one row at a time), per CPU-second', value: previous.cpu, unit: 'nets/s' },
+    { what: 'simplicity-bias: drawing 1,921 normals only (fused ziggurat, wasm), per CPU-second', value: await drawOnlyRate(), unit: 'nets/s' },
     { what: 'simplicity-bias: 5-40-40-1 networks/s, tfjs-wasm batched matmuls (wall)', value: tfjs.netsPerSecond, unit: 'nets/s' },
-    { what: 'simplicity-bias: fused ZigguratNormals normals per CPU-second', value: normalRate('fast'), unit: 'normals/s' },
-    { what: 'simplicity-bias: lib fillNormal (ziggurat) normals per CPU-second', value: normalRate('previous'), unit: 'normals/s' },
+    { what: 'simplicity-bias: fused ZigguratNormals (wasm) normals per CPU-second', value: await normalRate('fast'), unit: 'normals/s' },
+    { what: 'simplicity-bias: lib fillNormal (ziggurat) normals per CPU-second', value: await normalRate('previous'), unit: 'normals/s' },
     { what: 'wasm backend 1024² matmul ceiling', value: tfjs.gflops, unit: 'GFLOP/s' },
   ];
 }
 
 if (process.argv[1] === self) {
   if (process.argv.includes('--worker')) {
-    process.stdout.write(JSON.stringify(samplerRate(4, Number(process.argv[process.argv.indexOf('--worker') + 1]))));
+    process.stdout.write(JSON.stringify(await samplerRate(4, Number(process.argv[process.argv.indexOf('--worker') + 1]))));
   } else {
     const rows = await simplicityBench();
     console.log('| measurement | value |\n|---|---:|');

@@ -9,6 +9,7 @@ import type { Rng } from '../runtime/rng';
 
 const ZIG_N = 128;
 const ZIG_R = 3.442619855899;
+// Positions are signed 32-bit words: layer i accepts |word| < kn[i] and maps a word to word · wn[i].
 const kn = new Uint32Array(ZIG_N);
 const wn = new Float64Array(ZIG_N);
 const fn = new Float64Array(ZIG_N);
@@ -32,6 +33,12 @@ const fn = new Float64Array(ZIG_N);
     wn[i] = dn / m1;
   }
 }
+
+/**
+ * The 128-layer ziggurat's tables at the 2^31 position scale of `fillNormal`, for generators that use another scale
+ * (lib/zigguratNormals: 2^24): scaling by a power of two derives theirs exactly.
+ */
+export const ZIGGURAT = { layers: ZIG_N, r: ZIG_R, positionScale: 2147483648, kn, wn, fn } as const;
 
 /** The slow path of the ziggurat: the base strip's tail, or a wedge test. */
 function zigSlow(rng: Rng, hz: number, iz: number): number {

@@ -137,7 +137,7 @@ export const blindSpotCensus = defineExperiment({
     const samples = share(unit.chunk + 1) - share(unit.chunk);
     const stream = unit.chunks === 1 ? `map${unit.map}/${spec.kind}` : `map${unit.map}/${spec.kind}/chunk${unit.chunk}`;
     const t1 = performance.now();
-    const counts = countFunctionsDense(createSampler(spec, 4, ctx.rng(stream)), 4, samples, ctx, `${mapLabel(spec, 4)} ${unit.label}`);
+    const counts = countFunctionsDense(await createSampler(spec, 4, ctx.rng(stream)), 4, samples, ctx, `${mapLabel(spec, 4)} ${unit.label}`);
     return { map: unit.map, counts: [...counts], seconds: (performance.now() - t1) / 1000 };
   },
   merge(cfg, partials) {

@@ -85,7 +85,7 @@ export const hyperparameters = defineExperiment({
     for (const [index, spec] of cfg.networks.entries()) {
       const label = mapLabel(spec, n);
       const t0 = performance.now();
-      const counts = countFunctionsDense(createSampler(spec, n, ctx.rng(`net${index}`)), n, N, ctx, label);
+      const counts = countFunctionsDense(await createSampler(spec, n, ctx.rng(`net${index}`)), n, N, ctx, label);
       const seconds = (performance.now() - t0) / 1000;
       const bound = fittedBound(size, counts, N, () => true);
       const trusted: number[] = [];

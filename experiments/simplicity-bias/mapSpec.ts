@@ -3,8 +3,7 @@ import { circuitSampler, decisionTreeSampler, polynomialCurveSampler, ptfSampler
 import { NormalStream } from '../lib/normalStream';
 import type { Rng } from '../runtime/rng';
 import { ACTIVATIONS, createMlpSampler } from './mlpSampler';
-import { createFastRelu2Sampler } from './fastRelu2Sampler';
-import { ZigguratNormals } from '../lib/zigguratNormals';
+import { createRelu2Kernel } from './relu2Kernel';
 
 /** The parameter-function maps the page compares, as config. */
 export const mapSpec = z.discriminatedUnion('kind', [
@@ -72,14 +71,15 @@ export function mapLabel(m: MapSpec, n: number): string {
 
 /**
  * A sampler for map m at n inputs; discrete choices come from rng, Gaussian parameters from a NormalStream on rng,
- * except for two-layer ReLU networks with σ_w = 1 (the page's hot path), which draw from the fused `ZigguratNormals`.
+ * except for two-layer ReLU networks with σ_w = 1 (the page's hot path): the WebAssembly kernel, which draws its
+ * parameters from the fused ziggurat of lib/zigguratNormals.
  */
-export function createSampler(m: MapSpec, n: number, rng: Rng): () => number {
+export async function createSampler(m: MapSpec, n: number, rng: Rng): Promise<() => number> {
   const normal = new NormalStream(rng);
   switch (m.kind) {
     case 'mlp':
       if (m.activation === 'relu' && m.sigmaW === 1 && m.hidden.length === 2 && m.hidden[1] % 4 === 0) {
-        return createFastRelu2Sampler(n, m.hidden[0], m.hidden[1], m.sigmaB, new ZigguratNormals(rng));
+        return (await createRelu2Kernel(n, m.hidden[0], m.hidden[1], m.sigmaB, rng)).sample;
       }
       return createMlpSampler({ n, hidden: m.hidden, activation: m.activation, sigmaW: m.sigmaW, sigmaB: m.sigmaB }, normal);
     case 'ptf':

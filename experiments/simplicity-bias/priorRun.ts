@@ -96,7 +96,7 @@ export async function runPriorUnit(config: PriorConfig, unit: PriorUnit, ctx: Un
   const samples = chunkSamples(config, unit.chunk);
   const t0 = performance.now();
   const c0 = cpuNow();
-  const counts = countFunctions(createSampler(spec, config.n, ctx.rng(stream)), samples, ctx, `${label} ${unit.label}`);
+  const counts = countFunctions(await createSampler(spec, config.n, ctx.rng(stream)), samples, ctx, `${label} ${unit.label}`);
   const seconds = (performance.now() - t0) / 1000;
   const c1 = cpuNow();
   ctx.log(`${label} ${unit.label}: ${samples} draws in ${seconds.toFixed(1)} s (${(samples / seconds).toFixed(0)}/s), ${counts.size} distinct`);

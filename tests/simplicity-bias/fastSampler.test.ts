@@ -1,15 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
 import { NormalStream } from '../../experiments/lib/normalStream';
 import { normalCdf } from '../../experiments/lib/special';
 import { ZigguratNormals } from '../../experiments/lib/zigguratNormals';
-import { createFastRelu2Sampler, type NormalFill } from '../../experiments/simplicity-bias/fastRelu2Sampler';
+import { createRelu2Kernel } from '../../experiments/simplicity-bias/relu2Kernel';
 import { createMlpSampler, parameterCount } from '../../experiments/simplicity-bias/mlpSampler';
 
-function draws(seed: number, label: string, n: number): Float64Array {
+async function draws(seed: number, label: string, n: number): Promise<Float64Array> {
   const out = new Float64Array(n);
-  const g = new ZigguratNormals(new Rng(seed, label));
-  // Uneven slices, as the sampler asks for them.
+  const g = await ZigguratNormals.create(new Rng(seed, label));
+  // Uneven slices, as a sampler asks for them.
   for (let s = 0, k = 1; s < n; k = (k * 7) % 61) {
     const e = Math.min(n, s + k + 1);
     g.fill(out, s, e, 1);
@@ -20,14 +20,30 @@ function draws(seed: number, label: string, n: number): Float64Array {
 
 describe('ZigguratNormals', () => {
   const N = 1 << 20;
-  const z = draws(3, 'moments', N);
+  let z: Float64Array;
+  beforeAll(async () => {
+    z = await draws(3, 'moments', N);
+  });
 
-  it('is deterministic per seed and label, and scales', () => {
-    expect([...draws(3, 'moments', 100)]).toEqual([...z.subarray(0, 100)]);
-    expect([...draws(3, 'other', 100)]).not.toEqual([...z.subarray(0, 100)]);
+  it('is deterministic per seed and label, and scales', async () => {
+    expect([...(await draws(3, 'moments', 100))]).toEqual([...z.subarray(0, 100)]);
+    expect([...(await draws(3, 'other', 100))]).not.toEqual([...z.subarray(0, 100)]);
     const scaled = new Float64Array(100);
-    new ZigguratNormals(new Rng(3, 'moments')).fill(scaled, 0, 100, 0.25);
+    (await ZigguratNormals.create(new Rng(3, 'moments'))).fill(scaled, 0, 100, 0.25);
     expect([...scaled]).toEqual([...z.subarray(0, 100)].map((v) => 0.25 * v));
+  });
+
+  it('runs xoshiro128** (outputs of the reference C code from state 1, 2, 3, 4)', async () => {
+    const g = await ZigguratNormals.fromState(1, 2, 3, 4);
+    expect([...g.words(10)]).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+  });
+
+  it('gives the stream of the JavaScript generator it replaced (values recorded from session 7 code)', () => {
+    // Positions 0 and 1 are fast-path draws, the others anywhere in the first 200,000 (slow paths included).
+    expect([z[0], z[1], z[999], z[123456], z[199999]]).toEqual([-0.1493264871172432, -0.004974251426849562, 1.1550096808255481, -0.9241509999519346, 0.4057258593724502]);
+    let s = 0;
+    for (let i = 0; i < 200000; i++) s += z[i];
+    expect(s).toBe(560.6159991223784);
   });
 
   it('has the moments of N(0, 1): mean, variance, skew, kurtosis', () => {
@@ -77,33 +93,31 @@ describe('ZigguratNormals', () => {
   });
 });
 
-/** A NormalFill that serves a NormalStream's normals in order, so both samplers see the same parameters. */
-function streamFill(ns: NormalStream): NormalFill {
-  return {
-    fill(out, start, end, scale) {
-      const z = ns.take(end - start);
-      for (let i = start; i < end; i++) out[i] = scale * z[i - start];
-    },
-  };
-}
-
-describe('fast ReLU sampler', () => {
-  it('returns exactly the tables of the general sampler on the same parameters', () => {
+describe('ReLU kernel (WebAssembly)', () => {
+  it('returns exactly the tables of the general sampler on the same parameters', async () => {
     for (const [n, h1, h2, sb] of [
       [5, 40, 40, 1],
       [5, 40, 40, 0.1],
       [4, 20, 20, 1],
       [3, 7, 8, 0.5],
       [1, 3, 4, 1],
+      [2, 9, 12, 2],
     ]) {
-      // One block per network, so both samplers refill their streams at the same draws.
+      // One block per network, so the kernel's parameters and the general sampler's come from the same draws.
       const spec = { n, hidden: [h1, h2], activation: 'relu' as const, sigmaW: 1, sigmaB: sb };
       const block = parameterCount(spec);
-      const fast = createFastRelu2Sampler(n, h1, h2, sb, streamFill(new NormalStream(new Rng(5, `eq${n}`), block)));
+      const normals = new NormalStream(new Rng(5, `eq${n}`), block);
+      const kernel = await createRelu2Kernel(n, h1, h2, sb, new Rng(1));
+      const { W0, B0, W1, B1, W2, B2 } = kernel.params;
       const ref = createMlpSampler(spec, new NormalStream(new Rng(5, `eq${n}`), block));
       const seen = new Set<number>();
       for (let i = 0; i < 800; i++) {
-        const t = fast();
+        const z = normals.take(block);
+        let o = 0;
+        for (const [a, scale] of [[W0, 1 / Math.sqrt(n)], [B0, sb], [W1, 1 / Math.sqrt(h1)], [B1, sb], [W2, 1 / Math.sqrt(h2)], [B2, sb]] as const) {
+          for (let j = 0; j < a.length; j++) a[j] = scale * z[o++];
+        }
+        const t = kernel.table();
         expect(t).toBe(ref());
         seen.add(t);
       }
@@ -111,9 +125,15 @@ describe('fast ReLU sampler', () => {
     }
   });
 
-  it('rejects widths it cannot run', () => {
-    const g = new ZigguratNormals(new Rng(1));
-    expect(() => createFastRelu2Sampler(6, 4, 4, 1, g)).toThrow(/1\.\.5/);
-    expect(() => createFastRelu2Sampler(5, 4, 6, 1, g)).toThrow(/multiple of 4/);
+  it('draws its parameters from the ziggurat stream, in draw order (the tables of the session 7 sampler)', async () => {
+    const kernel = await createRelu2Kernel(5, 40, 40, 1, new Rng(7, 'golden'));
+    let h = 0x811c9dc5;
+    for (let i = 0; i < 20000; i++) h = Math.imul(h ^ kernel.sample(), 0x01000193) >>> 0;
+    expect(h).toBe(3643908650);
+  });
+
+  it('rejects widths it cannot run', async () => {
+    await expect(createRelu2Kernel(6, 4, 4, 1, new Rng(1))).rejects.toThrow(/1\.\.5/);
+    await expect(createRelu2Kernel(5, 4, 6, 1, new Rng(1))).rejects.toThrow(/multiple of 4/);
   });
 });

@@ -3,7 +3,7 @@ import { Rng } from '../../experiments/runtime/rng';
 import { circuitSampler, decisionTreeSampler, polynomialCurveSampler, ptfSampler, walshHadamard } from '../../experiments/simplicity-bias/booleanMaps';
 import { NormalStream } from '../../experiments/lib/normalStream';
 import { fillNormal } from '../../experiments/lib/sampling';
-import { createMlpSampler, createRelu2Sampler } from '../../experiments/simplicity-bias/mlpSampler';
+import { createMlpSampler } from '../../experiments/simplicity-bias/mlpSampler';
 import { literal } from '../../experiments/simplicity-bias/truthTable';
 
 describe('NormalStream', () => {
@@ -39,18 +39,10 @@ describe('NormalStream', () => {
 });
 
 describe('MLP samplers', () => {
-  it('the fused ReLU sampler returns exactly what the general one does', () => {
-    for (const n of [4, 5]) {
-      const s1 = createRelu2Sampler(n, 12, 8, 0.7, new NormalStream(new Rng(1, 'm')));
-      const s2 = createMlpSampler({ n, hidden: [12, 8], activation: 'relu', sigmaW: 1, sigmaB: 0.7 }, new NormalStream(new Rng(1, 'm')));
-      for (let i = 0; i < 300; i++) expect(s1()).toBe(s2());
-    }
-  });
-
   it('matches a float64 reference forward pass drawn from the same stream', () => {
     const n = 5;
     const [h1, h2] = [6, 4];
-    const sampler = createRelu2Sampler(n, h1, h2, 1, new NormalStream(new Rng(9, 'ref')));
+    const sampler = createMlpSampler({ n, hidden: [h1, h2], activation: 'relu', sigmaW: 1, sigmaB: 1 }, new NormalStream(new Rng(9, 'ref')));
     const g = new NormalStream(new Rng(9, 'ref'));
     const draw = (len: number, std: number) => Array.from(g.take(len), (z) => std * z);
     for (let rep = 0; rep < 50; rep++) {
