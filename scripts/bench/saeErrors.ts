@@ -67,42 +67,6 @@ export async function benchSaeLmStep(root: string, steps = 20, rounds = 2): Prom
   return lines.join('\n');
 }
 
-/**
- * The toy heads' training step at the full profile's shapes (m = 4d features, d pairs, hidden 2d, batch 256): the
- * experiment's loop (`trainHead`: tfjs autodiff + tf.train.adam) against the hand-written one (`trainHeadFused`:
- * wasm matmuls read from the heap, float64 elementwise loop; tested step for step against the former), CPU ms per
- * step, best of `rounds` alternating rounds.
- */
-export async function benchSaeHeadStep(ds = [64, 128, 256], rounds = 2): Promise<string> {
-  const { loadBackend } = await import('../../experiments/runtime/backend');
-  const { Rng } = await import('../../experiments/runtime/rng');
-  const { initHead, trainHead } = await import('../../experiments/sae-errors/heads');
-  const { trainHeadFused } = await import('../../experiments/sae-errors/fusedHeads');
-  const { makeTask, sampleBatch } = await import('../../experiments/sae-errors/toyData');
-  const { tf } = await loadBackend('wasm');
-  const lines = ['\n/sae-errors/ (Setting A): head training step, tfjs autodiff (the experiments\' loop) vs hand-written gradients, CPU ms per step (sampling included)\n', '| d | outputs | head | autodiff | hand-written | hand-written / autodiff |', '|---:|---:|---|---:|---:|---:|'];
-  for (const d of ds) {
-    const rng = new Rng(0, `bench/heads/${d}`);
-    const task = makeTask(rng.child('task'), d, 4 * d, d, 3, 0.5);
-    const held = sampleBatch(rng.child('held'), task, 2048);
-    const steps = Math.max(10, Math.round(2e5 / (d * d)));
-    for (const kind of ['mlp', 'linear'] as const) {
-      const init = initHead(rng.child(`init/${kind}`), kind, d, 2 * d, task.o, -3);
-      const best = { auto: Infinity, fused: Infinity };
-      for (let r = 0; r < rounds; r++)
-        for (const [name, train] of [['auto', trainHead], ['fused', trainHeadFused]] as const) {
-          const data = rng.child('data');
-          const c0 = process.cpuUsage();
-          train(tf, init, { maxSteps: steps, batch: 256, lr: 3e-3, evalEvery: steps, patience: 1, relTol: 0, inputNoise: 0, sample: (x, y) => { const b = sampleBatch(data, task, 256); x.set(b.x); y.set(b.y); }, heldOut: { x: held.x, y: held.y, n: held.n }, noiseRng: rng.child('noise') });
-          const u = process.cpuUsage(c0);
-          best[name] = Math.min(best[name], (u.user + u.system) / 1e3 / steps);
-        }
-      lines.push(`| ${d} | ${task.o} | ${kind} | ${best.auto.toFixed(1)} | ${best.fused.toFixed(1)} | ${(best.fused / best.auto).toFixed(2)} |`);
-    }
-  }
-  return lines.join('\n');
-}
-
 async function matmulGflops(n: number, k: number, m: number, reps: number): Promise<number> {
   const { loadBackend } = await import('../../experiments/runtime/backend');
   const { tf } = await loadBackend('wasm');
@@ -141,7 +105,6 @@ export async function benchSaeErrors(root: string): Promise<string> {
     lines.push(`| training GFLOP per CPU second | ${t.gflopsPerCpuSecond.toFixed(2)} |`, `| wasm matmul 1024³ in the same process, GFLOP per CPU second | ${t.matmulGflopsPerCpuSecond.toFixed(1)} |`);
     lines.push(`| share of the matmul rate | ${((100 * t.gflopsPerCpuSecond) / t.matmulGflopsPerCpuSecond).toFixed(0)}% |`);
   }
-  lines.push(await benchSaeHeadStep());
   lines.push(await benchSaeLmStep(root));
   return lines.join('\n');
 }
