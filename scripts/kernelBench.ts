@@ -1,11 +1,11 @@
 /**
  * The superposition experiments' hot paths on the chosen tfjs backend, with the shapes of jake-replication's full
  * profile; `scripts/peer_bench.py` times the same in PyTorch / NumPy. Prints one JSON object.
- *   npx tsx scripts/kernelBench.ts '{"m":50,"d":200,"k":1225,"batch":100,"p":6,"steps":60,"lsN":1000,"lsWidths":[50,100,200],"matmul":1024}'
+ *   npx tsx scripts/kernelBench.ts '{"matmul":1024,"ls":{"m":50,"widths":[50,100,200],"q":0.079,"samples":50000,"pairs":200}}'
  */
 import { loadBackend, parseBackendRequest } from '../experiments/runtime/backend';
 import { Rng } from '../experiments/runtime/rng';
-import { nestedRidgeLeastSquares } from '../experiments/lib/nestedRidge';
+import { naturalLeastSquares } from '../experiments/superposition/naturalLeastSquares';
 
 const cfg = JSON.parse(process.argv[2]);
 const { tf, name } = await loadBackend(parseBackendRequest(process.env.READOFF_BACKEND ?? 'wasm'));
@@ -36,16 +36,19 @@ function bestOf(fn: () => void, repeats = 3): number {
   b.dispose();
 }
 
-// Least-squares readoffs at every nested width, as jake-replication fits them per evaluated pair.
+// The least-squares readoff fit exactly as jake-replication runs it (experiments/superposition/naturalLeastSquares.ts):
+// natural Bernoulli inputs through a frozen N(0,1) layer, Gram matrices over all rows, every feature's rows and every
+// evaluated pair's rows, then class-balanced ridge solves for AND and XOR at every nested width. One chunk of samples
+// (the experiment's time is proportional to its samples: 300,000 at m = 50).
 {
-  const N = cfg.lsN as number;
-  const widths = cfg.lsWidths as number[];
-  const dMax = widths[widths.length - 1];
-  const H = new Float32Array(N * dMax).map(() => Math.max(0, rng.normal()));
-  const Y = new Float32Array(N * 2).map(() => (rng.uniform() < 0.3 ? 1 : 0));
-  const fit = () => nestedRidgeLeastSquares(tf, H, Y, N, dMax, 2, widths, 1e-3);
+  const ls = cfg.ls as { m: number; widths: number[]; q: number; samples: number; pairs: number };
+  const dMax = ls.widths[ls.widths.length - 1];
+  const W = rng.fillNormal(new Float32Array(ls.m * dMax));
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < ls.m && pairs.length < ls.pairs; i++) for (let j = i + 1; j < ls.m && pairs.length < ls.pairs; j++) pairs.push([i, j]);
+  const fit = () => naturalLeastSquares(tf, { W, m: ls.m, dMax, widths: ls.widths, q: ls.q, samples: ls.samples, pairs, ridge: 1e-3, rng: new Rng(1, 'bench/ls') });
   fit();
-  out.lsFitMs = (bestOf(() => { for (let i = 0; i < 10; i++) fit(); }, 5) / 10) * 1000;
+  out.lsFitMs = bestOf(fit, 3) * 1000;
 }
 
 // Training steps are timed by scripts/bench/training.ts (every jake shape, against PyTorch).

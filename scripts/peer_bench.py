@@ -1,6 +1,6 @@
 """Peer timings for `npm run bench`: the hot paths of the superposition experiments in PyTorch / NumPy, same shapes,
 one thread. Prints one JSON object: CPU milliseconds per operation (and GFLOP/s for the matmul).
-Usage: python3 scripts/peer_bench.py '{"m":50,"d":200,"k":1225,"batch":100,"p":6,"steps":60,"lsN":1000,"lsWidths":[50,100,200],"matmul":1024}'
+Usage: python3 scripts/peer_bench.py '{"matmul":1024,"ls":{"m":50,"widths":[50,100,200],"q":0.079,"samples":50000,"pairs":200}}'
 """
 import json
 import sys
@@ -29,50 +29,46 @@ a @ b
 t = best_of(lambda: a @ b, 5)
 out["matmulGflops"] = 2 * n**3 / t / 1e9
 
-# Least-squares readoffs as jake-replication fits them: for each nested width d, ridge normal equations on the first
-# d columns of H (n x dMax) against 2 targets, solved by Cholesky in float64.
-rng = np.random.default_rng(2)
-N, widths = cfg["lsN"], cfg["lsWidths"]
-H = np.maximum(rng.standard_normal((N, widths[-1]), dtype=np.float32), 0)
-Y = (rng.random((N, 2)) < 0.3).astype(np.float32)
+# The least-squares readoff fit as jake-replication runs it (experiments/superposition/naturalLeastSquares.ts), the
+# same algorithm in NumPy/SciPy: natural Bernoulli inputs through a frozen N(0,1) layer; Gram matrices (float32
+# products, accumulated in float64) over all rows, each feature's rows and each evaluated pair's rows; then for every
+# pair, AND and XOR, and nested width, the class-balanced ridge normal equations solved by Cholesky in float64.
+ls = cfg["ls"]
+m, widths, q, samples, P = ls["m"], ls["widths"], ls["q"], ls["samples"], ls["pairs"]
+dmax = widths[-1]
+W = np.random.default_rng(2).standard_normal((m, dmax), dtype=np.float32)
+pairs = [(i, j) for i in range(m) for j in range(i + 1, m)][:P]
 try:
     from scipy.linalg import cho_factor, cho_solve
 
-    def solve(G, r):
-        return cho_solve(cho_factor(G), r)
+    def solve(A, b):
+        return cho_solve(cho_factor(A), b)
 except ImportError:  # NumPy alone
-    def solve(G, r):
-        return np.linalg.solve(G, r)
+    def solve(A, b):
+        return np.linalg.solve(A, b)
 
 
 def ls_fit():
-    for d in widths:
-        h = H[:, :d]
-        G = (h.T @ h).astype(np.float64) + 1e-3 * N * np.eye(d)
-        solve(G, (h.T @ Y).astype(np.float64))
-
-
-def ls_fit_nested():
-    # Our algorithm (lib/nestedRidge.ts): one Gram of [H | Y], one Cholesky factor, leading blocks per width.
-    Z = np.concatenate([H, Y], axis=1)
-    ZtZ = (Z.T @ Z).astype(np.float64)
-    dmax = widths[-1]
-    L = np.linalg.cholesky(ZtZ[:dmax, :dmax] + 1e-3 * N * np.eye(dmax))
-    for d in widths:
-        Ld = L[:d, :d]
-        z = solve_triangular(Ld, ZtZ[:d, dmax:], lower=True)
-        solve_triangular(Ld.T, z, lower=False)
+    rng = np.random.default_rng(3)
+    X = rng.random((samples, m)) < q
+    H = np.maximum(X.astype(np.float32) @ W, 0)
+    gram = lambda rows: (rows.T @ rows).astype(np.float64)
+    G = gram(H)
+    Gl = [gram(H[X[:, l]]) for l in range(m)]
+    Sl = [H[X[:, l]].sum(0, dtype=np.float64) for l in range(m)]
+    cl = X.sum(0)
+    for i, j in pairs:
+        both = X[:, i] & X[:, j]
+        Gp, Sp, cp = gram(H[both]), H[both].sum(0, dtype=np.float64), int(both.sum())
+        for G1, S1, n1 in ((Gp, Sp, cp), (Gl[i] + Gl[j] - 2 * Gp, Sl[i] + Sl[j] - 2 * Sp, cl[i] + cl[j] - 2 * cp)):
+            n0 = samples - n1
+            for d in widths:
+                A = (G[:d, :d] - G1[:d, :d]) / max(n0, 1) + G1[:d, :d] / max(n1, 1) + 1e-3 * np.eye(d)
+                solve(A, S1[:d] / max(n1, 1))
 
 
 ls_fit()
-out["lsFitMs"] = best_of(lambda: [ls_fit() for _ in range(10)], 5) / 10 * 1000
-try:
-    from scipy.linalg import solve_triangular
-
-    ls_fit_nested()
-    out["lsFitNestedMs"] = best_of(lambda: [ls_fit_nested() for _ in range(10)], 5) / 10 * 1000
-except ImportError:
-    out["lsFitNestedMs"] = None
+out["lsFitMs"] = best_of(ls_fit, 3) * 1000
 
 try:
     import torch

@@ -15,6 +15,9 @@ import { LmRunner } from './charLm';
 import { cleanLogProbs, klAndCe } from './categoricalKl';
 import { loadSotu, sampleWindows } from './corpus';
 import { lmTrain, shapeOf } from './lmTrain';
+
+/** A language-model experiment whose weights the splice reads (`sae-lm` or a replicate with another seed). */
+export type LmTrainDefinition = typeof lmTrain;
 import { principalDirections } from './pca';
 import { addScaled, CovDirections, KL_RESOLUTION, norm, randomUnit } from './perturbations';
 import { decodeAll, encode, initSae, trainSae, type Codes, type Sae } from './sae';
@@ -143,9 +146,9 @@ function saeFromSpec(rng: Rng, spec: z.output<typeof lmSaeSpec>, d: number, data
   return initSae(rng, { kind: spec.kind, n: spec.width, k: spec.k, l1: spec.l1 }, d, dataMean);
 }
 
-export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext): Promise<LmSpliceResult> {
+export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext, model: LmTrainDefinition = lmTrain): Promise<LmSpliceResult> {
   const { tf } = ctx;
-  const up = ctx.upstream(lmTrain);
+  const up = ctx.upstream(model);
   const s = shapeOf(up.config);
   if (cfg.hook > s.layers) throw new Error(`hook must be at most lm.layers = ${s.layers}, got ${cfg.hook}`);
   if (!cfg.scan.radii.includes(1)) throw new Error(`scan.radii must include 1 (the verdict radius: the main SAE's median error norm), got ${cfg.scan.radii.join(', ')}`);
@@ -515,19 +518,28 @@ const base: z.input<typeof lmSpliceConfig> = {
   jitterSigma: 0.3,
 };
 
-export const lmSplice = defineExperiment({
-  id: 'sae-lm-splice',
-  title: 'SAE splices in the character-level language model',
-  description: 'Setting B: TopK SAEs (k = 4 to 32) and an L1 SAE on the residual stream between the two blocks; B1 Gurnee splice versus ε-random, covariance-matched and shuffled-error baselines with bootstrap intervals over windows; B2 one-position perturbations along SAE, random, PCA and data directions; B3 L0-preserving latent jitter and swap.',
-  module: import.meta.url,
-  config: lmSpliceConfig,
-  upstream: [lmTrain.id],
-  profiles: {
-    quick: { ...base, bankWindows: 64, saes: [...[4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })), { name: 'l1', kind: 'l1' as const, width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
-    full: base,
-  },
-  result: lmSpliceResult,
-  timeLimitSeconds: { quick: 60, full: 3600 },
-  tolerances: { 'timing.*': { measured: true } },
-  run: runLmSplice,
-});
+/**
+ * The splice experiment on one trained language model at one hook. `sae-lm-splice` is the main one (seed 11, before
+ * block 1); the replicates (another model seed, another hook) are made by the same function in `lmReplicates.ts`.
+ */
+export function lmSpliceExperiment(o: { id: string; model: LmTrainDefinition; hook: number; seed: number; label: string }) {
+  const hooked = { hook: o.hook, seed: o.seed };
+  return defineExperiment({
+    id: o.id,
+    title: `SAE splices in the character-level language model${o.label}`,
+    description: `Setting B${o.label}: TopK SAEs (k = 4 to 32) and an L1 SAE on the residual stream before block ${o.hook} of ${o.model.id}; B1 Gurnee splice versus ε-random, covariance-matched and shuffled-error baselines with bootstrap intervals over windows; B2 one-position perturbations along SAE, random, PCA and data directions; B3 L0-preserving latent jitter and swap.`,
+    module: import.meta.url,
+    config: lmSpliceConfig,
+    upstream: [o.model.id],
+    profiles: {
+      quick: { ...base, ...hooked, bankWindows: 64, saes: [...[4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })), { name: 'l1', kind: 'l1' as const, width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
+      full: { ...base, ...hooked },
+    },
+    result: lmSpliceResult,
+    timeLimitSeconds: { quick: 60, full: 3600 },
+    tolerances: { 'timing.*': { measured: true } },
+    run: (cfg, ctx) => runLmSplice(cfg, ctx, o.model),
+  });
+}
+
+export const lmSplice = lmSpliceExperiment({ id: 'sae-lm-splice', model: lmTrain, hook: 1, seed: 11, label: '' });

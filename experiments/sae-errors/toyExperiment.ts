@@ -642,7 +642,7 @@ export function toyExperiment(d: number, profiles: { quick: Partial<z.input<type
     pairsPerFeature: 0.25,
     meanActive: 3,
     pairProb: 0.5,
-    headTrain: { maxSteps: 4000, batch: 256, lr: 3e-3, evalEvery: 100, patience: 3, relTol: 0.01, heldOut: 2048 },
+    headTrain: { maxSteps: 8000, batch: 256, lr: 3e-3, evalEvery: 100, patience: 3, relTol: 0.01, heldOut: 2048 },
     noiseNorm: 0.3,
     targetEntropy: 0.01,
     saes: [

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
-import { streamFor } from '../runtime/rng';
 import { bootstrapInterval } from '../lib/bootstrap';
 import { fitPowerLaw } from '../lib/fits';
 import { meanSd, meanSdSchema } from '../lib/stats';
@@ -134,7 +133,7 @@ export const bernoulliCorrectedSweep = defineExperiment({
     bar.done();
     return { r, cells };
   },
-  merge(cfg, partials) {
+  merge(cfg, partials, rng) {
     const R = partials.length;
     const cellOf = (r: number, sPrime: number, d: number, p: number) => partials[r].cells.find((c) => c.sPrime === sPrime && c.d === d && c.p === p)!;
     const grid = cfg.sPrimes.flatMap((sPrime) =>
@@ -164,7 +163,7 @@ export const bernoulliCorrectedSweep = defineExperiment({
     };
     const best: z.input<typeof result>['best'] = [];
     const exponents: z.input<typeof result>['exponents'] = [];
-    const rng = streamFor(cfg.seed, 'bootstrap');
+    const bootstrapRng = rng('bootstrap');
     for (const sPrime of cfg.sPrimes) {
       READOFFS.forEach((readoff, ri) => {
         const table = Array.from({ length: R }, (_, r) => cfg.ds.map((d) => bestOf(ri, sPrime, r, d)));
@@ -175,7 +174,7 @@ export const bernoulliCorrectedSweep = defineExperiment({
           for (let t = 0; t < idx.length; t++) cfg.ds.forEach((d, di) => (xs.push(d), ys.push(table[idx[t]][di].rms)));
           return fitPowerLaw(xs, ys).exponent;
         };
-        const iv = bootstrapInterval(R, stat, rng);
+        const iv = bootstrapInterval(R, stat, bootstrapRng);
         exponents.push({ sPrime, readoff, exponent: { estimate: stat(Int32Array.from({ length: R }, (_, r) => r)), lo: iv.lo, hi: iv.hi } });
       });
     }

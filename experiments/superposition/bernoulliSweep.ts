@@ -4,7 +4,6 @@ import { pairReadoff, sampleBernoulliLayer, sharedNeurons } from './bernoulliLay
 import { optimalP, optimalPApprox, postP, predictCase, predictRms, sharedCount } from './bernoulliTheory';
 import { fitPowerLaw } from '../lib/fits';
 import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval';
-import { streamFor } from '../runtime/rng';
 import { meanSd, meanSdSchema } from '../lib/stats';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 
@@ -252,7 +251,7 @@ export const bernoulliSweep = defineExperiment({
         const perRepYs = Array.from({ length: replicates }, (_, r) => ds.map((d) => refinedArgmin(ps, ps.map((p) => measured.get(key(sPrime, d, p))![r].rms))[field]));
         const perRep = perRepYs.map((ys) => fitPowerLaw(ds, ys).exponent);
         // Bootstrap over replicates of the pooled fit: the interval the page's claims check.
-        const interval = pooledExponent(ds, perRepYs, streamFor(cfg.seed, `bootstrap/${field}/${sPrime}`));
+        const interval = pooledExponent(ds, perRepYs, ctx.rng(`bootstrap/${field}/${sPrime}`));
         return { sPrime, measured: meanSd(perRep), interval, exact: fitPowerLaw(ds, rows.map((b) => b[exactField])).exponent, approx: -1 / 3 };
       });
     const bestPTheory = sPrimes.flatMap((sPrime) =>

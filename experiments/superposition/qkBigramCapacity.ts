@@ -4,7 +4,7 @@ import { defineExperiment } from '../runtime/experiment';
 import { choleskySolve } from '../lib/linalg';
 import { randomUnitVectors } from '../lib/unitVectors';
 import { bootstrapInterval } from '../lib/bootstrap';
-import { streamFor, type Rng } from '../runtime/rng';
+import type { Rng } from '../runtime/rng';
 
 /**
  * When a set of K target bigrams counts as checked.
@@ -215,10 +215,9 @@ export const qkBigramCapacity = defineExperiment({
     bar.done();
     return { criterion, dResid, dHead, features: n, featuresPerDim, repeat: rep, capacity: lo, falsePairs, naive: dHead };
   },
-  merge(cfg, rows) {
+  merge(cfg, rows, rng) {
     const of = (c: Criterion) => rows.filter((r) => r.criterion === c);
-    // merge() has no run context; this is the stream ctx.rng(label) would give (seeded by the config's seed).
-    const summarise = (c: Criterion) => summariseCriterion(of(c), streamFor(cfg.seed, `bootstrap/${c}`), cfg.resamples);
+    const summarise = (c: Criterion) => summariseCriterion(of(c), rng(`bootstrap/${c}`), cfg.resamples);
     const key = (r: (typeof rows)[number]) => `${r.repeat}/${r.dResid}/${r.features}/${r.dHead}`;
     const lenientBy = new Map(of('lenient').map((r) => [key(r), r.capacity]));
     const ratios = of('strict').map((r) => r.capacity / lenientBy.get(key(r))!);

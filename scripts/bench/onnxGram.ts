@@ -1,5 +1,5 @@
 /**
- * The least-squares readoff fit's heavy kernel, the Gram matrix ZᵀZ of Z = [H | Y] (lib/nestedRidge.ts), on three
+ * The least-squares readoff fit's heavy kernel, a Gram matrix ZᵀZ (experiments/superposition/naturalLeastSquares.ts), on three
  * engines in one run, one thread each: tfjs (the backend the experiments use, and the oracle), onnxruntime-node's
  * CPU library (a Gemm with transA), and NumPy (scripts/peer_bench.py). issue 7, item 7: adopt onnxruntime only where
  * it cuts an experiment's time by more than 2×.
@@ -34,7 +34,7 @@ export function gemmModel(): Uint8Array {
   return Uint8Array.from([...int(1, 8 /* IR version */), ...str(2, 'readoff-bench'), ...graph, ...bytes(8, int(2, 17) /* opset 17 */)]);
 }
 
-/** ZᵀZ as nestedRidgeLeastSquares computes it: a plain matMul on an explicitly transposed operand. */
+/** ZᵀZ as naturalLeastSquares computes it: a plain matMul on an explicitly transposed operand. */
 function tfjsGram(tf: Tf, Z: Float32Array, n: number, cols: number): Float32Array {
   const z = tf.tensor2d(Z, [n, cols]);
   const zT = tf.transpose(z);

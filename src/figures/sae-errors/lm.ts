@@ -2,9 +2,10 @@ import * as Plot from '@observablehq/plot';
 import type { PlotSpec } from '../../lib/plotRender';
 import type { LmSpliceResult } from '../../../experiments/sae-errors/lmSplice';
 import type { LmTrainResult } from '../../../experiments/sae-errors/lmTrain';
+import type { LmReplicateSummaryResult } from '../../../experiments/sae-errors/lmReplicateSummary';
 import { PALETTE } from '../palette';
 
-/** Figures of Setting B: pure functions of the sae-lm and sae-lm-splice results. */
+/** Figures of Setting B: pure functions of the sae-lm, sae-lm-splice and sae-lm-replicates results. */
 
 /** The language model's training curve (held-out and training loss against tokens seen) with the n-gram floors. */
 export function lmTrainingCurve(results: LmTrainResult): PlotSpec {
@@ -96,6 +97,31 @@ export function b3Ratios(results: LmSpliceResult): PlotSpec {
       Plot.ruleX([1], { stroke: 'currentColor' }),
       Plot.ruleY(results.b3, { y: 'vs', fy: 'mode', x1: 'lo', x2: 'hi', stroke: 'vs', strokeWidth: 2 }),
       Plot.dot(results.b3, { y: 'vs', fy: 'mode', x: 'ratio', fill: 'vs', r: 4 }),
+    ],
+  };
+}
+
+/** B1 in every replicate (two model seeds × two hooks): the splice over ε-random and over cov-random against L0. */
+export function b1Replicates(results: LmReplicateSummaryResult): PlotSpec {
+  const rows = results.rows.filter((r) => r.vs === 'ε-random' || r.vs === 'cov-random');
+  const runs = results.runs.map((r) => r.label);
+  return {
+    width: 800,
+    height: 300,
+    marginLeft: 50,
+    marginBottom: 40,
+    fx: { label: null, domain: ['ε-random', 'cov-random'] },
+    x: { type: 'log', label: 'L0 (active latents per token)', ticks: [4, 8, 16, 32, 64], tickFormat: 'd' },
+    y: { type: 'log', label: 'ratio of mean KL (SAE splice ÷ baseline)', grid: true },
+    color: { legend: true, domain: runs, range: [PALETTE.vermillion, PALETTE.orange, PALETTE.blue, PALETTE.sky] },
+    marks: [
+      Plot.ruleY([1], { stroke: 'currentColor' }),
+      Plot.ruleX(rows, { fx: 'vs', x: 'l0', y1: 'lo', y2: 'hi', stroke: 'run', strokeWidth: 1.5 }),
+      Plot.line(
+        rows.filter((r) => r.sae.startsWith('topk')),
+        { fx: 'vs', x: 'l0', y: 'ratio', stroke: 'run' },
+      ),
+      Plot.dot(rows, { fx: 'vs', x: 'l0', y: 'ratio', fill: 'run', symbol: (r: { sae: string }) => (r.sae.startsWith('topk') ? 'circle' : 'square'), r: 3 }),
     ],
   };
 }
