@@ -10,12 +10,17 @@ export function loadScaled(ms: number): number {
   return Math.round(ms * Math.max(1, os.loadavg()[0] / os.availableParallelism()));
 }
 
-/** Wait until every pid is gone, or `ms` (load-scaled) has passed; returns the pids still alive. */
-export async function goneWithin(pids: number[], ms: number, alive: (pid: number) => boolean): Promise<number[]> {
+/** Poll `left` until it returns nothing or `ms` (load-scaled) has passed; returns what is still left. */
+export async function noneLeftWithin<T>(left: () => T[], ms: number): Promise<T[]> {
   const deadline = Date.now() + loadScaled(ms);
   for (;;) {
-    const left = pids.filter(alive);
-    if (!left.length || Date.now() > deadline) return left;
+    const now = left();
+    if (!now.length || Date.now() > deadline) return now;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Wait until every pid is gone, or `ms` (load-scaled) has passed; returns the pids still alive. */
+export function goneWithin(pids: number[], ms: number, alive: (pid: number) => boolean): Promise<number[]> {
+  return noneLeftWithin(() => pids.filter(alive), ms);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScaled } from '../helpers/load';
+import { noneLeftWithin } from '../helpers/load';
 import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
 
 // Issue 8, items 1 (no orphans, the integration's side) and 4 (one build at a time).
@@ -50,8 +50,7 @@ async function expectStopped(b: Awaited<ReturnType<typeof startBuild>>, signal: 
   await new Promise((r) => setTimeout(r, 1000));
   process.kill(build.child.pid!, signal);
   // Within 2 s at rest; on a loaded machine within 2 s times the load per core (tests/helpers/load.ts).
-  const deadline = Date.now() + loadScaled(2000);
-  while (processesUnder(t.root).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await noneLeftWithin(() => processesUnder(t.root), 2000);
   expect(processesUnder(t.root), build.output()).toEqual([]);
   await new Promise((r) => setTimeout(r, 1000));
   const artifacts = path.join(t.root, 'artifacts/quick');
