@@ -7,6 +7,7 @@ import readoff from './src/integration/readoff.ts';
 import site from './src/integration/site.ts';
 import { remarkFigureNumbers } from './src/remark/figureNumbers.ts';
 import { nodeBuiltinStubs } from './src/rerun/nodeStubs.mjs';
+import { lightTestBuild, lightTestBuildPlugin } from './src/integration/lightTestBuild.ts';
 
 // No request leaves the machine after `npm install` (README): turn off Astro's telemetry and `astro dev`'s
 // update check for this project, whatever the machine's own Astro preferences say. Astro reads both
@@ -23,6 +24,9 @@ export default defineConfig({
     rehypePlugins: [rehypeKatex],
   },
   vite: {
+    // The tests' throwaway builds (READOFF_TEST_LIGHT_BUILD=1) leave out the re-run panel's bundle and, as they
+    // never read it, the gzip size report (src/integration/lightTestBuild.ts).
+    ...(lightTestBuild ? { plugins: [lightTestBuildPlugin()], build: { reportCompressedSize: false } } : {}),
     // Experiments and tfjs never load in the site's bundle; components only read JSON.
     ssr: { external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'] },
     // The browser re-run (src/rerun/) bundles experiments/browserWorker.ts as a module worker, so that tfjs and the

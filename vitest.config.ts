@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 import { SiteLastSequencer } from './tests/helpers/sequencer';
 
 const exclude = ['node_modules/**', '.test-tmp/**', 'dist/**'];
-/** Tests that read the built site. */
-const siteBuildTests = ['tests/site/build*.test.ts', 'tests/site/browser*.test.ts'];
+/** Tests that read the shared quick build of the site. */
+const siteBuildTests = ['tests/site/quickBuild.test.ts', 'tests/site/buildPages.test.ts', 'tests/site/browser*.test.ts'];
 
 export default defineConfig({
   test: {

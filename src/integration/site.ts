@@ -8,6 +8,7 @@ import { numberingOfFile } from '../remark/parts';
 import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
 import { stagingDir } from '../lib/figureDownloads';
 import * as pagefind from 'pagefind';
+import { lightTestBuild } from './lightTestBuild';
 
 /**
  * The reader's site: adds the writeups' numbering (continued across a writeup's parts), cross-reference and sidenote plugins, publishes the figures'
@@ -26,6 +27,7 @@ export default function site(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const out = fileURLToPath(dir);
         if (existsSync(stagingDir())) await cp(stagingDir(), out, { recursive: true });
+        if (lightTestBuild) return logger.info('search index: left out (READOFF_TEST_LIGHT_BUILD=1, a throwaway test build)');
         const started = Date.now();
         try {
           const { index, errors } = await pagefind.createIndex({});

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadScaled } from './load';
 import { makeTempRoot, repoRoot } from './tempRoot';
 
 export interface CopyOptions {
@@ -12,7 +13,11 @@ export interface CopyOptions {
   pages?: Record<string, string>;
 }
 
-/** A copy of the project (sharing node_modules, and by default the quick artifacts) that a test may break. */
+/**
+ * A copy of the project (sharing node_modules, and by default the quick artifacts) that a test may break. Its builds
+ * are light test builds (READOFF_TEST_LIGHT_BUILD=1, src/integration/lightTestBuild.ts): no browser opens them, so
+ * they leave out the re-run panel's bundle and the search index.
+ */
 export async function projectCopy(opts: CopyOptions = {}) {
   const t = await makeTempRoot();
   for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
@@ -33,12 +38,14 @@ export async function projectCopy(opts: CopyOptions = {}) {
     for (const f of await readdir(path.join(t.root, 'content'))) if (f.endsWith('.mdx')) await rm(path.join(t.root, 'content', f));
     for (const [file, text] of Object.entries(opts.pages)) await writeFile(path.join(t.root, 'content', file), text);
   }
-  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), ...extra });
-  const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 200_000 });
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), READOFF_TEST_LIGHT_BUILD: '1', ...extra });
+  const astro = path.join(repoRoot, 'node_modules/astro/astro.js');
+  // Node runs Astro itself (no npx in between: one process start less per build).
+  const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [astro, 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: loadScaled(200_000) });
   /** Start `astro <args>` in its own process group (so a test can kill everything it started). */
   const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
     // Node runs Astro itself (no npx in between), so a signal sent to child.pid reaches Astro.
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/astro/astro.js'), ...args], { cwd: t.root, env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [astro, ...args], { cwd: t.root, env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (c) => (output += c));
     child.stderr!.on('data', (c) => (output += c));

@@ -11,6 +11,7 @@ const SECONDS: Record<string, number> = {
   'tests/runtime/units.test.ts': 60,
   'tests/reliability/processes.test.ts': 35,
   'tests/reliability/network.test.ts': 17,
+  'tests/site/build.test.ts': 40,
   'tests/reliability/buildFailures.test.ts': 15,
   'tests/runtime/runner.test.ts': 12,
   'tests/runtime/committedArtifacts.test.ts': 11,
@@ -18,7 +19,7 @@ const SECONDS: Record<string, number> = {
   'tests/runtime/cacheKeyScope.test.ts': 10,
   'tests/site/browser.test.ts': 60,
   'tests/site/browser-rerun.test.ts': 50,
-  'tests/site/build.test.ts': 50,
+  'tests/site/buildPages.test.ts': 10,
 };
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
 import { repoRoot } from '../helpers/tempRoot';
 
-// Issue 8, item 3. The quick build in tests/site/build.test.ts records its connections the same way.
+// Issue 8, item 3. The shared quick build (tests/site/globalSetup.ts, checked in tests/site/quickBuild.test.ts) records its connections the same way.
 const recorder = path.join(repoRoot, 'tests/helpers/recordNetwork.mjs');
 const netEnv = (log: string) => ({ ...process.env, READOFF_NET_LOG: log, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${recorder}` });
 const logFile = (name: string) => path.join(repoRoot, '.test-tmp', `${name}-${process.pid}.net.log`);

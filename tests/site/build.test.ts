@@ -1,108 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { cp, readdir, readFile, symlink } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { siteBuild } from '../helpers/siteBuild';
-import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
+import { loadScaled } from '../helpers/load';
+import { projectCopy } from '../helpers/projectCopy';
 
 /**
- * The quick-profile build made once by tests/site/globalSetup.ts; every writeup page is checked: every page unit of
- * the build manifest, and every part of a writeup split over several pages (content/*.mdx).
+ * Adding a page, in a copy of the project (sharing node_modules and the quick artifacts) that the tests may break.
+ * Its content/ holds only the bibliography, so each build renders just the page a test adds (the experiments are
+ * still planned). Light test builds (READOFF_TEST_LIGHT_BUILD=1, src/integration/lightTestBuild.ts): no browser
+ * opens them, so they leave out the re-run panel's bundle and the search index. This file does not read the shared
+ * quick build (tests/site/quickBuild.test.ts does), so it runs beside that build, in the unit project.
  */
-const { out, build } = await siteBuild();
-/** Slug → parsed page, for every MDX page in content/. */
-const pages = new Map<string, Document>();
-/** The page units that list experiments in the build manifest. */
-let manifestPages: string[] = [];
-
-beforeAll(async () => {
-  if (build.status !== 0) return;
-  const manifest = JSON.parse(await readFile(path.join(repoRoot, '.readoff/manifest.quick.json'), 'utf8')) as { experiments: { page: string | null }[] };
-  manifestPages = [...new Set(manifest.experiments.map((e) => e.page).filter((p): p is string => Boolean(p)))];
-  for (const file of (await readdir(path.join(repoRoot, 'content'))).filter((f) => f.endsWith('.mdx'))) {
-    const slug = file.replace(/\.mdx$/, '');
-    pages.set(slug, parseHTML(await readFile(path.join(out, slug, 'index.html'), 'utf8')).document as unknown as Document);
-  }
-});
-
-describe('quick-profile site build', () => {
-  it('succeeds, and renders a page for every page in the registry', () => {
-    expect(build.status, build.log).toBe(0);
-    expect(pages.size).toBeGreaterThan(0);
-    expect([...pages.keys()]).toContain('superposition');
-    expect([...pages.keys()]).toEqual(expect.arrayContaining(manifestPages));
-  });
-
-  it('sends nothing over the network: no DNS lookup, no connection (README: no network after npm install)', () => {
-    expect(build.network ?? '').toBe('');
-  });
-
-  it('renders figures as inline SVG with numbered captions and provenance links that resolve, on every page', async () => {
-    for (const [slug, page] of pages) {
-      const figures = [...page.querySelectorAll('figure.readoff-figure')];
-      expect(figures.length, slug).toBeGreaterThan(0);
-      // Numbered in order from 1, or, on a later part of a writeup, from where the earlier parts end (buildPages.test.ts).
-      const laterPart = /^Part [2-9]/.test(page.querySelector('.title-block .parts [aria-current="page"]')?.textContent ?? '');
-      const first = laterPart ? Number(/Figure (\d+)\./.exec(figures[0].querySelector('figcaption')!.textContent!)![1]) : 1;
-      figures.forEach((fig, i) => {
-        expect(fig.querySelector('.plot svg'), `${slug} figure ${first + i}`).not.toBeNull();
-        expect(fig.querySelector('figcaption')!.textContent).toContain(`Figure ${first + i}.`);
-      });
-      for (const a of page.querySelectorAll('.provenance-card a[href^="/"]')) {
-        const href = a.getAttribute('href')!;
-        expect(existsSync(path.join(out, href)), `${slug}: ${href}`).toBe(true);
-      }
-      expect(page.querySelector('.provenance-card summary')!.textContent!.replace(/\s+/g, ' ')).toMatch(/quick profile · (wasm|node|node-gpu|cpu) · seed \d+/);
-    }
-  });
-
-  it('renders math with KaTeX, styled from the site itself (no CDN)', async () => {
-    for (const [slug, page] of pages) {
-      expect(page.querySelectorAll('.katex').length, slug).toBeGreaterThan(0);
-      const html = await readFile(path.join(out, slug, 'index.html'), 'utf8');
-      expect(html, slug).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs/);
-    }
-    const css = (await readdir(path.join(out, '_astro'))).filter((f) => f.endsWith('.css'));
-    const cssText = (await Promise.all(css.map((f) => readFile(path.join(out, '_astro', f), 'utf8')))).join('');
-    expect(cssText).toContain('KaTeX_Main');
-    expect((await readdir(path.join(out, '_astro'))).some((f) => f.startsWith('KaTeX_Main-Regular') && f.endsWith('.woff2'))).toBe(true);
-  });
-
-  it('prints values read from the artifacts, and shows the quick-profile banner, on every page', async () => {
-    for (const [slug, page] of pages) {
-      for (const v of page.querySelectorAll('.value')) {
-        const artifact = JSON.parse(await readFile(path.join(repoRoot, 'artifacts/quick', `${v.getAttribute('data-experiment')}.json`), 'utf8'));
-        const dotted = v.getAttribute('data-path')!;
-        const value = dotted.split('.').slice(dotted.startsWith('config.') ? 1 : 0).reduce((o: any, k) => o[k], dotted.startsWith('config.') ? artifact.config : artifact.results);
-        // The title carries the printed number (after any `scale`, which here is ±1 at most).
-        const shown = Number(/= (\S+) \(/.exec(v.getAttribute('title')!)?.[1]);
-        expect(Math.abs(shown), `${slug}: ${dotted}`).toBe(Math.abs(value));
-      }
-      expect(page.querySelector('.profile-banner')!.textContent, slug).toMatch(/Quick profile/);
-    }
-    const sp = pages.get('superposition')!;
-    const artifact = JSON.parse(await readFile(path.join(repoRoot, 'artifacts/quick/uand-frozen-layer.json'), 'utf8'));
-    const v = [...sp.querySelectorAll('.value')].find((e) => e.getAttribute('data-path') === 'and.ones.fracBelow')!;
-    expect(v.textContent).toBe(`${(artifact.results.and.ones.fracBelow * 100).toFixed(1)}%`);
-    expect(sp.querySelectorAll('.claim').length).toBeGreaterThan(0);
-  });
-});
-
-/**
- * A copy of the project (sharing node_modules and the quick artifacts) that a test may break. Its content/ holds
- * only the bibliography, so each build renders just the page a test adds (the experiments are still planned).
- */
-async function projectCopy() {
-  const t = await makeTempRoot();
-  for (const item of ['src', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
-  await cp(path.join(repoRoot, 'content'), path.join(t.root, 'content'), { recursive: true, filter: (f) => !f.endsWith('.mdx') });
-  await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true });
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
-  const buildIt = (env: Record<string, string> = {}) => spawnSync('npx', ['astro', 'build'], { cwd: t.root, encoding: 'utf8', env: { ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), ...env }, timeout: 200_000 });
-  return { ...t, buildIt };
-}
 
 /** A throwaway page with one experiment, added the way the architecture note says: its folders, its MDX, one registry line. */
 const THROWAWAY = {
@@ -119,7 +27,7 @@ describe('adding a page, and build failures (one project copy, builds that rende
   let t: Awaited<ReturnType<typeof projectCopy>>;
   const mdx = (condition: string) => THROWAWAY['content/zz-throwaway.mdx'].replace('CONDITION', condition).replace('CLAIM', 'a claim');
   beforeAll(async () => {
-    t = await projectCopy();
+    t = await projectCopy({ pages: {} });
     for (const [rel, text] of Object.entries(THROWAWAY)) await t.write(rel, text);
     const index = await readFile(path.join(t.root, 'experiments/index.ts'), 'utf8');
     // The one registry line.
@@ -136,7 +44,7 @@ describe('adding a page, and build failures (one project copy, builds that rende
     expect(html).toMatch(/<figure class="readoff-figure"[\s\S]*<svg/);
     const manifest = JSON.parse(await readFile(path.join(t.root, '.readoff/manifest.quick.json'), 'utf8'));
     expect(manifest.experiments.find((e: { id: string }) => e.id === 'zz-toy')).toMatchObject({ page: 'zz-throwaway', stale: false, ranThisBuild: true });
-  }, 240_000);
+  }, loadScaled(240_000));
 
   it('a failing experiment fails the build before any page renders, naming the experiment and its error', async () => {
     await t.write('content/zz-throwaway.mdx', mdx('draws.mean > 0'));
@@ -145,5 +53,5 @@ describe('adding a page, and build failures (one project copy, builds that rende
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toMatch(/Readoff experiments failed \(exit 1\): error: experiment "zz-toy" failed: matrix is singular/);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/generating static routes/);
-  }, 240_000);
+  }, loadScaled(240_000));
 });

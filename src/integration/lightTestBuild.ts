@@ -1,0 +1,27 @@
+// READOFF_TEST_LIGHT_BUILD=1: for the tests' throwaway builds (a project copy that renders one page and never opens
+// it in a browser), leave out what only a reader's browser uses: the "Re-run in your browser" panel with its worker
+// bundle (TensorFlow.js, every experiment, every figure spec: most of the client build's time), and the Pagefind
+// search index (src/integration/site.ts). Pages, figures, values, claims and the published artifacts are built as
+// always. Never set for `npm run build` or the tests' shared quick build, which the browser tests read.
+
+import type { Plugin } from 'vite';
+
+/** Whether this build is a light test build. */
+export const lightTestBuild = process.env.READOFF_TEST_LIGHT_BUILD === '1';
+
+const STUB = '\0readoff-light-test-build:panel';
+
+/** Vite plugin: the client's import of the re-run panel (src/rerun/loader.ts → ./panel) becomes a stub that says why. */
+export function lightTestBuildPlugin(): Plugin {
+  return {
+    name: 'readoff-light-test-build',
+    enforce: 'pre',
+    resolveId(id: string, importer: string | undefined) {
+      return id === './panel' && importer?.replace(/\\/g, '/').endsWith('/src/rerun/loader.ts') ? STUB : null;
+    },
+    load(id: string) {
+      if (id !== STUB) return null;
+      return "export async function togglePanel() { throw new Error('this test build has no re-run panel (READOFF_TEST_LIGHT_BUILD=1)'); }\n";
+    },
+  };
+}
