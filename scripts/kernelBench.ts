@@ -46,7 +46,7 @@ function bestOf(fn: () => void, repeats = 3): number {
   const W = rng.fillNormal(new Float32Array(ls.m * dMax));
   const pairs: [number, number][] = [];
   for (let i = 0; i < ls.m && pairs.length < ls.pairs; i++) for (let j = i + 1; j < ls.m && pairs.length < ls.pairs; j++) pairs.push([i, j]);
-  const fit = () => naturalLeastSquares(tf, { W, m: ls.m, dMax, widths: ls.widths, q: ls.q, samples: ls.samples, pairs, ridge: 1e-3, rng: new Rng(1, 'bench/ls') });
+  const fit = () => naturalLeastSquares({ W, m: ls.m, dMax, widths: ls.widths, q: ls.q, samples: ls.samples, pairs, ridge: 1e-3, rng: new Rng(1, 'bench/ls') });
   fit();
   out.lsFitMs = bestOf(fit, 3) * 1000;
 }
