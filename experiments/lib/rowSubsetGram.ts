@@ -25,8 +25,9 @@ const rows4 = [0, 1, 2, 3];
 const gramWat = `(module
   (memory (export "memory") 1)
   ;; out (stride × stride float32, row-major) += the upper-triangle 4×8 tiles of Σ_t rowᵀ·row over the rows listed at
-  ;; $rows[0 .. count) (row numbers, int32) of the float32 matrix at $h (row stride $stride floats, a multiple of 8).
-  (func (export "gram") (param $h i32) (param $rows i32) (param $count i32) (param $stride i32) (param $out i32)
+  ;; $rows[0 .. count) (row numbers, int32) of the float32 matrix at $h (row stride $stride floats, a multiple of 8);
+  ;; and, when $withSums, the column sums at $sum as well, block by block while the block's rows are in cache.
+  (func (export "gram") (param $h i32) (param $rows i32) (param $count i32) (param $stride i32) (param $out i32) (param $withSums i32) (param $sum i32)
     (local $rowBytes i32) (local $t0 i32) (local $t1 i32) (local $t i32) (local $i i32) (local $j i32)
     (local $o i32) (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $row i32) (local $pa i32) (local $pb i32)
     (local $a v128) (local $b0 v128) (local $b1 v128)
@@ -36,6 +37,8 @@ const gramWat = `(module
     (loop $blocks
       (local.set $t1 (i32.add (local.get $t0) (i32.const ${BLOCK})))
       (if (i32.gt_u (local.get $t1) (local.get $count)) (then (local.set $t1 (local.get $count))))
+      (if (local.get $withSums)
+        (then (call $sums (local.get $h) (i32.add (local.get $rows) (i32.shl (local.get $t0) (i32.const 2))) (i32.sub (local.get $t1) (local.get $t0)) (local.get $stride) (local.get $sum))))
       (local.set $i (i32.const 0))
       (loop $is
         (local.set $j (i32.and (local.get $i) (i32.const -8)))
@@ -63,7 +66,7 @@ const gramWat = `(module
       (local.set $t0 (local.get $t1))
       (br_if $blocks (i32.lt_u (local.get $t0) (local.get $count)))))
   ;; sum (stride float64) += each listed row, promoted to float64, in list order.
-  (func (export "sums") (param $h i32) (param $rows i32) (param $count i32) (param $stride i32) (param $sum i32)
+  (func $sums (param $h i32) (param $rows i32) (param $count i32) (param $stride i32) (param $sum i32)
     (local $rowBytes i32) (local $t i32) (local $row i32) (local $k i32) (local $ps i32)
     (if (i32.eqz (local.get $count)) (then (return)))
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
@@ -81,8 +84,7 @@ const gramWat = `(module
 
 interface GramExports {
   memory: WebAssembly.Memory;
-  gram(h: number, rows: number, count: number, stride: number, out: number): void;
-  sums(h: number, rows: number, count: number, stride: number, sum: number): void;
+  gram(h: number, rows: number, count: number, stride: number, out: number, withSums: number, sum: number): void;
 }
 
 export interface RowSubsetGram {
@@ -93,11 +95,10 @@ export interface RowSubsetGram {
   readonly rows: Int32Array;
   /**
    * acc (width × width, float64) += the float32 Gram matrix over the first `count` rows listed in `rows`, entry by
-   * entry, as `acc[t] += float32Gram[t]`. Nothing is added when count is 0.
+   * entry, as `acc[t] += float32Gram[t]`; and, if given, sum (width, float64) += each listed row in list order, as
+   * `sum[k] += H[row][k]`. Nothing is added when count is 0.
    */
-  addGram(count: number, acc: Float64Array): void;
-  /** sum (width, float64) += each of the first `count` listed rows, in list order, as `sum[k] += H[row][k]`. */
-  addSums(count: number, sum: Float64Array): void;
+  addGram(count: number, acc: Float64Array, sum?: Float64Array): void;
 }
 
 /** A kernel for matrices of up to `rows` rows of `width` columns. */
@@ -121,19 +122,23 @@ export async function createRowSubsetGram(rows: number, width: number): Promise<
   const list = new Int32Array(k.memory.buffer, rowsAt, rows);
   const out = new Float32Array(k.memory.buffer, outAt, stride * stride);
   const scratch = new Float64Array(k.memory.buffer, sumAt, stride);
-  const checkCount = (count: number) => {
-    if (!(Number.isInteger(count) && count >= 0 && count <= rows)) throw new Error(`count ${count} outside 0..${rows}`);
-  };
+
   return {
     H,
     stride,
     rows: list,
-    addGram(count, acc) {
-      checkCount(count);
+    addGram(count, acc, sum) {
+      if (!(Number.isInteger(count) && count >= 0 && count <= rows)) throw new Error(`addGram: count ${count} outside 0..${rows}`);
       if (acc.length !== width * width) throw new Error(`addGram: acc has ${acc.length} entries, expected ${width}×${width}`);
+      if (sum && sum.length !== width) throw new Error(`addGram: sum has ${sum.length} entries, expected ${width}`);
       if (count === 0) return;
       out.fill(0);
-      k.gram(hAt, rowsAt, count, stride, outAt);
+      if (sum) {
+        scratch.fill(0);
+        scratch.set(sum);
+      }
+      k.gram(hAt, rowsAt, count, stride, outAt, sum ? 1 : 0, sumAt);
+      if (sum) sum.set(scratch.subarray(0, width));
       for (let i = 0; i < width; i++) {
         acc[i * width + i] += out[i * stride + i];
         for (let j = i + 1; j < width; j++) {
@@ -142,14 +147,6 @@ export async function createRowSubsetGram(rows: number, width: number): Promise<
           acc[j * width + i] += v;
         }
       }
-    },
-    addSums(count, sum) {
-      checkCount(count);
-      if (sum.length !== width) throw new Error(`addSums: sum has ${sum.length} entries, expected ${width}`);
-      scratch.fill(0);
-      scratch.set(sum);
-      k.sums(hAt, rowsAt, count, stride, sumAt);
-      sum.set(scratch.subarray(0, width));
     },
   };
 }

@@ -72,12 +72,6 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
   const featureRows = Array.from({ length: m }, () => new Int32Array(chunk));
   const featureCount = new Int32Array(m);
   const x = new Uint8Array(chunk * m);
-  /** The listed rows (first `count` of kernel.rows) added into a Gram matrix and a column sum; returns count. */
-  const addSubset = (count: number, gram: Float64Array, sum: Float64Array): number => {
-    kernel.addSums(count, sum);
-    kernel.addGram(count, gram);
-    return count;
-  };
   const words = new Uint32Array(2 * m);
   for (let start = 0; start < samples; start += chunk) {
     o.onChunk?.();
@@ -87,13 +81,15 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
     kernel.addGram(n, G);
     for (let l = 0; l < m; l++) {
       kernel.rows.set(featureRows[l].subarray(0, featureCount[l]));
-      cl[l] += addSubset(featureCount[l], Gl[l], Sl[l]);
+      kernel.addGram(featureCount[l], Gl[l], Sl[l]);
+      cl[l] += featureCount[l];
     }
     o.pairs.forEach(([i, j], p) => {
       // Rows with both on, in row order: feature i's rows with j on.
       let c = 0;
       for (let t = 0, rows = featureRows[i]; t < featureCount[i]; t++) if (x[rows[t] * m + j] === 1) kernel.rows[c++] = rows[t];
-      cp[p] += addSubset(c, Gp[p], Sp[p]);
+      kernel.addGram(c, Gp[p], Sp[p]);
+      cp[p] += c;
     });
   }
 

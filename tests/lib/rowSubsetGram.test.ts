@@ -32,16 +32,20 @@ describe('Gram matrices and column sums of row subsets', () => {
         kernel.rows.set(rows);
         const ours = Float64Array.from({ length: width * width }, () => rng.normal());
         const theirs = Float64Array.from(ours);
-        kernel.addGram(rows.length, ours);
-        tfjsGram(H, width, rows, theirs);
-        const moved = ours.reduce((c, v, t) => c + (Object.is(v, theirs[t]) ? 0 : 1), 0);
-        expect(moved, `n = ${n}, width ${width}, ${rows.length} rows`).toBe(0);
         // Column sums: float64, row by row onto what the sum held.
         const sum = Float64Array.from({ length: width }, () => rng.normal());
         const expected = Float64Array.from(sum);
         for (const r of rows) for (let c = 0; c < width; c++) expected[c] += H[r * width + c];
-        kernel.addSums(rows.length, sum);
+        kernel.addGram(rows.length, ours, sum);
+        tfjsGram(H, width, rows, theirs);
+        const moved = ours.reduce((c, v, t) => c + (Object.is(v, theirs[t]) ? 0 : 1), 0);
+        expect(moved, `n = ${n}, width ${width}, ${rows.length} rows`).toBe(0);
         expect(Array.from(sum)).toEqual(Array.from(expected));
+        // Without a sum, the same Gram.
+        const again = Float64Array.from(theirs);
+        kernel.addGram(rows.length, again);
+        tfjsGram(H, width, rows, theirs);
+        expect(Array.from(again)).toEqual(Array.from(theirs));
       }
     }
   });
@@ -50,7 +54,6 @@ describe('Gram matrices and column sums of row subsets', () => {
     const kernel = await createRowSubsetGram(4, 3);
     expect(() => kernel.addGram(5, new Float64Array(9))).toThrow(/count 5 outside 0..4/);
     expect(() => kernel.addGram(1, new Float64Array(8))).toThrow(/expected 3×3/);
-    expect(() => kernel.addSums(-1, new Float64Array(3))).toThrow(/count -1 outside 0..4/);
-    expect(() => kernel.addSums(1, new Float64Array(4))).toThrow(/expected 3/);
+    expect(() => kernel.addGram(1, new Float64Array(9), new Float64Array(4))).toThrow(/sum has 4 entries, expected 3/);
   });
 });
