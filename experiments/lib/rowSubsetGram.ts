@@ -87,6 +87,11 @@ interface GramExports {
   gram(h: number, rows: number, count: number, stride: number, out: number, withSums: number, sum: number): void;
 }
 
+/** Entries of a width × width symmetric matrix's upper triangle packed by rows. */
+export const upperSize = (width: number) => (width * (width + 1)) / 2;
+/** Where entry (i, j), i ≤ j, sits in the packed upper triangle. */
+export const upperIndex = (width: number, i: number, j: number) => i * width - (i * (i - 1)) / 2 + j - i;
+
 export interface RowSubsetGram {
   /** The matrix, rows × stride float32 (fill the first `width` columns of each row; the rest stays zero). */
   readonly H: Float32Array;
@@ -94,9 +99,9 @@ export interface RowSubsetGram {
   /** Row numbers for `addGram`, in the order they are summed (capacity: rows). */
   readonly rows: Int32Array;
   /**
-   * acc (width × width, float64) += the float32 Gram matrix over the first `count` rows listed in `rows`, entry by
-   * entry, as `acc[t] += float32Gram[t]`; and, if given, sum (width, float64) += each listed row in list order, as
-   * `sum[k] += H[row][k]`. Nothing is added when count is 0.
+   * acc (float64, the upper triangle packed by rows: entry (i, j), i ≤ j, at `upperIndex(width, i, j)`) += the
+   * float32 Gram matrix over the first `count` rows listed in `rows`, entry by entry; and, if given, sum (width,
+   * float64) += each listed row in list order, as `sum[k] += H[row][k]`. Nothing is added when count is 0.
    */
   addGram(count: number, acc: Float64Array, sum?: Float64Array): void;
 }
@@ -129,7 +134,7 @@ export async function createRowSubsetGram(rows: number, width: number): Promise<
     rows: list,
     addGram(count, acc, sum) {
       if (!(Number.isInteger(count) && count >= 0 && count <= rows)) throw new Error(`addGram: count ${count} outside 0..${rows}`);
-      if (acc.length !== width * width) throw new Error(`addGram: acc has ${acc.length} entries, expected ${width}×${width}`);
+      if (acc.length !== upperSize(width)) throw new Error(`addGram: acc has ${acc.length} entries, expected ${upperSize(width)} (the upper triangle of ${width}×${width})`);
       if (sum && sum.length !== width) throw new Error(`addGram: sum has ${sum.length} entries, expected ${width}`);
       if (count === 0) return;
       out.fill(0);
@@ -139,14 +144,7 @@ export async function createRowSubsetGram(rows: number, width: number): Promise<
       }
       k.gram(hAt, rowsAt, count, stride, outAt, sum ? 1 : 0, sumAt);
       if (sum) sum.set(scratch.subarray(0, width));
-      for (let i = 0; i < width; i++) {
-        acc[i * width + i] += out[i * stride + i];
-        for (let j = i + 1; j < width; j++) {
-          const v = out[i * stride + j];
-          acc[i * width + j] += v;
-          acc[j * width + i] += v;
-        }
-      }
+      for (let i = 0, t = 0; i < width; i++) for (let j = i, at = i * stride + i; j < width; j++) acc[t++] += out[at++];
     },
   };
 }

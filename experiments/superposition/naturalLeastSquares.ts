@@ -9,7 +9,7 @@
  */
 import type { Rng } from '../runtime/rng';
 import { choleskyFactor, solveWithCholeskyFactor } from '../lib/linalg';
-import { createRowSubsetGram } from '../lib/rowSubsetGram';
+import { createRowSubsetGram, upperSize } from '../lib/rowSubsetGram';
 
 export interface NaturalLeastSquaresOptions {
   /** Frozen layer, m×dMax row-major (identity feature embeddings, zero bias). */
@@ -56,13 +56,14 @@ function drawChunk(rng: Rng, W: Float32Array, m: number, dMax: number, q: number
 export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promise<{ and: Float64Array[]; xor: Float64Array[]; onesCount: { and: number[]; xor: number[] } }> {
   const { m, dMax, q, samples } = o;
   const dd = dMax * dMax;
+  const packed = upperSize(dMax); // Gram matrices keep their upper triangle (packed by rows)
   const chunk = Math.min(o.chunk ?? 50_000, samples);
-  const G = new Float64Array(dd);
-  const Gl = Array.from({ length: m }, () => new Float64Array(dd));
+  const G = new Float64Array(packed);
+  const Gl = Array.from({ length: m }, () => new Float64Array(packed));
   const Sl = Array.from({ length: m }, () => new Float64Array(dMax));
   const cl = new Float64Array(m);
   const P = o.pairs.length;
-  const Gp = Array.from({ length: P }, () => new Float64Array(dd));
+  const Gp = Array.from({ length: P }, () => new Float64Array(packed));
   const Sp = Array.from({ length: P }, () => new Float64Array(dMax));
   const cp = new Float64Array(P);
   // The chunk's hidden rows live in the Gram kernel's memory (row stride padded); each Gram is a float32 sum over a
@@ -107,13 +108,13 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
       out.onesCount[fn].push(n1);
       const n0 = samples - n1;
       const [Gi, Gj, Gij] = [Gl[i], Gl[j], Gp[p]];
-      for (let r = 0; r < dMax; r++) {
-        for (let c = 0, t = r * dMax; c <= r; c++, t++) {
+      for (let c = 0, t = 0; c < dMax; c++) {
+        for (let r = c; r < dMax; r++, t++) {
           const all = G[t];
           const ones = and ? Gij[t] : Gi[t] + Gj[t] - 2 * Gij[t];
-          A[t] = (n0 > 0 ? (all - ones) / n0 : 0) + (n1 > 0 ? ones / n1 : 0);
+          A[r * dMax + c] = (n0 > 0 ? (all - ones) / n0 : 0) + (n1 > 0 ? ones / n1 : 0);
         }
-        A[r * dMax + r] += o.ridge;
+        A[c * dMax + c] += o.ridge;
       }
       const L = choleskyFactor(A, dMax);
       o.widths.forEach((d, w) => {

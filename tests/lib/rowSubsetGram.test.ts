@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRowSubsetGram } from '../../experiments/lib/rowSubsetGram';
+import { createRowSubsetGram, upperIndex, upperSize } from '../../experiments/lib/rowSubsetGram';
 import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
 
@@ -30,30 +30,40 @@ describe('Gram matrices and column sums of row subsets', () => {
       for (const keep of [1, 0.3, 0.02]) {
         const rows = Array.from({ length: n }, (_, r) => r).filter(() => rng.uniform() < keep);
         kernel.rows.set(rows);
-        const ours = Float64Array.from({ length: width * width }, () => rng.normal());
-        const theirs = Float64Array.from(ours);
+        // Accumulators that already hold something: ours packed (upper triangle by rows), theirs full.
+        const theirs = Float64Array.from({ length: width * width }, () => rng.normal());
+        for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) theirs[i * width + j] = theirs[j * width + i];
+        const packed = (full: Float64Array) => {
+          const p = new Float64Array(upperSize(width));
+          for (let i = 0; i < width; i++) for (let j = i; j < width; j++) p[upperIndex(width, i, j)] = full[i * width + j];
+          return p;
+        };
+        const ours = packed(theirs);
         // Column sums: float64, row by row onto what the sum held.
         const sum = Float64Array.from({ length: width }, () => rng.normal());
         const expected = Float64Array.from(sum);
         for (const r of rows) for (let c = 0; c < width; c++) expected[c] += H[r * width + c];
         kernel.addGram(rows.length, ours, sum);
         tfjsGram(H, width, rows, theirs);
-        const moved = ours.reduce((c, v, t) => c + (Object.is(v, theirs[t]) ? 0 : 1), 0);
+        // tfjs's Gram is symmetric bit for bit (entry (j, i) has the same products in the same order as (i, j)).
+        for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) expect(theirs[i * width + j]).toBe(theirs[j * width + i]);
+        const expectedPacked = packed(theirs);
+        const moved = ours.reduce((c, v, t) => c + (Object.is(v, expectedPacked[t]) ? 0 : 1), 0);
         expect(moved, `n = ${n}, width ${width}, ${rows.length} rows`).toBe(0);
         expect(Array.from(sum)).toEqual(Array.from(expected));
         // Without a sum, the same Gram.
-        const again = Float64Array.from(theirs);
+        const again = packed(theirs);
         kernel.addGram(rows.length, again);
         tfjsGram(H, width, rows, theirs);
-        expect(Array.from(again)).toEqual(Array.from(theirs));
+        expect(Array.from(again)).toEqual(Array.from(packed(theirs)));
       }
     }
   });
 
   it('rejects a count beyond its rows and an accumulator of the wrong size', async () => {
     const kernel = await createRowSubsetGram(4, 3);
-    expect(() => kernel.addGram(5, new Float64Array(9))).toThrow(/count 5 outside 0..4/);
-    expect(() => kernel.addGram(1, new Float64Array(8))).toThrow(/expected 3×3/);
-    expect(() => kernel.addGram(1, new Float64Array(9), new Float64Array(4))).toThrow(/sum has 4 entries, expected 3/);
+    expect(() => kernel.addGram(5, new Float64Array(6))).toThrow(/count 5 outside 0..4/);
+    expect(() => kernel.addGram(1, new Float64Array(9))).toThrow(/expected 6 \(the upper triangle of 3×3\)/);
+    expect(() => kernel.addGram(1, new Float64Array(6), new Float64Array(4))).toThrow(/sum has 4 entries, expected 3/);
   });
 });
