@@ -57,7 +57,7 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
   const { m, dMax, q, samples } = o;
   const dd = dMax * dMax;
   const packed = upperSize(dMax); // Gram matrices keep their upper triangle (packed by rows)
-  const chunk = Math.min(o.chunk ?? 50_000, samples);
+  const chunk = Math.max(1, Math.min(o.chunk ?? 50_000, samples)); // no buffer larger than the samples
   const G = new Float64Array(packed);
   const Gl = Array.from({ length: m }, () => new Float64Array(packed));
   const Sl = Array.from({ length: m }, () => new Float64Array(dMax));
