@@ -162,13 +162,16 @@ export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResu
     opt.onStep?.(step);
     opt.sampleBatch(x, y);
     ops.hidden(x, W, bias, batch, m, d, h, hT);
-    matMulInto(tf, Rt, [k, d], hT, [d, batch], predT);
+    // Rᵀ enters both the forward product and, trained, dLoss/dh: one tensor (one copy into the backend) for both.
+    const rt = tf.tensor2d(Rt, [k, d]);
+    matMulInto(tf, rt, hT, [d, batch], predT);
     const loss = ops.lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
-    matMulInto(tf, gT, [k, batch], h, [batch, d], gRt);
+    matMulInto(tf, tf.tensor2d(gT, [k, batch]), h, [batch, d], gRt, true);
     if (trainFirst) {
-      matMulInto(tf, g!, [batch, k], Rt, [k, d], dh!);
+      matMulInto(tf, rt, g!, [batch, k], dh!, false, true);
       ops.firstLayerGradient(h, dh!, x, batch, m, d, buf.gW, buf.gB);
     }
+    rt.dispose();
     const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
     const c1 = 1 - b1 ** (step + 1);
     const c2 = 1 - b2 ** (step + 1);
@@ -204,19 +207,19 @@ export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResu
 }
 
 /**
- * out = A·B on the tfjs backend for row-major arrays. The product is copied straight out of the wasm heap into `out`
- * where the backend is wasm: dataSync() allocates a fresh buffer per read, and at these sizes that allocation (and
- * the garbage it leaves) cost more than the matmul. Other backends read by dataSync().
+ * out = A·B on the tfjs backend, A a tensor and B a row-major array (or, with `arrayFirst`, out = B·A). The product
+ * is copied straight out of the wasm heap into `out` where the backend is wasm: dataSync() allocates a fresh buffer
+ * per read, and at these sizes that allocation (and the garbage it leaves) cost more than the matmul. Other backends
+ * read by dataSync(). With `disposeA`, A is disposed too.
  */
-function matMulInto(tf: Tf, A: Float32Array, aShape: [number, number], B: Float32Array, bShape: [number, number], out: Float32Array): Float32Array {
-  const a = tf.tensor2d(A, aShape);
+function matMulInto(tf: Tf, A: TF.Tensor2D, B: Float32Array, bShape: [number, number], out: Float32Array, disposeA = false, arrayFirst = false): Float32Array {
   const b = tf.tensor2d(B, bShape);
-  const c = tf.matMul(a, b);
+  const c = arrayFirst ? tf.matMul(b, A) : tf.matMul(A, b);
   const backend = tf.backend() as unknown as { wasm?: { HEAPF32?: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined } };
   const offset = backend.wasm?.HEAPF32 ? backend.dataIdMap?.get(c.dataId)?.memoryOffset : undefined;
   if (offset !== undefined) out.set(backend.wasm!.HEAPF32!.subarray(offset >> 2, (offset >> 2) + out.length));
   else out.set(c.dataSync());
-  tf.dispose([a, b, c]);
+  tf.dispose(disposeA ? [A, b, c] : [b, c]);
   return out;
 }
 
