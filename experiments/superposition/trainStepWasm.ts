@@ -14,12 +14,72 @@ import { lossAndGradientJs, type StepOps } from './trainStepJs';
  *   (integers below 2^53 add exactly in any order); other targets are summed in order.
  * The loss itself is summed in the reference's order (one scalar chain), since a float64 sum depends on its order.
  */
+/**
+ * Float32 pairs in and out of f64x2 lanes: PAIR moves two neighbours, ONE the last of an odd count (lane 1 then holds
+ * zero or a copy, computed and never stored, so a tail runs the very expressions of the pairs).
+ */
+interface Lanes {
+  load: string;
+  store: string;
+  /** The loss's running sum after the lanes' terms in $term, in the reference's order. */
+  sum: string;
+  /** Store $grad's lanes into g at $ga (row stride $yStride). */
+  gStore: string;
+}
+const PAIR: Lanes = {
+  load: 'v128.load64_zero',
+  store: 'v128.store64_lane 0',
+  sum: '(f64.add (f64.add (local.get $loss) (f64x2.extract_lane 0 (local.get $term))) (f64x2.extract_lane 1 (local.get $term)))',
+  gStore: `(f32.store (local.get $ga) (f32x4.extract_lane 0 (local.get $grad)))
+            (f32.store (i32.add (local.get $ga) (local.get $yStride)) (f32x4.extract_lane 1 (local.get $grad)))`,
+};
+const ONE: Lanes = {
+  load: 'v128.load32_zero',
+  store: 'v128.store32_lane 0',
+  sum: '(f64.add (local.get $loss) (f64x2.extract_lane 0 (local.get $term)))',
+  gStore: '(f32.store (local.get $ga) (f32x4.extract_lane 0 (local.get $grad)))',
+};
+const promoted = (l: Lanes, addr: string) => `(f64x2.promote_low_f32x4 (${l.load} ${addr}))`;
+
+/** dst = f32(dst + x·src) in float64, $x2 holding x. */
+const accumulateF64 = (l: Lanes) => `(${l.store} (local.get $dst)
+            (f32x4.demote_f64x2_zero (f64x2.add ${promoted(l, '(local.get $dst)')}
+              (f64x2.mul (local.get $x2) ${promoted(l, '(local.get $src)')}))))`;
+
+/** The loss terms and gradients of the targets in $t against predᵀ at $pt: w·e²·|e|^(p−2) summed, p·w·|e|^(p−2)·e stored. */
+const lossTerms = (l: Lanes) => `(local.set $e (f64x2.sub ${promoted(l, '(local.get $pt)')} (local.get $t)))
+        (local.set $e2 (f64x2.mul (local.get $e) (local.get $e)))
+        (local.set $eb
+          (if (result v128) (i32.eq (local.get $half) (i32.const 2))
+            (then (f64x2.mul (local.get $e2) (local.get $e2)))
+            (else (if (result v128) (i32.eq (local.get $half) (i32.const 1))
+              (then (local.get $e2))
+              (else (v128.const f64x2 1 1))))))
+        (local.set $w (v128.bitselect (local.get $wOne2) (local.get $wZero2) (f64x2.eq (local.get $t) (v128.const f64x2 1 1))))
+        (local.set $term (f64x2.mul (f64x2.mul (local.get $w) (local.get $e2)) (local.get $eb)))
+        (local.set $loss ${l.sum})
+        (local.set $grad (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.mul (f64x2.mul (local.get $p2) (local.get $w)) (local.get $eb)) (local.get $e))))
+        (${l.store} (local.get $gt) (local.get $grad))
+        (if (local.get $hasG) (then ${l.gStore}))`;
+
+/** Adam on the parameters at byte offset $off: m₁, m₂ and θ as the reference updates them. */
+const adamUpdate = (l: Lanes) => {
+  const at = (base: string) => `(i32.add (local.get ${base}) (local.get $off))`;
+  return `(local.set $g ${promoted(l, at('$pG'))})
+      (local.set $a (f64x2.add (f64x2.mul (local.get $B1) ${promoted(l, at('$pM1'))}) (f64x2.mul (local.get $O1) (local.get $g))))
+      (local.set $v (f64x2.add (f64x2.mul (local.get $B2) ${promoted(l, at('$pM2'))}) (f64x2.mul (f64x2.mul (local.get $O2) (local.get $g)) (local.get $g))))
+      (${l.store} ${at('$pM1')} (f32x4.demote_f64x2_zero (local.get $a)))
+      (${l.store} ${at('$pM2')} (f32x4.demote_f64x2_zero (local.get $v)))
+      (${l.store} ${at('$pT')} (f32x4.demote_f64x2_zero (f64x2.sub ${promoted(l, at('$pT'))}
+        (f64x2.div (f64x2.mul (local.get $S) (local.get $a)) (f64x2.add (f64x2.sqrt (f64x2.mul (local.get $v) (local.get $I2))) (local.get $E))))))`;
+};
+
 const WAT = `(module
   (memory (export "memory") 1)
 
   ;; dst[a] = f32(dst[a] + xv·src[a]) for a < n.
   (func $accumulate (param $dst i32) (param $src i32) (param $xv f32) (param $n i32)
-    (local $end i32) (local $end4 i32) (local $x64 f64) (local $x2 v128)
+    (local $end i32) (local $end4 i32) (local $x2 v128)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
     (if (f32.eq (local.get $xv) (f32.const 1))
       (then
@@ -37,25 +97,15 @@ const WAT = `(module
           (local.set $src (i32.add (local.get $src) (i32.const 4)))
           (br $l1))))
       (else
-        (local.set $x64 (f64.promote_f32 (local.get $xv)))
-        (local.set $x2 (f64x2.splat (local.get $x64)))
+        (local.set $x2 (f64x2.splat (f64.promote_f32 (local.get $xv))))
         (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
         (block $b2 (loop $l2
           (br_if $b2 (i32.ge_u (local.get $dst) (local.get $end4)))
-          (v128.store64_lane 0 (local.get $dst)
-            (f32x4.demote_f64x2_zero (f64x2.add
-              (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $dst)))
-              (f64x2.mul (local.get $x2) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $src)))))))
+          ${accumulateF64(PAIR)}
           (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
           (local.set $src (i32.add (local.get $src) (i32.const 8)))
           (br $l2)))
-        (block $b1 (loop $l1
-          (br_if $b1 (i32.ge_u (local.get $dst) (local.get $end)))
-          (f32.store (local.get $dst) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $dst)))
-            (f64.mul (local.get $x64) (f64.promote_f32 (f32.load (local.get $src)))))))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-          (local.set $src (i32.add (local.get $src) (i32.const 4)))
-          (br $l1))))))
+        (if (i32.lt_u (local.get $dst) (local.get $end)) (then ${accumulateF64(ONE)})))))
 
   ;; h = ReLU(x W + b) row by row, summing W's rows over x's nonzero entries (indices gathered at $pAct); hT its transpose.
   (func (export "hidden") (param $px i32) (param $pW i32) (param $pb i32) (param $batch i32) (param $m i32) (param $d i32)
@@ -160,7 +210,6 @@ const WAT = `(module
     (local $batch2 i32) (local $pt i32) (local $gt i32) (local $ya i32) (local $yStride i32) (local $ga i32)
     (local $t v128) (local $e v128) (local $e2 v128) (local $eb v128) (local $w v128) (local $term v128) (local $grad v128)
     (local $wOne2 v128) (local $wZero2 v128) (local $p2 v128)
-    (local $ts f64) (local $es f64) (local $e2s f64) (local $ebs f64) (local $ws f64) (local $gs f32)
     (local.set $n (i32.mul (local.get $k) (local.get $batch)))
     (local.set $ones (call $targetSum (local.get $pY) (local.get $n)))
     (local.set $wOne (select (f64.div (local.get $onesWeight) (local.get $ones)) (f64.const 0) (f64.gt (local.get $ones) (f64.const 0))))
@@ -183,23 +232,7 @@ const WAT = `(module
         (br_if $b2 (i32.ge_u (local.get $r) (local.get $batch2)))
         (local.set $t (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $ya))))
           (f64.promote_f32 (f32.load (i32.add (local.get $ya) (local.get $yStride))))))
-        (local.set $e (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $pt))) (local.get $t)))
-        (local.set $e2 (f64x2.mul (local.get $e) (local.get $e)))
-        (local.set $eb
-          (if (result v128) (i32.eq (local.get $half) (i32.const 2))
-            (then (f64x2.mul (local.get $e2) (local.get $e2)))
-            (else (if (result v128) (i32.eq (local.get $half) (i32.const 1))
-              (then (local.get $e2))
-              (else (v128.const f64x2 1 1))))))
-        (local.set $w (v128.bitselect (local.get $wOne2) (local.get $wZero2) (f64x2.eq (local.get $t) (v128.const f64x2 1 1))))
-        (local.set $term (f64x2.mul (f64x2.mul (local.get $w) (local.get $e2)) (local.get $eb)))
-        (local.set $loss (f64.add (f64.add (local.get $loss) (f64x2.extract_lane 0 (local.get $term))) (f64x2.extract_lane 1 (local.get $term))))
-        (local.set $grad (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.mul (f64x2.mul (local.get $p2) (local.get $w)) (local.get $eb)) (local.get $e))))
-        (v128.store64_lane 0 (local.get $gt) (local.get $grad))
-        (if (local.get $hasG)
-          (then
-            (f32.store (local.get $ga) (f32x4.extract_lane 0 (local.get $grad)))
-            (f32.store (i32.add (local.get $ga) (local.get $yStride)) (f32x4.extract_lane 1 (local.get $grad)))))
+        ${lossTerms(PAIR)}
         (local.set $pt (i32.add (local.get $pt) (i32.const 8)))
         (local.set $gt (i32.add (local.get $gt) (i32.const 8)))
         (local.set $ya (i32.add (local.get $ya) (i32.shl (local.get $yStride) (i32.const 1))))
@@ -208,20 +241,8 @@ const WAT = `(module
         (br $l2)))
       (if (i32.lt_u (local.get $r) (local.get $batch))
         (then
-          (local.set $ts (f64.promote_f32 (f32.load (local.get $ya))))
-          (local.set $es (f64.sub (f64.promote_f32 (f32.load (local.get $pt))) (local.get $ts)))
-          (local.set $e2s (f64.mul (local.get $es) (local.get $es)))
-          (local.set $ebs
-            (if (result f64) (i32.eq (local.get $half) (i32.const 2))
-              (then (f64.mul (local.get $e2s) (local.get $e2s)))
-              (else (if (result f64) (i32.eq (local.get $half) (i32.const 1))
-                (then (local.get $e2s))
-                (else (f64.const 1))))))
-          (local.set $ws (select (local.get $wOne) (local.get $wZero) (f64.eq (local.get $ts) (f64.const 1))))
-          (local.set $loss (f64.add (local.get $loss) (f64.mul (f64.mul (local.get $ws) (local.get $e2s)) (local.get $ebs))))
-          (local.set $gs (f32.demote_f64 (f64.mul (f64.mul (f64.mul (local.get $pw) (local.get $ws)) (local.get $ebs)) (local.get $es))))
-          (f32.store (local.get $gt) (local.get $gs))
-          (if (local.get $hasG) (then (f32.store (local.get $ga) (local.get $gs))))))
+          (local.set $t (f64x2.splat (f64.promote_f32 (f32.load (local.get $ya)))))
+          ${lossTerms(ONE)}))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $outputs)))
     (local.get $loss))
@@ -277,7 +298,6 @@ const WAT = `(module
       (param $b2 f64) (param $omb1 f64) (param $omb2 f64) (param $step f64) (param $inv2 f64) (param $eps f64)
     (local $i i32) (local $n2 i32) (local $off i32) (local $g v128) (local $a v128) (local $v v128)
     (local $B1 v128) (local $B2 v128) (local $O1 v128) (local $O2 v128) (local $S v128) (local $I2 v128) (local $E v128)
-    (local $gs f64) (local $as f64) (local $vs f64)
     (local.set $B1 (f64x2.splat (local.get $b1)))
     (local.set $B2 (f64x2.splat (local.get $b2)))
     (local.set $O1 (f64x2.splat (local.get $omb1)))
@@ -289,31 +309,13 @@ const WAT = `(module
     (block $b2 (loop $l2
       (br_if $b2 (i32.ge_u (local.get $i) (local.get $n2)))
       (local.set $off (i32.shl (local.get $i) (i32.const 2)))
-      (local.set $g (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $pG) (local.get $off)))))
-      (local.set $a (f64x2.add (f64x2.mul (local.get $B1) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $pM1) (local.get $off)))))
-        (f64x2.mul (local.get $O1) (local.get $g))))
-      (local.set $v (f64x2.add (f64x2.mul (local.get $B2) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $pM2) (local.get $off)))))
-        (f64x2.mul (f64x2.mul (local.get $O2) (local.get $g)) (local.get $g))))
-      (v128.store64_lane 0 (i32.add (local.get $pM1) (local.get $off)) (f32x4.demote_f64x2_zero (local.get $a)))
-      (v128.store64_lane 0 (i32.add (local.get $pM2) (local.get $off)) (f32x4.demote_f64x2_zero (local.get $v)))
-      (v128.store64_lane 0 (i32.add (local.get $pT) (local.get $off)) (f32x4.demote_f64x2_zero (f64x2.sub
-        (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $pT) (local.get $off))))
-        (f64x2.div (f64x2.mul (local.get $S) (local.get $a)) (f64x2.add (f64x2.sqrt (f64x2.mul (local.get $v) (local.get $I2))) (local.get $E))))))
+      ${adamUpdate(PAIR)}
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
       (br $l2)))
     (if (i32.lt_u (local.get $i) (local.get $n))
       (then
         (local.set $off (i32.shl (local.get $i) (i32.const 2)))
-        (local.set $gs (f64.promote_f32 (f32.load (i32.add (local.get $pG) (local.get $off)))))
-        (local.set $as (f64.add (f64.mul (local.get $b1) (f64.promote_f32 (f32.load (i32.add (local.get $pM1) (local.get $off)))))
-          (f64.mul (local.get $omb1) (local.get $gs))))
-        (local.set $vs (f64.add (f64.mul (local.get $b2) (f64.promote_f32 (f32.load (i32.add (local.get $pM2) (local.get $off)))))
-          (f64.mul (f64.mul (local.get $omb2) (local.get $gs)) (local.get $gs))))
-        (f32.store (i32.add (local.get $pM1) (local.get $off)) (f32.demote_f64 (local.get $as)))
-        (f32.store (i32.add (local.get $pM2) (local.get $off)) (f32.demote_f64 (local.get $vs)))
-        (f32.store (i32.add (local.get $pT) (local.get $off)) (f32.demote_f64 (f64.sub
-          (f64.promote_f32 (f32.load (i32.add (local.get $pT) (local.get $off))))
-          (f64.div (f64.mul (local.get $step) (local.get $as)) (f64.add (f64.sqrt (f64.mul (local.get $vs) (local.get $inv2))) (local.get $eps))))))))))
+        ${adamUpdate(ONE)}))))
 `;
 
 interface Exports {
