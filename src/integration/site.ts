@@ -1,5 +1,5 @@
 import type { AstroIntegration } from 'astro';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { remarkReadoffLabels } from '../remark/labels';
 import { numberingOfFile } from '../remark/parts';
 import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
 import { stagingDir } from '../lib/figureDownloads';
+import { projectRoot } from '../lib/projectRoot';
 import * as pagefind from 'pagefind';
 
 /**
@@ -14,6 +15,7 @@ import * as pagefind from 'pagefind';
  * downloads staged while pages rendered, and builds the offline search index (Pagefind) over the finished pages.
  */
 export default function site(): AstroIntegration {
+  let dotAstroEntries: string[] = [];
   return {
     name: 'readoff-site',
     hooks: {
@@ -22,9 +24,15 @@ export default function site(): AstroIntegration {
       },
       'astro:build:start': async () => {
         await rm(stagingDir(), { recursive: true, force: true });
+        dotAstroEntries = existsSync(dotAstroDir()) ? readdirSync(dotAstroDir()) : [];
       },
       'astro:build:done': async ({ dir, logger }) => {
         const out = fileURLToPath(dir);
+        // An out dir outside the working directory: Astro built the site in <cwd>/.astro/ and moved all of that
+        // folder over, its content-layer files (collections/, content-modules.mjs, ...) too. They are not the site.
+        if (!out.startsWith(process.cwd())) {
+          for (const entry of dotAstroEntries) await rm(path.join(out, entry), { recursive: true, force: true });
+        }
         if (existsSync(stagingDir())) await cp(stagingDir(), out, { recursive: true });
         const started = Date.now();
         try {
@@ -42,3 +50,5 @@ export default function site(): AstroIntegration {
     },
   };
 }
+
+const dotAstroDir = () => path.join(projectRoot(), '.astro');

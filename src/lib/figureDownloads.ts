@@ -1,7 +1,7 @@
 /**
  * What a reader can download from a figure: the data its marks draw (JSON and CSV, one row per datum with the
  * mark it belongs to) and the drawing itself as a standalone SVG. Files are staged under
- * `<root>/.astro/readoff-downloads/` while pages render and copied into the built site by the site integration.
+ * `<root>/.readoff/site-downloads/` while pages render and copied into the built site by the site integration.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,8 +69,12 @@ export function standaloneSvg(rendered: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${withNs.replace(/(<svg[^>]*>)/, `$1<style>${STANDALONE_STYLE}</style>`)}\n`;
 }
 
+/**
+ * Not under `.astro/`: when the out dir is outside the working directory, Astro builds into `<cwd>/.astro/`, then
+ * copies that whole folder into the out dir and deletes it, before the site integration could publish the downloads.
+ */
 export function stagingDir(): string {
-  return path.join(projectRoot(), '.astro', 'readoff-downloads');
+  return path.join(projectRoot(), '.readoff', 'site-downloads');
 }
 
 /** Stage the downloads of one figure; returns their site paths (`figures/<page>/<id>.<ext>`). */
