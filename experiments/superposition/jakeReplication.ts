@@ -474,7 +474,7 @@ export function defineJakeExperiment(spec: { id: string; title: string; descript
       };
       const checkpoints: NonNullable<JakePartial['checkpoints']> = [];
       const bar = ctx.progress(`${unit.label} steps`, cfg.maxSteps);
-      const run = trainNetwork(ctx.tf, {
+      const run = await trainNetwork(ctx.tf, {
         init,
         trainFirstLayer: trained,
         steps: cfg.maxSteps,
