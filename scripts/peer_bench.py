@@ -32,7 +32,8 @@ out["matmulGflops"] = 2 * n**3 / t / 1e9
 # The least-squares readoff fit as jake-replication runs it (experiments/superposition/naturalLeastSquares.ts), the
 # same algorithm in NumPy/SciPy: natural Bernoulli inputs through a frozen N(0,1) layer; Gram matrices (float32
 # products, accumulated in float64) over all rows, each feature's rows and each evaluated pair's rows; then for every
-# pair, AND and XOR, and nested width, the class-balanced ridge normal equations solved by Cholesky in float64.
+# pair and AND and XOR, the class-balanced ridge normal equations factored once by Cholesky in float64 at the widest
+# width, and solved at every nested width on the factor's leading block.
 ls = cfg["ls"]
 m, widths, q, samples, P = ls["m"], ls["widths"], ls["q"], ls["samples"], ls["pairs"]
 dmax = widths[-1]
@@ -41,11 +42,18 @@ pairs = [(i, j) for i in range(m) for j in range(i + 1, m)][:P]
 try:
     from scipy.linalg import cho_factor, cho_solve
 
-    def solve(A, b):
-        return cho_solve(cho_factor(A), b)
-except ImportError:  # NumPy alone
-    def solve(A, b):
-        return np.linalg.solve(A, b)
+    def factor(A):
+        return cho_factor(A, lower=True)[0]
+
+    def solve_leading(L, d, b):
+        return cho_solve((L[:d, :d], True), b)
+except ImportError:  # NumPy alone: the factor, then two solves on its leading block
+    def factor(A):
+        return np.linalg.cholesky(A)
+
+    def solve_leading(L, d, b):
+        Ld = L[:d, :d]
+        return np.linalg.solve(Ld.T, np.linalg.solve(Ld, b))
 
 
 def ls_fit():
@@ -57,14 +65,16 @@ def ls_fit():
     Gl = [gram(H[X[:, l]]) for l in range(m)]
     Sl = [H[X[:, l]].sum(0, dtype=np.float64) for l in range(m)]
     cl = X.sum(0)
+    ridge = 1e-3 * np.eye(dmax)
     for i, j in pairs:
         both = X[:, i] & X[:, j]
         Gp, Sp, cp = gram(H[both]), H[both].sum(0, dtype=np.float64), int(both.sum())
         for G1, S1, n1 in ((Gp, Sp, cp), (Gl[i] + Gl[j] - 2 * Gp, Sl[i] + Sl[j] - 2 * Sp, cl[i] + cl[j] - 2 * cp)):
             n0 = samples - n1
+            L = factor((G - G1) / max(n0, 1) + G1 / max(n1, 1) + ridge)
+            b = S1 / max(n1, 1)
             for d in widths:
-                A = (G[:d, :d] - G1[:d, :d]) / max(n0, 1) + G1[:d, :d] / max(n1, 1) + 1e-3 * np.eye(d)
-                solve(A, S1[:d] / max(n1, 1))
+                solve_leading(L, d, b[:d])
 
 
 ls_fit()

@@ -1,18 +1,68 @@
 /** Small dense float64 linear algebra (tfjs core has no solve). Matrices are row-major. */
 
-/** Lower-triangular L with L·Lᵀ = G for symmetric positive definite G (n×n). Throws if G is not positive definite. */
+/**
+ * Lower-triangular L with L·Lᵀ = G for symmetric positive definite G (n×n). Throws if G is not positive definite.
+ *
+ * Row by row (Cholesky–Crout): L[i][j] = (G[i][j] − Σ_{p<j} L[i][p]·L[j][p]) / L[j][j], the sum subtracted term by
+ * term in order of p. For speed, rows are taken two at a time and columns two at a time, so each load of L serves two
+ * products and four sums run side by side; every entry still gets the same float64 operations in the same order as
+ * the one-entry-at-a-time loop (tests/lib/linalgReference.ts, the test oracle), so results are bit-identical to it.
+ */
 export function choleskyFactor(G: ArrayLike<number>, n: number): Float64Array {
   const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = G[i * n + j];
-      for (let p = 0; p < j; p++) sum -= L[i * n + p] * L[j * n + p];
-      if (i === j) {
-        if (!(sum > 0)) throw new Error(`cholesky: matrix is not positive definite (pivot ${i} = ${sum})`);
-        L[i * n + i] = Math.sqrt(sum);
-      } else {
-        L[i * n + j] = sum / L[j * n + j];
+  const pivot = (i: number, sum: number): number => {
+    if (!(sum > 0)) throw new Error(`cholesky: matrix is not positive definite (pivot ${i} = ${sum})`);
+    return Math.sqrt(sum);
+  };
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const ri = i * n;
+    const rk = ri + n; // row i + 1
+    // Columns j, j + 1 < i of both rows (i is even, so they pair up exactly).
+    for (let j = 0; j < i; j += 2) {
+      const rj = j * n;
+      const rl = rj + n; // row j + 1
+      let sa = G[ri + j], sb = G[ri + j + 1], sc = G[rk + j], sd = G[rk + j + 1];
+      for (let p = 0; p < j; p++) {
+        const a = L[ri + p], c = L[rk + p], x = L[rj + p], y = L[rl + p];
+        sa -= a * x;
+        sb -= a * y;
+        sc -= c * x;
+        sd -= c * y;
       }
+      const lij = sa / L[rj + j];
+      const lkj = sc / L[rj + j];
+      L[ri + j] = lij;
+      L[rk + j] = lkj;
+      // Column j + 1 still owes its term p = j.
+      sb -= lij * L[rl + j];
+      sd -= lkj * L[rl + j];
+      L[ri + j + 1] = sb / L[rl + j + 1];
+      L[rk + j + 1] = sd / L[rl + j + 1];
+    }
+    // The 2×2 diagonal block.
+    let sii = G[ri + i], ski = G[rk + i], skk = G[rk + i + 1];
+    for (let p = 0; p < i; p++) {
+      const a = L[ri + p], c = L[rk + p];
+      sii -= a * a;
+      ski -= c * a;
+      skk -= c * c;
+    }
+    const lii = pivot(i, sii);
+    L[ri + i] = lii;
+    const lki = ski / lii;
+    L[rk + i] = lki;
+    skk -= lki * lki;
+    L[rk + i + 1] = pivot(i + 1, skk);
+  }
+  if (i < n) {
+    // The last row when n is odd.
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let sum = G[ri + j];
+      for (let p = 0; p < j; p++) sum -= L[ri + p] * L[rj + p];
+      L[ri + j] = j === i ? pivot(i, sum) : sum / L[rj + j];
     }
   }
   return L;

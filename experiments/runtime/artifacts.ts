@@ -15,6 +15,7 @@ export const provenanceSchema = z.object({
     config: z.unknown(),
     profile: z.string(),
     tfjsVersion: z.string(),
+    packages: z.record(z.string()).optional(),
     upstream: z.record(z.string()),
   }),
   /** Repo-relative path of the module that declares the experiment. */

@@ -12,6 +12,11 @@ export interface KeyInputs {
   config: unknown;
   profile: string;
   tfjsVersion: string;
+  /**
+   * npm package → installed version, for every package a keyed module imports (the packages' code is not hashed,
+   * so a version change is what re-runs). Absent in artifacts written before it was keyed.
+   */
+  packages?: Record<string, string>;
   /** Upstream experiment id → fingerprint of its results and side files (see `upstreamFingerprint`). */
   upstream: Record<string, string>;
 }
@@ -45,7 +50,7 @@ export function explainChange(prev: KeyInputs, next: KeyInputs): string[] {
   }
   // Name a few; a change to a shared module would otherwise list most of the tree.
   reasons.push(...(sourceReasons.length > 3 ? [...sourceReasons.slice(0, 2), `and ${sourceReasons.length - 2} more source files`] : sourceReasons));
-  const shape = (k: KeyInputs) => cacheKey({ ...k, config: null, profile: '', tfjsVersion: '', upstream: {} });
+  const shape = (k: KeyInputs) => cacheKey({ ...k, config: null, profile: '', tfjsVersion: '', packages: undefined, upstream: {} });
   if (!sourceReasons.length && shape(prev) !== shape(next)) {
     reasons.push('imports between source modules changed');
   }
@@ -53,6 +58,14 @@ export function explainChange(prev: KeyInputs, next: KeyInputs): string[] {
   reasons.push(...configDiffs);
   if (prev.profile !== next.profile) reasons.push(`profile ${prev.profile} → ${next.profile}`);
   if (prev.tfjsVersion !== next.tfjsVersion) reasons.push(`tfjs ${prev.tfjsVersion} → ${next.tfjsVersion}`);
+  if (!prev.packages && next.packages) reasons.push('package versions are now part of the key');
+  else if (prev.packages && next.packages) {
+    for (const name of [...new Set([...Object.keys(prev.packages), ...Object.keys(next.packages)])].sort()) {
+      const a = prev.packages[name];
+      const b = next.packages[name];
+      if (a !== b) reasons.push(!a ? `package ${name} ${b} imported` : !b ? `package ${name} no longer imported` : `package ${name} ${a} → ${b}`);
+    }
+  }
   for (const id of new Set([...Object.keys(prev.upstream), ...Object.keys(next.upstream)])) {
     if (prev.upstream[id] !== next.upstream[id]) reasons.push(`upstream ${id} changed`);
   }

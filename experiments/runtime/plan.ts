@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArtifact, formatZodIssues } from './artifacts';
@@ -43,19 +44,31 @@ const STREAMS_ID = '@streams';
 const RUNTIME_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /** The modules of an experiment's graph that can change its results: its own graph less runtime machinery, plus the streams. */
-export function keySources(graph: ModuleGraph, streams: ModuleGraph, root: string): Pick<KeyInputs, 'sources' | 'imports'> {
+export function keySources(graph: ModuleGraph, streams: ModuleGraph, root: string): Pick<KeyInputs, 'sources' | 'imports' | 'packages'> {
   const runtime = path.relative(root, RUNTIME_DIR).split(path.sep).join('/') + '/';
   const keep = (file: string) => !file.startsWith(runtime) || file in streams.modules;
   const sources: Record<string, string> = {};
   const imports: Record<string, string[]> = {};
+  const packages: Record<string, string> = {};
   for (const g of [streams, graph]) {
     for (const [file, hash] of Object.entries(g.modules)) {
       if (!keep(file)) continue;
       sources[file] = hash;
       imports[file] = g.imports[file].filter(keep);
+      for (const name of g.packages[file] ?? []) packages[name] = installedVersion(root, name);
     }
   }
-  return { sources, imports };
+  return { sources, imports, packages };
+}
+
+/** The version in `node_modules/<name>/package.json` under the project root ('not installed' when there is none). */
+function installedVersion(root: string, name: string): string {
+  try {
+    const version = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'not installed';
+  }
 }
 
 export function modulePath(def: AnyExperiment): string {
@@ -140,7 +153,7 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
       entry.reasons.push(...upstreamRuns.map((u: string) => `upstream ${u} re-runs`));
     } else {
       entry.action = 'reuse';
-      entry.reasons.push(`key ${key.slice(0, 10)} matches (${Object.keys(keyInputs.sources).length} source files, config, profile, tfjs ${opts.tfjsVersion})`);
+      entry.reasons.push(`key ${key.slice(0, 10)} matches (${Object.keys(keyInputs.sources).length} source files, ${Object.keys(keyInputs.packages ?? {}).length} package versions, config, profile, tfjs ${opts.tfjsVersion})`);
     }
     if (entry.action === 'reuse' && existing.status === 'ok') fingerprints.set(def.id, upstreamFingerprint(existing.artifact, def.tolerances));
     entries.push(entry);

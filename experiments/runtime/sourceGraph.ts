@@ -1,5 +1,6 @@
 import { build, transform, type Loader } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { sha256 } from './canonicalJson';
 
@@ -7,12 +8,15 @@ import { sha256 } from './canonicalJson';
 export interface ModuleGraph {
   modules: Record<string, string>;
   imports: Record<string, string[]>;
+  /** Module path → the npm packages it imports (names, not versions; builtins left out). */
+  packages: Record<string, string[]>;
 }
 
 /**
  * The local modules each entry imports, transitively, with a content hash for each.
  * esbuild resolves the graph (type-only imports are dropped, as they cannot change results);
- * packages stay external because their version is covered by the lockfile and the tfjs version.
+ * packages stay external (their code is not hashed): each module's package names are listed instead, and the plan
+ * keys the installed version of each (a `wabt` upgrade can change an assembled kernel as a tfjs upgrade can).
  * Each module is hashed after esbuild strips its types, comments and whitespace, so editing a comment
  * or checking out with CRLF line endings does not re-run anything; changing code does. The specifiers of
  * local imports are blanked before hashing (the graph's edges are kept apart, in `imports`), so a module's
@@ -36,6 +40,8 @@ export async function localModuleGraphs(entries: Record<string, string>, root: s
   });
   const inputs = result.metafile.inputs;
   const localImports = (rel: string) => (inputs[rel]?.imports ?? []).filter((i) => !i.external && inputs[i.path]);
+  const packageImports = (rel: string) =>
+    [...new Set((inputs[rel]?.imports ?? []).filter((i) => i.external).map((i) => packageName(i.path)).filter((n): n is string => n !== null))].sort();
   const hashes = new Map<string, string>();
   const hashOf = async (rel: string) => {
     let h = hashes.get(rel);
@@ -50,10 +56,11 @@ export async function localModuleGraphs(entries: Record<string, string>, root: s
   for (const [outFile, output] of Object.entries(result.metafile.outputs)) {
     const id = ids.find((i) => path.basename(outFile) === `${i}.js`);
     if (!id) continue;
-    const graph: ModuleGraph = { modules: {}, imports: {} };
+    const graph: ModuleGraph = { modules: {}, imports: {}, packages: {} };
     for (const rel of Object.keys(output.inputs).sort()) {
       graph.modules[toPosix(rel)] = await hashOf(rel);
       graph.imports[toPosix(rel)] = [...new Set(localImports(rel).map((i) => toPosix(i.path)))].sort();
+      graph.packages[toPosix(rel)] = packageImports(rel);
     }
     graphs[id] = graph;
   }
@@ -70,6 +77,13 @@ async function normalizedSource(file: string, localSpecifiers: readonly string[]
   let code = (await transform(text, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm' })).code;
   for (const s of localSpecifiers) code = code.split(JSON.stringify(s)).join('""').split(`'${s}'`).join('""');
   return code;
+}
+
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`; null for Node builtins (`node:fs`, `fs`) and relative paths. */
+export function packageName(specifier: string): string | null {
+  if (specifier.startsWith('node:') || specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) return null;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 function toPosix(p: string): string {

@@ -25,14 +25,14 @@ export function unitsOf(def: AnyExperiment, config: unknown): UnitDescriptor[] {
 }
 
 /**
- * A unit's cache key: the experiment's module graph, its config without the grid fields, the tfjs version, what it
+ * A unit's cache key: the experiment's module graph, its config without the grid fields, the tfjs and package versions, what it
  * reads from upstreams, and the unit descriptor. Not the profile: a unit computes the same thing in either.
  */
 export function unitKey(def: AnyExperiment, keyInputs: KeyInputs, unit: UnitDescriptor): string {
   const config = { ...(keyInputs.config as Record<string, unknown>) };
   for (const field of def.unitGrid ?? []) delete config[field];
   return sha256(
-    canonicalJson({ experiment: def.id, sources: keyInputs.sources, config, tfjsVersion: keyInputs.tfjsVersion, upstream: keyInputs.upstream, unit }),
+    canonicalJson({ experiment: def.id, sources: keyInputs.sources, config, tfjsVersion: keyInputs.tfjsVersion, packages: keyInputs.packages, upstream: keyInputs.upstream, unit }),
   ).slice(0, 32);
 }
 

@@ -1,15 +1,15 @@
 /**
  * The character-level language model of Setting B: a pre-LN transformer (learned positions, untied unembedding,
  * ReLU MLP, causal multi-head attention). Token embedding is a one-hot matmul (the wasm backend has no gradient for
- * gather). Trained by Adam with autodiff through plain tfjs ops; 2-D matmuls use explicitly transposed operands in
- * their gradients (see lib/differentiableMatMul).
+ * gather). Trained by Adam with autodiff through tfjs ops; on wasm the slow ones (batched products, sums over rows,
+ * transposes) are kernels of lmOps with bit-identical results.
  *
  * `hook` = the residual stream before block `hook` (resid_pre): `residAt` returns it, `logitsFrom` runs the rest.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { differentiableMatMul } from '../lib/differentiableMatMul';
+import { createLmOps, tfLmOps, type LmOps } from './lmOps';
 
 export interface LmShape {
   vocab: number;
@@ -69,8 +69,12 @@ type T2 = TF.Tensor2D;
 export class LmGraph {
   private readonly mm: (a: T2, b: T2) => T2;
   private readonly mask: TF.Tensor;
-  constructor(private readonly tf: Tf, readonly s: LmShape) {
-    this.mm = differentiableMatMul(tf);
+  constructor(
+    private readonly tf: Tf,
+    readonly s: LmShape,
+    private readonly ops: LmOps = tfLmOps(tf),
+  ) {
+    this.mm = ops.matMul;
     const T = s.ctx;
     const m = new Float32Array(T * T);
     for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9;
@@ -86,7 +90,7 @@ export class LmGraph {
     const mu = tf.mean(x, 1, true);
     const c = tf.sub(x, mu);
     const v = tf.mean(tf.square(c), 1, true);
-    return tf.add(tf.mul(tf.mul(c, tf.rsqrt(tf.add(v, 1e-5))), g), b) as T2;
+    return this.ops.scaleShift(tf.mul(c, tf.rsqrt(tf.add(v, 1e-5))) as T2, g, b);
   }
 
   /** Residual stream after the embedding: [B·T, d]. */
@@ -94,7 +98,7 @@ export class LmGraph {
     const tf = this.tf;
     const { ctx: T, dModel: d, vocab } = this.s;
     const oh = tf.cast(tf.oneHot(tokens, vocab), 'float32') as T2;
-    return tf.reshape(tf.add(tf.reshape(this.mm(oh, P.wte as T2), [B, T, d]), P.wpe), [B * T, d]) as T2;
+    return tf.reshape(this.ops.addBias(tf.reshape(this.mm(oh, P.wte as T2), [B, T, d]), P.wpe), [B * T, d]) as T2;
   }
 
   /** One block on x [B·T, d]; sequences have length T (the context) each. */
@@ -109,17 +113,18 @@ export class LmGraph {
     const q = split(0);
     const k = split(1);
     const v = split(2);
-    const scores = tf.add(tf.mul(tf.matMul(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(dh)), this.mask);
-    const att = tf.matMul(tf.softmax(scores), v) as TF.Tensor3D;
+    // q·kᵀ reads k transposed (the same products and sums as an explicit transpose, without its copy).
+    const scores = tf.add(tf.mul(this.ops.batchMatMul(q, k, false, true), 1 / Math.sqrt(dh)), this.mask);
+    const att = this.ops.batchMatMul(tf.softmax(scores) as TF.Tensor3D, v);
     const merged = tf.reshape(tf.transpose(tf.reshape(att, [B, H, T, dh]), [0, 2, 1, 3]), [N, d]) as T2;
-    const x1 = tf.add(x, tf.add(this.mm(merged, P[`l${l}.wo`] as T2), P[`l${l}.bo`])) as T2;
+    const x1 = tf.add(x, this.ops.addBias(this.mm(merged, P[`l${l}.wo`] as T2), P[`l${l}.bo`])) as T2;
     const h2 = this.ln(x1, P[`l${l}.ln2g`], P[`l${l}.ln2b`]);
-    const mlp = tf.add(this.mm(tf.relu(tf.add(this.mm(h2, P[`l${l}.w1`] as T2), P[`l${l}.b1`])) as T2, P[`l${l}.w2`] as T2), P[`l${l}.b2`]);
+    const mlp = this.ops.addBias(this.mm(tf.relu(this.ops.addBias(this.mm(h2, P[`l${l}.w1`] as T2), P[`l${l}.b1`])), P[`l${l}.w2`] as T2), P[`l${l}.b2`]);
     return tf.add(x1, mlp) as T2;
   }
 
   unembed(P: Record<string, TF.Tensor>, x: T2): T2 {
-    return this.tf.add(this.mm(this.ln(x, P.lnfg, P.lnfb), P.wu as T2), P.bu) as T2;
+    return this.ops.addBias(this.mm(this.ln(x, P.lnfg, P.lnfb), P.wu as T2), P.bu);
   }
 
   /** Mean next-character cross-entropy (nats) of logits [N, V] against targets [N]. */
@@ -159,6 +164,8 @@ export interface LmTrainOptions {
   sample(tokens: Int32Array): void;
   heldOut: { tokens: Int32Array; windows: number };
   onStep?(step: number): void;
+  /** The model's kernels; createLmOps(tf) by default (tfLmOps gives the same results, slower on wasm). */
+  ops?: LmOps;
 }
 
 export interface TrainedLm {
@@ -189,8 +196,8 @@ export function lrAt(step: number, o: Pick<LmTrainOptions, 'lr' | 'lrMin' | 'war
   return o.lrMin + 0.5 * (o.lr - o.lrMin) * (1 + Math.cos(Math.PI * Math.min(1, u)));
 }
 
-export function trainLm(tf: Tf, s: LmShape, init: LmParams, opt: LmTrainOptions): TrainedLm {
-  const graph = new LmGraph(tf, s);
+export async function trainLm(tf: Tf, s: LmShape, init: LmParams, opt: LmTrainOptions): Promise<TrainedLm> {
+  const graph = new LmGraph(tf, s, opt.ops ?? (await createLmOps(tf)));
   const names = paramShapes(s);
   const vars: Record<string, TF.Variable> = {};
   for (const [name, shape] of names) vars[name] = tf.variable(tf.tensor(init[name], shape));
@@ -267,9 +274,16 @@ export function trainLm(tf: Tf, s: LmShape, init: LmParams, opt: LmTrainOptions)
 export class LmRunner {
   private readonly P: Record<string, TF.Tensor>;
   private readonly graph: LmGraph;
-  constructor(private readonly tf: Tf, readonly s: LmShape, params: LmParams, readonly hook: number) {
+  /** `ops`: the model's kernels (createLmOps); tfjs's own by default, which give the same results on wasm. */
+  constructor(
+    private readonly tf: Tf,
+    readonly s: LmShape,
+    params: LmParams,
+    readonly hook: number,
+    ops: LmOps = tfLmOps(tf),
+  ) {
     if (!Number.isInteger(hook) || hook < 0 || hook > s.layers) throw new Error(`hook must be an integer in 0..${s.layers}, got ${hook}`);
-    this.graph = new LmGraph(tf, s);
+    this.graph = new LmGraph(tf, s, ops);
     this.P = {};
     for (const [name, shape] of paramShapes(s)) this.P[name] = tf.tensor(params[name], shape);
   }

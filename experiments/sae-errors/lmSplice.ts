@@ -12,6 +12,7 @@ import { defineExperiment, type RunContext } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { mean, median, percentileOf, ratioOfMeans } from '../lib/pairedStats';
 import { LmRunner } from './charLm';
+import { createLmOps } from './lmOps';
 import { cleanLogProbs, klAndCe } from './categoricalKl';
 import { loadSotu, sampleWindows } from './corpus';
 import { lmTrain, shapeOf } from './lmTrain';
@@ -155,7 +156,7 @@ export async function runLmSplice(cfg: LmSpliceConfig, ctx: RunContext, model: L
   const mainIdx = cfg.saes.findIndex((x) => x.name === cfg.mainSae);
   if (mainIdx < 0) throw new Error(`mainSae "${cfg.mainSae}" is not among saes: ${cfg.saes.map((x) => x.name).join(', ')}`);
   const params = decodeWeights(await up.readSideFile('lm.weights'));
-  const lm = new LmRunner(tf, s, params, cfg.hook);
+  const lm = new LmRunner(tf, s, params, cfg.hook, await createLmOps(tf));
   const { ctx: T, dModel: d, vocab: V } = s;
   const corpus = loadSotu(up.config.heldOutEvery);
 

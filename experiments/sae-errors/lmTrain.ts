@@ -108,7 +108,7 @@ export async function runLmTrain(cfg: LmTrainConfig, ctx: RunContext): Promise<L
   const dataRng = ctx.rng('data');
   const held = sampleWindows(ctx.rng('heldOut'), corpus.heldOut, cfg.heldOutWindows, s.ctx + 1);
   const bar = ctx.progress('language model: training', cfg.train.maxSteps);
-  const r = trainLm(tf, s, initLm(ctx.rng('init'), s), {
+  const r = await trainLm(tf, s, initLm(ctx.rng('init'), s), {
     ...cfg.train,
     sample: (w) => sampleWindows(dataRng, corpus.train, cfg.train.batch, s.ctx + 1, w),
     heldOut: { tokens: held, windows: cfg.heldOutWindows },

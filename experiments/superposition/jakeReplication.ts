@@ -439,7 +439,7 @@ export function defineJakeExperiment(spec: { id: string; title: string; descript
       const identity = Int32Array.from({ length: s.P }, (_, o) => o);
       if (unit.kind === 'leastSquares') {
         // Class-balanced least squares on the natural (Bernoulli) inputs the other conditions train and are scored on.
-        const fit = naturalLeastSquares(ctx.tf, {
+        const fit = await naturalLeastSquares({
           W: s.W0, m, dMax, widths: unit.widths, q: s.q, samples: cfg.maxSteps * cfg.batch, pairs: s.evalPairs, ridge: cfg.ridge,
           rng: ctx.rng(`${s.label}/leastSquares`), onChunk: () => ctx.signal.throwIfAborted(),
         });
@@ -474,7 +474,7 @@ export function defineJakeExperiment(spec: { id: string; title: string; descript
       };
       const checkpoints: NonNullable<JakePartial['checkpoints']> = [];
       const bar = ctx.progress(`${unit.label} steps`, cfg.maxSteps);
-      const run = trainNetwork(ctx.tf, {
+      const run = await trainNetwork(ctx.tf, {
         init,
         trainFirstLayer: trained,
         steps: cfg.maxSteps,

@@ -8,8 +8,8 @@
  * samples serves every pair and both functions, and nested widths are the leading blocks.
  */
 import type { Rng } from '../runtime/rng';
-import type { Tf } from '../runtime/backend';
-import { choleskySolve } from '../lib/linalg';
+import { choleskyFactor, solveWithCholeskyFactor } from '../lib/linalg';
+import { createRowSubsetGram, upperSize } from '../lib/rowSubsetGram';
 
 export interface NaturalLeastSquaresOptions {
   /** Frozen layer, m×dMax row-major (identity feature embeddings, zero bias). */
@@ -28,96 +28,100 @@ export interface NaturalLeastSquaresOptions {
   onChunk?(): void;
 }
 
-/** Σ over rows of rowᵀ·row for `rows` rows of width d, added into acc (d×d, float64). */
-function addGram(tf: Tf, rows: Float32Array, n: number, d: number, acc: Float64Array): void {
-  if (n === 0) return;
-  const g = tf.tidy(() => {
-    const H = tf.tensor2d(rows.subarray(0, n * d), [n, d]);
-    return tf.matMul(tf.transpose(H), H);
-  });
-  const v = g.dataSync();
-  g.dispose();
-  for (let t = 0; t < v.length; t++) acc[t] += v[t];
+/**
+ * n natural input rows (x, n×m: feature l on when rng.uniform() < q) and their hidden rows H = ReLU(x·W) in float32
+ * (row stride `stride`, the padding zero), listing each feature's rows in order. The Bernoulli draws take
+ * rng.uniform()'s two 32-bit words per draw in bulk (the same stream). A function of its own so that V8 optimises
+ * the loop.
+ */
+function drawChunk(rng: Rng, W: Float32Array, m: number, dMax: number, q: number, n: number, H: Float32Array, stride: number, x: Uint8Array, words: Uint32Array, featureRows: Int32Array[], featureCount: Int32Array): void {
+  featureCount.fill(0);
+  for (let r = 0; r < n; r++) {
+    const row = r * stride;
+    H.fill(0, row, row + stride);
+    rng.fillUint32(words);
+    for (let l = 0; l < m; l++) {
+      const on = ((words[2 * l] >>> 5) * 67108864 + (words[2 * l + 1] >>> 6)) / 9007199254740992 < q ? 1 : 0;
+      x[r * m + l] = on;
+      if (on) {
+        featureRows[l][featureCount[l]++] = r;
+        for (let k = 0, w = l * dMax; k < dMax; k++) H[row + k] += W[w + k];
+      }
+    }
+    for (let k = row; k < row + dMax; k++) if (H[k] < 0) H[k] = 0;
+  }
 }
 
 /** Readoffs per function and width: `and[w]` is d×P row-major for width widths[w], column o answering pairs[o]; and the ones counted per pair. */
-export function naturalLeastSquares(tf: Tf, o: NaturalLeastSquaresOptions): { and: Float64Array[]; xor: Float64Array[]; onesCount: { and: number[]; xor: number[] } } {
+export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promise<{ and: Float64Array[]; xor: Float64Array[]; onesCount: { and: number[]; xor: number[] } }> {
   const { m, dMax, q, samples } = o;
   const dd = dMax * dMax;
-  const chunk = o.chunk ?? 50_000;
-  const G = new Float64Array(dd);
-  const Gl = Array.from({ length: m }, () => new Float64Array(dd));
+  const packed = upperSize(dMax); // Gram matrices keep their upper triangle (packed by rows)
+  const chunk = Math.max(1, Math.min(o.chunk ?? 50_000, samples)); // no buffer larger than the samples
+  const G = new Float64Array(packed);
+  const Gl = Array.from({ length: m }, () => new Float64Array(packed));
   const Sl = Array.from({ length: m }, () => new Float64Array(dMax));
   const cl = new Float64Array(m);
   const P = o.pairs.length;
-  const Gp = Array.from({ length: P }, () => new Float64Array(dd));
+  const Gp = Array.from({ length: P }, () => new Float64Array(packed));
   const Sp = Array.from({ length: P }, () => new Float64Array(dMax));
   const cp = new Float64Array(P);
-  const H = new Float32Array(chunk * dMax);
-  const gather = new Float32Array(chunk * dMax);
+  // The chunk's hidden rows live in the Gram kernel's memory (row stride padded); each Gram is a float32 sum over a
+  // subset of rows in row order, as tfjs's matMul(Hᵀ_S, H_S) on the gathered rows (bit-identical, see lib/rowSubsetGram).
+  const kernel = await createRowSubsetGram(chunk, dMax);
+  const { H, stride } = kernel;
+  const featureRows = Array.from({ length: m }, () => new Int32Array(chunk));
+  const featureCount = new Int32Array(m);
   const x = new Uint8Array(chunk * m);
+  const words = new Uint32Array(2 * m);
   for (let start = 0; start < samples; start += chunk) {
     o.onChunk?.();
     const n = Math.min(chunk, samples - start);
-    for (let r = 0; r < n; r++) {
-      const row = r * dMax;
-      H.fill(0, row, row + dMax);
-      for (let l = 0; l < m; l++) {
-        const on = o.rng.uniform() < q ? 1 : 0;
-        x[r * m + l] = on;
-        if (on) for (let k = 0, w = l * dMax; k < dMax; k++) H[row + k] += o.W[w + k];
-      }
-      for (let k = row; k < row + dMax; k++) if (H[k] < 0) H[k] = 0;
+    drawChunk(o.rng, o.W, m, dMax, q, n, H, stride, x, words, featureRows, featureCount);
+    for (let r = 0; r < n; r++) kernel.rows[r] = r;
+    kernel.addGram(n, G);
+    for (let l = 0; l < m; l++) {
+      kernel.rows.set(featureRows[l].subarray(0, featureCount[l]));
+      kernel.addGram(featureCount[l], Gl[l], Sl[l]);
+      cl[l] += featureCount[l];
     }
-    addGram(tf, H, n, dMax, G);
-    const subset = (keep: (r: number) => boolean, gram: Float64Array, sum: Float64Array): number => {
-      let c = 0;
-      for (let r = 0; r < n; r++) {
-        if (!keep(r)) continue;
-        gather.set(H.subarray(r * dMax, (r + 1) * dMax), c * dMax);
-        for (let k = 0; k < dMax; k++) sum[k] += H[r * dMax + k];
-        c++;
-      }
-      addGram(tf, gather, c, dMax, gram);
-      return c;
-    };
-    for (let l = 0; l < m; l++) cl[l] += subset((r) => x[r * m + l] === 1, Gl[l], Sl[l]);
     o.pairs.forEach(([i, j], p) => {
-      cp[p] += subset((r) => x[r * m + i] === 1 && x[r * m + j] === 1, Gp[p], Sp[p]);
+      // Rows with both on, in row order: feature i's rows with j on.
+      let c = 0;
+      for (let t = 0, rows = featureRows[i]; t < featureCount[i]; t++) if (x[rows[t] * m + j] === 1) kernel.rows[c++] = rows[t];
+      kernel.addGram(c, Gp[p], Sp[p]);
+      cp[p] += c;
     });
   }
 
+  // For each pair and function, the normal equations at the widest width, factored once: a nested width's system is
+  // the leading block, whose Cholesky factor is the leading block of this one (the same operations), so its solve
+  // equals a separate factorisation's bit for bit. Only the lower triangle is built: the factor reads no other.
   const out = { and: o.widths.map((d) => new Float64Array(d * P)), xor: o.widths.map((d) => new Float64Array(d * P)), onesCount: { and: [] as number[], xor: [] as number[] } };
-  const G1 = new Float64Array(dd);
+  const A = new Float64Array(dd);
   const S1 = new Float64Array(dMax);
   o.pairs.forEach(([i, j], p) => {
     for (const fn of ['and', 'xor'] as const) {
-      let n1: number;
-      if (fn === 'and') {
-        G1.set(Gp[p]);
-        S1.set(Sp[p]);
-        n1 = cp[p];
-      } else {
-        for (let t = 0; t < dd; t++) G1[t] = Gl[i][t] + Gl[j][t] - 2 * Gp[p][t];
-        for (let k = 0; k < dMax; k++) S1[k] = Sl[i][k] + Sl[j][k] - 2 * Sp[p][k];
-        n1 = cl[i] + cl[j] - 2 * cp[p];
-      }
+      const and = fn === 'and';
+      const n1 = and ? cp[p] : cl[i] + cl[j] - 2 * cp[p];
+      for (let k = 0; k < dMax; k++) S1[k] = and ? Sp[p][k] : Sl[i][k] + Sl[j][k] - 2 * Sp[p][k];
       out.onesCount[fn].push(n1);
       const n0 = samples - n1;
-      o.widths.forEach((d, w) => {
-        const A = new Float64Array(d * d);
-        const b = new Float64Array(d);
-        for (let r = 0; r < d; r++) {
-          for (let c = 0; c < d; c++) {
-            const all = G[r * dMax + c];
-            const ones = G1[r * dMax + c];
-            A[r * d + c] = (n0 > 0 ? (all - ones) / n0 : 0) + (n1 > 0 ? ones / n1 : 0);
-          }
-          A[r * d + r] += o.ridge;
-          b[r] = n1 > 0 ? S1[r] / n1 : 0;
+      const [Gi, Gj, Gij] = [Gl[i], Gl[j], Gp[p]];
+      for (let c = 0, t = 0; c < dMax; c++) {
+        for (let r = c; r < dMax; r++, t++) {
+          const all = G[t];
+          const ones = and ? Gij[t] : Gi[t] + Gj[t] - 2 * Gij[t];
+          A[r * dMax + c] = (n0 > 0 ? (all - ones) / n0 : 0) + (n1 > 0 ? ones / n1 : 0);
         }
-        const r = choleskySolve(A, d, b, 1);
-        for (let k = 0; k < d; k++) out[fn][w][k * P + p] = r[k];
+        A[c * dMax + c] += o.ridge;
+      }
+      const L = choleskyFactor(A, dMax);
+      o.widths.forEach((d, w) => {
+        const b = new Float64Array(d);
+        for (let r = 0; r < d; r++) b[r] = n1 > 0 ? S1[r] / n1 : 0;
+        solveWithCholeskyFactor(L, dMax, d, b, 1);
+        for (let k = 0; k < d; k++) out[fn][w][k * P + p] = b[k];
       });
     }
   });

@@ -4,6 +4,8 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
+import { jsStepOps, type AdamState } from './trainStepJs';
+import { createWasmStep } from './trainStepWasm';
 
 /**
  * Per-entry weights that make Σ w·|e|^p equal onesWeight·mean_{y=1}|e|^p + mean_{y=0}|e|^p: each class is averaged
@@ -83,6 +85,11 @@ export interface TrainOptions {
   sampleBatch(x: Float32Array, y: Float32Array): void;
   /** Called between steps (abort checks, progress). */
   onStep?(step: number): void;
+  /**
+   * Where the elementwise work runs: 'wasm' (default; the SIMD kernel of trainStepWasm.ts) or 'js' (its reference,
+   * trainStepJs.ts). Both give the same bits; 'js' is for tests.
+   */
+  elementwise?: 'wasm' | 'js';
 }
 
 export interface TrainResult {
@@ -101,36 +108,39 @@ export interface TrainResult {
  * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped.
  * Only the three large products run as tfjs (wasm) matmuls, untransposed (a transposed operand takes the wasm
  * backend's slow path, 2.5 against 14–23 GFLOP/s here), with the large changing matrix on the left: predᵀ = Rᵀ·hᵀ,
- * (dLoss/dR)ᵀ = gᵀ·h and, when the first layer trains, dLoss/dh = g·Rᵀ. Everything elementwise is one fused loop in
- * JavaScript (float64 arithmetic, float32 storage) instead of tens of small kernels: the hidden layer (a sum over the
- * inputs' nonzero entries, which skips the zeros of sparse inputs), the loss and its gradient, the first layer's
- * gradient, and Adam (tfjs's AdamOptimizer update, written out). With a frozen layer no hidden-layer gradient is
- * computed at all. tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam.
+ * (dLoss/dR)ᵀ = gᵀ·h and, when the first layer trains, dLoss/dh = g·Rᵀ. Everything elementwise (the hidden layer
+ * over the inputs' nonzero entries, the loss and its gradient, the first layer's gradient, Adam as tfjs's
+ * AdamOptimizer computes it) runs in a WebAssembly SIMD kernel whose memory holds the parameters, Adam's moments and
+ * the step's buffers for the whole run (trainStepWasm.ts), with float64 arithmetic and float32 storage, bit for bit
+ * the JavaScript reference (trainStepJs.ts). With a frozen layer no hidden-layer gradient is computed at all.
+ * tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam, and the kernel
+ * against the reference bit for bit.
  */
-export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
+export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResult> {
   const { m, d, k } = opt.init;
   const { batch, p } = opt;
   const trainFirst = opt.trainFirstLayer;
   const b1 = 0.9;
   const b2 = 0.999;
-  const W = Float32Array.from(opt.init.W); // m×d
-  const bias = Float32Array.from(opt.init.bias);
-  const Rt = new Float32Array(k * d); // Rᵀ, k×d
+  // Every float32 buffer of the run, in one block: the kernel's memory, or plain arrays for the reference.
+  const lengths = {
+    W: m * d, bias: d, Rt: k * d, x: batch * m, y: batch * k, h: batch * d, hT: d * batch, predT: k * batch, gT: k * batch, gRt: k * d,
+    rM1: k * d, rM2: k * d,
+    ...(trainFirst ? { dh: batch * d, g: batch * k, gW: m * d, gB: d, wM1: m * d, wM2: m * d, bM1: d, bM2: d } : {}),
+  };
+  const names = Object.keys(lengths) as (keyof typeof lengths)[];
+  const step0 = opt.elementwise === 'js' ? { arrays: names.map((n) => new Float32Array(lengths[n]!)), ops: jsStepOps } : await createWasmStep(names.map((n) => lengths[n]!), m);
+  const buf = Object.fromEntries(names.map((n, i) => [n, step0.arrays[i]])) as Record<keyof typeof lengths, Float32Array>;
+  const ops = step0.ops;
+  const { W, bias, Rt, x, y, h, hT, predT, gT, gRt } = buf; // W: m×d; Rt: Rᵀ, k×d; h: batch×d; gRt: (dLoss/dR)ᵀ
+  W.set(opt.init.W);
+  bias.set(opt.init.bias);
   for (let a = 0; a < d; a++) for (let o = 0; o < k; o++) Rt[o * d + a] = opt.init.R[a * k + o];
-  const adamW = trainFirst ? adamState(m * d) : null;
-  const adamB = trainFirst ? adamState(d) : null;
-  const adamR = adamState(k * d);
-  const x = new Float32Array(batch * m);
-  const y = new Float32Array(batch * k);
-  const h = new Float32Array(batch * d); // ReLU(x W + b), batch×d
-  const hT = new Float32Array(d * batch);
-  const predT = new Float32Array(k * batch);
-  const gT = new Float32Array(k * batch); // dLoss/dpred, transposed
-  const gRt = new Float32Array(k * d); // (dLoss/dR)ᵀ
-  const dh = trainFirst ? new Float32Array(batch * d) : null; // dLoss/dh
-  const g = trainFirst ? new Float32Array(batch * k) : null;
-  const gW = trainFirst ? new Float32Array(m * d) : null;
-  const gB = trainFirst ? new Float32Array(d) : null;
+  const adamR: AdamState = { m1: buf.rM1, m2: buf.rM2 };
+  const adamW: AdamState | null = trainFirst ? { m1: buf.wM1, m2: buf.wM2 } : null;
+  const adamB: AdamState | null = trainFirst ? { m1: buf.bM1, m2: buf.bM2 } : null;
+  const dh = trainFirst ? buf.dh : null; // dLoss/dh, batch×d
+  const g = trainFirst ? buf.g : null; // dLoss/dpred, batch×k
   const tail = Math.max(1, Math.min(50, Math.floor(opt.steps / 10)));
   const stop = opt.stopping;
   const checkpoints = new Set(opt.checkpoints ?? []);
@@ -151,36 +161,25 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
   for (let step = 0; step < opt.steps; step++) {
     opt.onStep?.(step);
     opt.sampleBatch(x, y);
-    hiddenLayer(x, W, bias, batch, m, d, h, hT);
-    matMulInto(tf, Rt, [k, d], hT, [d, batch], predT);
-    const loss = lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
-    matMulInto(tf, gT, [k, batch], h, [batch, d], gRt);
+    ops.hidden(x, W, bias, batch, m, d, h, hT);
+    // Rᵀ enters both the forward product and, trained, dLoss/dh: one tensor (one copy into the backend) for both.
+    const rt = tf.tensor2d(Rt, [k, d]);
+    matMulInto(tf, rt, hT, [d, batch], predT);
+    const loss = ops.lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
+    matMulInto(tf, tf.tensor2d(gT, [k, batch]), h, [batch, d], gRt, true);
     if (trainFirst) {
-      matMulInto(tf, g!, [batch, k], Rt, [k, d], dh!);
-      gW!.fill(0);
-      gB!.fill(0);
-      for (let r = 0; r < batch; r++) {
-        for (let a = 0; a < d; a++) {
-          const v = h[r * d + a] > 0 ? dh![r * d + a] : 0;
-          dh![r * d + a] = v;
-          gB![a] += v;
-        }
-        for (let l = 0; l < m; l++) {
-          const xv = x[r * m + l];
-          if (xv === 0) continue;
-          const row = l * d;
-          for (let a = 0; a < d; a++) gW![row + a] += xv * dh![r * d + a];
-        }
-      }
+      matMulInto(tf, rt, g!, [batch, k], dh!, false, true);
+      ops.firstLayerGradient(h, dh!, x, batch, m, d, buf.gW, buf.gB);
     }
+    rt.dispose();
     const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
     const c1 = 1 - b1 ** (step + 1);
     const c2 = 1 - b2 ** (step + 1);
     if (trainFirst) {
-      adamStep(W, gW!, adamW!, b1, b2, c1, c2, lr, opt.epsilon);
-      adamStep(bias, gB!, adamB!, b1, b2, c1, c2, lr, opt.epsilon);
+      ops.adam(W, buf.gW, adamW!, b1, b2, c1, c2, lr, opt.epsilon);
+      ops.adam(bias, buf.gB, adamB!, b1, b2, c1, c2, lr, opt.epsilon);
     }
-    adamStep(Rt, gRt, adamR, b1, b2, c1, c2, lr, opt.epsilon);
+    ops.adam(Rt, gRt, adamR, b1, b2, c1, c2, lr, opt.epsilon);
     stepsTaken = step + 1;
     if (step === 0) initialLoss = loss;
     recent.push(loss);
@@ -208,94 +207,20 @@ export function trainNetwork(tf: Tf, opt: TrainOptions): TrainResult {
 }
 
 /**
- * h = ReLU(x W + b) for a batch, row-major into h and transposed into hT, summing W's rows over the nonzero entries
- * of x only (the inputs here are sparse).
+ * out = A·B on the tfjs backend, A a tensor and B a row-major array (or, with `arrayFirst`, out = B·A). The product
+ * is copied straight out of the wasm heap into `out` where the backend is wasm: dataSync() allocates a fresh buffer
+ * per read, and at these sizes that allocation (and the garbage it leaves) cost more than the matmul. Other backends
+ * read by dataSync(). With `disposeA`, A is disposed too.
  */
-function hiddenLayer(x: Float32Array, W: Float32Array, bias: Float32Array, batch: number, m: number, d: number, h: Float32Array, hT: Float32Array): void {
-  const active = new Int32Array(m);
-  for (let r = 0; r < batch; r++) {
-    let n = 0;
-    for (let l = 0; l < m; l++) if (x[r * m + l] !== 0) active[n++] = l;
-    const out = r * d;
-    h.set(bias, out);
-    for (let i = 0; i < n; i++) {
-      const l = active[i];
-      const xv = x[r * m + l];
-      const row = l * d;
-      for (let a = 0; a < d; a++) h[out + a] += xv * W[row + a];
-    }
-    for (let a = 0; a < d; a++) {
-      const v = h[out + a] > 0 ? h[out + a] : 0;
-      h[out + a] = v;
-      hT[a * batch + r] = v;
-    }
-  }
-}
-
-/**
- * The class-weighted L_p loss Σ w·|e|^p of predᵀ (k×batch) against y (batch×k), with each class averaged over its
- * own entries and the ones weighted by onesWeight (classWeights), and its gradient p·w·|e|^(p−2)·e into gT (k×batch)
- * and, when given, g (batch×k). Returns the loss.
- */
-function lossAndGradient(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number {
-  let ones = 0;
-  for (let t = 0; t < y.length; t++) ones += y[t];
-  const wOne = ones > 0 ? onesWeight / ones : 0;
-  const wZero = y.length - ones > 0 ? 1 / (y.length - ones) : 0;
-  const half = (p - 2) / 2; // |e|^(p−2) = (e²)^half
-  let loss = 0;
-  for (let o = 0; o < k; o++) {
-    for (let r = 0; r < batch; r++) {
-      const t = y[r * k + o];
-      const w = t === 1 ? wOne : wZero;
-      const e = predT[o * batch + r] - t;
-      const e2 = e * e;
-      const eb = half === 2 ? e2 * e2 : half === 1 ? e2 : half === 0 ? 1 : Math.pow(e2, half);
-      loss += w * e2 * eb;
-      const grad = p * w * eb * e;
-      gT[o * batch + r] = grad;
-      if (g !== null) g[r * k + o] = grad;
-    }
-  }
-  return loss;
-}
-
-/**
- * out = A·B on the tfjs backend for row-major arrays. The product is copied straight out of the wasm heap into `out`
- * where the backend is wasm: dataSync() allocates a fresh buffer per read, and at these sizes that allocation (and
- * the garbage it leaves) cost more than the matmul. Other backends read by dataSync().
- */
-function matMulInto(tf: Tf, A: Float32Array, aShape: [number, number], B: Float32Array, bShape: [number, number], out: Float32Array): Float32Array {
-  const a = tf.tensor2d(A, aShape);
+function matMulInto(tf: Tf, A: TF.Tensor2D, B: Float32Array, bShape: [number, number], out: Float32Array, disposeA = false, arrayFirst = false): Float32Array {
   const b = tf.tensor2d(B, bShape);
-  const c = tf.matMul(a, b);
+  const c = arrayFirst ? tf.matMul(b, A) : tf.matMul(A, b);
   const backend = tf.backend() as unknown as { wasm?: { HEAPF32?: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined } };
   const offset = backend.wasm?.HEAPF32 ? backend.dataIdMap?.get(c.dataId)?.memoryOffset : undefined;
   if (offset !== undefined) out.set(backend.wasm!.HEAPF32!.subarray(offset >> 2, (offset >> 2) + out.length));
   else out.set(c.dataSync());
-  tf.dispose([a, b, c]);
+  tf.dispose(disposeA ? [A, b, c] : [b, c]);
   return out;
-}
-
-interface AdamState {
-  m1: Float32Array;
-  m2: Float32Array;
-}
-const adamState = (n: number): AdamState => ({ m1: new Float32Array(n), m2: new Float32Array(n) });
-
-/** One Adam update in place, as tfjs's AdamOptimizer computes it: θ −= lr·(m₁/c₁)/(√(m₂/c₂) + ε). */
-function adamStep(theta: Float32Array, grad: Float32Array, s: AdamState, b1: number, b2: number, c1: number, c2: number, lr: number, eps: number): void {
-  const { m1, m2 } = s;
-  const step = lr / c1;
-  const inv2 = 1 / c2;
-  for (let t = 0; t < theta.length; t++) {
-    const gt = grad[t];
-    const a = b1 * m1[t] + (1 - b1) * gt;
-    const v = b2 * m2[t] + (1 - b2) * gt * gt;
-    m1[t] = a;
-    m2[t] = v;
-    theta[t] -= (step * a) / (Math.sqrt(v * inv2) + eps);
-  }
 }
 
 /** Network outputs for n inputs x (n×m, row-major), computed in chunks; returns n×k row-major. */

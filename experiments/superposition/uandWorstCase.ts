@@ -213,7 +213,7 @@ export const uandWorstCase = defineExperiment({
     let last: WorstCaseTally | null = null;
     const bar = ctx.progress(unit.label, tc.maxSegments * tc.segment);
     for (let seg = 0; seg < tc.maxSegments; seg++) {
-      net = trainNetwork(ctx.tf, {
+      net = (await trainNetwork(ctx.tf, {
         init: net,
         trainFirstLayer: true,
         steps: tc.segment,
@@ -235,7 +235,7 @@ export const uandWorstCase = defineExperiment({
         onStep: (step) => {
           if (step % 50 === 49) bar.tick(50);
         },
-      }).net;
+      })).net;
       const Y = forward(ctx.tf, net, X, n);
       const tally = new WorstCaseTally(tc.p);
       tally.add(Y, n, P, subsets, 0, s, m, pairIndex);

@@ -34,7 +34,10 @@ export function gemmModel(): Uint8Array {
   return Uint8Array.from([...int(1, 8 /* IR version */), ...str(2, 'readoff-bench'), ...graph, ...bytes(8, int(2, 17) /* opset 17 */)]);
 }
 
-/** ZᵀZ as naturalLeastSquares computes it: a plain matMul on an explicitly transposed operand. */
+/**
+ * ZᵀZ as naturalLeastSquares computed it until session 9: a plain matMul on an explicitly transposed operand (it now
+ * uses lib/rowSubsetGram, bit-identical to this and timed by the fit's row of `npm run bench`).
+ */
 function tfjsGram(tf: Tf, Z: Float32Array, n: number, cols: number): Float32Array {
   const z = tf.tensor2d(Z, [n, cols]);
   const zT = tf.transpose(z);

@@ -27,8 +27,8 @@ async function ourLmRate(shape: LmShape, batch: number, steps: number): Promise<
   const heldOut = new Int32Array(2 * (shape.ctx + 1));
   random(heldOut);
   const run = (n: number) => trainLm(tf, shape, initLm(rng, shape), { maxSteps: n, batch, lr: 3e-3, lrMin: 3e-4, warmup: 1, evalEvery: n, patience: 1, relTol: 0, sample: random, heldOut: { tokens: heldOut, windows: 2 } });
-  run(3);
-  const r = run(steps);
+  await run(3);
+  const r = await run(steps);
   const tokens = steps * batch * shape.ctx;
   return { tokensPerSecond: tokens / r.stepSeconds, tokensPerCpuSecond: tokens / r.stepCpuSeconds };
 }

@@ -30,7 +30,7 @@ export const TRAINING_SHAPES: Shape[] = [
  * which runs on one thread) over `steps` steps. The batches come from jake-replication's own samplers (Bernoulli
  * inputs, AND targets of every pair).
  */
-async function ourStepTimer(shape: Shape): Promise<(steps: number) => number> {
+async function ourStepTimer(shape: Shape): Promise<(steps: number) => Promise<number>> {
   const { loadBackend } = await import('../../experiments/runtime/backend');
   const { Rng } = await import('../../experiments/runtime/rng');
   const { trainNetwork } = await import('../../experiments/superposition/trainReadoffs');
@@ -45,9 +45,9 @@ async function ourStepTimer(shape: Shape): Promise<(steps: number) => number> {
   const [I, J] = [Int32Array.from(pi), Int32Array.from(pj)];
   const rng = new Rng(0, 'bench/training');
   const W = rng.fillNormal(new Float32Array(m * d));
-  const run = (n: number) => {
+  const run = async (n: number) => {
     const c0 = process.cpuUsage();
-    trainNetwork(tf, {
+    await trainNetwork(tf, {
       init: { m, d, k, W, bias: new Float32Array(d), R: new Float32Array(d * k) },
       trainFirstLayer: shape.trainFirst, steps: n, batch, lr: 3e-3, lrFinal: 3e-3, epsilon: 1e-10, p: 6, onesWeight: 1,
       // The experiments' stopping rule reads every step's loss; a window longer than the run keeps it from stopping.
@@ -60,7 +60,7 @@ async function ourStepTimer(shape: Shape): Promise<(steps: number) => number> {
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / 1000 / n;
   };
-  run(5);
+  await run(5);
   return run;
 }
 
@@ -92,7 +92,7 @@ export async function benchTraining(root: string, steps = 30, rounds = 5): Promi
     for (let r = 0; r < rounds; r++) {
       const peer = peerStepMs(root, shape, n, 1);
       torch ??= peer?.torch;
-      pairs.push([ours(n), peer?.cpuMs]);
+      pairs.push([await ours(n), peer?.cpuMs]);
     }
     const best = Math.min(...pairs.map(([o]) => o));
     const peers = pairs.flatMap(([, p]) => (p === undefined ? [] : [p]));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { choleskyFactor, choleskySolve, solveWithCholeskyFactor } from '../../experiments/lib/linalg';
 import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
+import { choleskyFactorOneByOne } from './linalgReference';
 
 const { tf } = await loadBackend('wasm');
 
@@ -74,5 +75,47 @@ describe('one implementation of the triangular solves', () => {
   it('leaves choleskySolve bit-identical to its previous implementation', () => {
     const { dMax, k, G, B } = problem();
     expect(digest([choleskySolve(G, dMax, B, k)])).toBe('fce0a84c5a422ad4');
+  });
+});
+
+describe('the blocked Cholesky factor', () => {
+  /** A seeded SPD matrix XXᵀ/cols + ridge·I (n×n, float64) from a Gaussian X with `cols` columns; few columns make it ill-conditioned. */
+  function spd(n: number, cols: number, ridge: number, seed: number): Float64Array {
+    const rng = new Rng(seed, `spd${n}`);
+    const X = Float64Array.from({ length: n * cols }, () => rng.normal());
+    const G = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b <= a; b++) {
+        let t = 0;
+        for (let c = 0; c < cols; c++) t += X[a * cols + c] * X[b * cols + c];
+        G[a * n + b] = G[b * n + a] = t / cols + (a === b ? ridge : 0);
+      }
+    }
+    return G;
+  }
+  const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, t) => Object.is(v, b[t]));
+
+  it('is bit-identical to the one-entry-at-a-time factor on random SPD matrices of many sizes, even and odd', () => {
+    for (const n of [1, 2, 3, 4, 5, 8, 17, 30, 31, 50, 64, 99, 100, 200, 201]) {
+      for (const [cols, ridge, seed] of [[n + 3, 0, 1], [Math.max(1, n >> 1), 1e-3, 2], [2 * n, 1e-9, 3]] as const) {
+        const G = spd(n, cols, ridge, seed);
+        expect(same(choleskyFactor(G, n), choleskyFactorOneByOne(G, n)), `n = ${n}, ${cols} columns, ridge ${ridge}`).toBe(true);
+      }
+    }
+  });
+
+  it('reads only the lower triangle, as before, and fails on the same pivot with the same message', () => {
+    const n = 9;
+    const G = spd(n, 12, 0, 4);
+    const lowerOnly = G.map((v, t) => (t % n <= Math.floor(t / n) ? v : NaN));
+    expect(same(choleskyFactor(lowerOnly, n), choleskyFactorOneByOne(G, n))).toBe(true);
+    for (const bad of [0, 3, 4, 8]) {
+      const H = Float64Array.from(G);
+      H[bad * n + bad] = -1;
+      const message = (f: () => unknown) => { try { f(); return 'no error'; } catch (e) { return (e as Error).message; } };
+      const expected = message(() => choleskyFactorOneByOne(H, n));
+      expect(expected).toMatch(new RegExp(`pivot ${bad} = `));
+      expect(message(() => choleskyFactor(H, n))).toBe(expected);
+    }
   });
 });

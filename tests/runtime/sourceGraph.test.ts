@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, explainChange } from '../../experiments/runtime/cacheKey';
 import { rename, rm } from 'node:fs/promises';
-import { localModuleGraphs } from '../../experiments/runtime/sourceGraph';
+import { keySources } from '../../experiments/runtime/plan';
+import { localModuleGraphs, packageName } from '../../experiments/runtime/sourceGraph';
 import { makeTempRoot } from '../helpers/tempRoot';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -80,13 +81,50 @@ describe('module graph and cache key', () => {
     expect(explainChange(before.inputs, after.inputs).join('; ')).toMatch(/source exp\/(other|deep\/deep)\.ts (added|no longer imported)/);
   });
 
-  it('changes with the config, profile, tfjs version and upstream keys', () => {
+  it('keys the installed version of each package a module imports, and only of those', async () => {
+    const t = await makeTempRoot({
+      'exp/a.ts': "import { k } from 'fakepkg/sub';\nimport { readFileSync } from 'node:fs';\nimport path from 'path';\nexport const a = () => k + String(readFileSync) + path.sep;\n",
+      'exp/b.ts': "import { helper } from './helper';\nexport const b = () => helper();\n",
+      'exp/helper.ts': "import { k } from '@scope/other';\nexport const helper = () => k;\n",
+      'node_modules/fakepkg/package.json': '{"name":"fakepkg","version":"1.0.0"}',
+      'node_modules/@scope/other/package.json': '{"name":"@scope/other","version":"2.1.0"}',
+    });
+    cleanups.push(t.cleanup);
+    const none = { modules: {}, imports: {}, packages: {} };
+    const inputs = async () => {
+      const g = await localModuleGraphs({ a: `${t.root}/exp/a.ts`, b: `${t.root}/exp/b.ts` }, t.root);
+      const keyed = (id: 'a' | 'b') => ({ ...keySources(g[id], none, t.root), config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} });
+      return { a: keyed('a'), b: keyed('b') };
+    };
+    const before = await inputs();
+    // Builtins (with or without `node:`) are not packages; a subpath import keys its package.
+    expect(before.a.packages).toEqual({ fakepkg: '1.0.0' });
+    expect(before.b.packages).toEqual({ '@scope/other': '2.1.0' });
+    await t.write('node_modules/fakepkg/package.json', '{"name":"fakepkg","version":"1.0.1"}');
+    const after = await inputs();
+    expect(cacheKey(after.a)).not.toBe(cacheKey(before.a));
+    expect(cacheKey(after.b)).toBe(cacheKey(before.b));
+    expect(explainChange(before.a, after.a)).toEqual(['package fakepkg 1.0.0 → 1.0.1']);
+    // An artifact written before versions were keyed re-runs once, and says why.
+    expect(explainChange({ ...before.a, packages: undefined }, after.a)).toEqual(['package versions are now part of the key']);
+  });
+
+  it('names packages from import specifiers', () => {
+    expect(packageName('@tensorflow/tfjs-core/dist/x')).toBe('@tensorflow/tfjs-core');
+    expect(packageName('wabt')).toBe('wabt');
+    expect(packageName('zod/lib')).toBe('zod');
+    expect(packageName('node:fs')).toBe(null);
+    expect(packageName('crypto')).toBe(null);
+  });
+
+  it('changes with the config, profile, tfjs version, package versions and upstream keys', () => {
     const base = { sources: { 'a.ts': 'h' }, config: { d: 1 }, profile: 'quick', tfjsVersion: '4.22.0', upstream: { u: 'k1' } };
     const k = cacheKey(base);
     expect(cacheKey({ ...base, config: { d: 2 } })).not.toBe(k);
     expect(cacheKey({ ...base, profile: 'full' })).not.toBe(k);
     expect(cacheKey({ ...base, tfjsVersion: '4.23.0' })).not.toBe(k);
     expect(cacheKey({ ...base, upstream: { u: 'k2' } })).not.toBe(k);
+    expect(cacheKey({ ...base, packages: { wabt: '1.0.39' } })).not.toBe(cacheKey({ ...base, packages: { wabt: '1.0.40' } }));
     // Key order in the config does not matter.
     expect(cacheKey({ ...base, config: { d: 1 } })).toBe(k);
   });

@@ -102,11 +102,11 @@ describe('character transformer', () => {
     mid.dispose();
   });
 
-  it('overfits a tiny text: loss on a 20-character string falls below 0.3 nats/char', () => {
+  it('overfits a tiny text: loss on a 20-character string falls below 0.3 nats/char', async () => {
     const text = encodeText('the cat sat on a mat.');
     const rng = new Rng(2, 'fit');
     const w = Int32Array.from({ length: 9 * 4 }, (_, i) => text[(Math.floor(i / 9) * 3 + (i % 9)) % text.length]);
-    const r = trainLm(tf, s, initLm(rng, s), {
+    const r = await trainLm(tf, s, initLm(rng, s), {
       maxSteps: 150,
       batch: 4,
       lr: 1e-2,

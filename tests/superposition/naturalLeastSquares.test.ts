@@ -1,10 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { choleskySolve } from '../../experiments/lib/linalg';
 import { Rng } from '../../experiments/runtime/rng';
 import { naturalLeastSquares } from '../../experiments/superposition/naturalLeastSquares';
 
-const { loadBackend } = await import('../../experiments/runtime/backend');
-const { tf } = await loadBackend('wasm');
 
 /**
  * Brute force: replay the same Bernoulli draws, build every hidden row, and solve the class-balanced ridge normal
@@ -36,12 +35,12 @@ function bruteForce(W: Float32Array, m: number, dMax: number, d: number, q: numb
 }
 
 describe('class-balanced least squares on natural inputs', () => {
-  it('matches a brute-force weighted fit for AND and XOR at every nested width, across chunks', () => {
+  it('matches a brute-force weighted fit for AND and XOR at every nested width, across chunks', async () => {
     const [m, dMax, q, n, ridge] = [6, 5, 0.35, 700, 1e-3];
     const W = new Rng(3, 'layer').fillNormal(new Float32Array(m * dMax));
     const pairs: [number, number][] = [[0, 1], [2, 5]];
     const widths = [3, 5];
-    const fit = naturalLeastSquares(tf, { W, m, dMax, widths, q, samples: n, pairs, ridge, rng: new Rng(4, 'data'), chunk: 256 });
+    const fit = await naturalLeastSquares({ W, m, dMax, widths, q, samples: n, pairs, ridge, rng: new Rng(4, 'data'), chunk: 256 });
     for (const fn of ['and', 'xor'] as const) {
       widths.forEach((d, w) => {
         pairs.forEach((pair, p) => {
@@ -53,5 +52,29 @@ describe('class-balanced least squares on natural inputs', () => {
     // AND's ones are the rows with both on; XOR's those with exactly one on.
     expect(fit.onesCount.and.every((c) => c > 0 && c < n)).toBe(true);
     expect(fit.onesCount.xor.every((c, p) => c > fit.onesCount.and[p])).toBe(true);
+  });
+
+  // Digests of the fit's output (readoffs at every width, ones counted) computed by the implementation before the
+  // row-subset Gram kernel and the one factorisation per pair and function (session 8: tfjs matMul on gathered rows,
+  // a Cholesky per width): the faster fit must not move a bit. Shapes with several chunks, widths off the kernel's
+  // tile size, and nested widths.
+  it('is bit-identical to the session-8 implementation', async () => {
+    const digest = (r: { and: Float64Array[]; xor: Float64Array[]; onesCount: { and: number[]; xor: number[] } }) => {
+      const h = createHash('sha256');
+      for (const x of [...r.and, ...r.xor]) h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+      h.update(JSON.stringify(r.onesCount));
+      return h.digest('hex').slice(0, 16);
+    };
+    const shapes = [
+      { m: 12, dMax: 21, widths: [5, 13, 21], q: 0.2, samples: 3000, chunk: 1100, pairs: 20, expected: '5101e11395c9fa44' },
+      { m: 24, dMax: 48, widths: [24, 48], q: 0.15, samples: 5000, chunk: 2000, pairs: 40, expected: '868bb7fec49b1c7b' },
+    ];
+    for (const { m, dMax, widths, q, samples, chunk, pairs: P, expected } of shapes) {
+      const W = new Rng(3, 'layer').fillNormal(new Float32Array(m * dMax));
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < m && pairs.length < P; i++) for (let j = i + 1; j < m && pairs.length < P; j++) pairs.push([i, j]);
+      const fit = await naturalLeastSquares({ W, m, dMax, widths, q, samples, pairs, ridge: 1e-3, chunk, rng: new Rng(4, 'data') });
+      expect(digest(fit), `m = ${m}, width ${dMax}`).toBe(expected);
+    }
   });
 });

@@ -11,7 +11,7 @@ const pred = [0.5, 0.2, 1.1, -0.1];
 const tgt = [1, 0, 1, 0];
 
 describe('class-weighted L_p loss', () => {
-  it('averages each class separately, then weights the ones (hand computation, p = 6)', () => {
+  it('averages each class separately, then weights the ones (hand computation, p = 6)', async () => {
     const w = classWeights(tgt, 2);
     expect(Array.from(w)).toEqual([1, 0.5, 1, 0.5]); // ones: 2/2 each; zeros: 1/2 each
     // ones errors −0.5, 0.1; zeros errors 0.2, −0.1
@@ -21,14 +21,14 @@ describe('class-weighted L_p loss', () => {
     expect(loss).toBeCloseTo(2 * ones + zeros, 7);
   });
 
-  it('uses |e| for odd p (p = 3)', () => {
+  it('uses |e| for odd p (p = 3)', async () => {
     const w = classWeights(tgt, 1);
     const expected = (0.125 + 0.001) / 2 + (0.008 + 0.001) / 2;
     const loss = weightedLpLoss(tf, tf.tensor2d(pred, [2, 2]), tf.tensor2d(tgt, [2, 2]), tf.tensor2d(w, [2, 2]), 3).dataSync()[0];
     expect(loss).toBeCloseTo(expected, 6);
   });
 
-  it('gives an absent class no weight', () => {
+  it('gives an absent class no weight', async () => {
     expect(Array.from(classWeights([0, 0, 0, 0], 5))).toEqual([0.25, 0.25, 0.25, 0.25]);
     expect(Array.from(classWeights([1, 1], 3))).toEqual([1.5, 1.5]);
   });
@@ -66,7 +66,7 @@ function tapeReference(o: TrainOptions) {
  * trainNetwork against tapeReference from the same start and the same batches: a random 0/1 input stream and the
  * ANDs of features (o, o + gap).
  */
-function expectTapeSteps(o: { seed: number; trainFirstLayer: boolean; p: number; onesWeight: number; steps: number; lrFinal: number; q: number; gap: number; shape: [number, number, number, number] }) {
+async function expectTapeSteps(o: { seed: number; trainFirstLayer: boolean; p: number; onesWeight: number; steps: number; lrFinal: number; q: number; gap: number; shape: [number, number, number, number] }) {
   const rng = new Rng(o.seed, 'reference');
   const [m, d, k, batch] = o.shape;
   const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
@@ -79,7 +79,7 @@ function expectTapeSteps(o: { seed: number; trainFirstLayer: boolean; p: number;
   };
   const base = { init, trainFirstLayer: o.trainFirstLayer, steps: o.steps, batch, lr: 1e-2, lrFinal: o.lrFinal, epsilon: 1e-8, p: o.p, onesWeight: o.onesWeight };
   const ref = tapeReference({ ...base, sampleBatch: sampler() });
-  const run = trainNetwork(tf, { ...base, sampleBatch: sampler() });
+  const run = await trainNetwork(tf, { ...base, sampleBatch: sampler() });
   expect(Math.abs(run.initialLoss - ref.losses[0]) / ref.losses[0]).toBeLessThan(1e-5);
   Array.from(run.net.R).forEach((v, i) => expect(v).toBeCloseTo(ref.R[i], 4));
   Array.from(run.net.W).forEach((v, i) => expect(v).toBeCloseTo(ref.W[i], 4));
@@ -88,20 +88,20 @@ function expectTapeSteps(o: { seed: number; trainFirstLayer: boolean; p: number;
 }
 
 describe('trainNetwork', () => {
-  it('takes the steps autodiff and tf.train.adam take (trained and frozen first layer, p = 6)', () => {
+  it('takes the steps autodiff and tf.train.adam take (trained and frozen first layer, p = 6)', async () => {
     for (const trainFirstLayer of [true, false]) {
-      expectTapeSteps({ seed: 11, trainFirstLayer, p: 6, onesWeight: 2, steps: 20, lrFinal: 1e-3, q: 0.4, gap: 1, shape: [6, 5, 4, 16] });
+      await expectTapeSteps({ seed: 11, trainFirstLayer, p: 6, onesWeight: 2, steps: 20, lrFinal: 1e-3, q: 0.4, gap: 1, shape: [6, 5, 4, 16] });
     }
   });
 
-  it('takes the steps autodiff takes for the other exponents of the loss sweep, and an odd one (p = 2, 3, 4)', () => {
-    for (const p of [2, 3, 4]) expectTapeSteps({ seed: 13 + p, trainFirstLayer: true, p, onesWeight: 3, steps: 15, lrFinal: 1e-2, q: 0.5, gap: 2, shape: [5, 6, 3, 12] });
+  it('takes the steps autodiff takes for the other exponents of the loss sweep, and an odd one (p = 2, 3, 4)', async () => {
+    for (const p of [2, 3, 4]) await expectTapeSteps({ seed: 13 + p, trainFirstLayer: true, p, onesWeight: 3, steps: 15, lrFinal: 1e-2, q: 0.5, gap: 2, shape: [5, 6, 3, 12] });
   });
 
-  it('solves one AND of 3 features with a 4-neuron layer when the layer is trained', () => {
+  it('solves one AND of 3 features with a 4-neuron layer when the layer is trained', async () => {
     const rng = new Rng(7, 'tiny');
     const init = { m: 3, d: 4, k: 1, W: rng.fillNormal(new Float32Array(12)), bias: new Float32Array(4), R: new Float32Array(4) };
-    const run = trainNetwork(tf, { init, trainFirstLayer: true, steps: 3000, batch: 8, lr: 2e-2, lrFinal: 1e-3, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners });
+    const run = await trainNetwork(tf, { init, trainFirstLayer: true, steps: 3000, batch: 8, lr: 2e-2, lrFinal: 1e-3, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners });
     const x = new Float32Array(24);
     const y = new Float32Array(8);
     fillCorners(x, y);
@@ -111,12 +111,12 @@ describe('trainNetwork', () => {
     expect(run.finalLoss).toBeLessThan(run.initialLoss / 100);
   });
 
-  it('with a frozen layer reaches the weighted least-squares readoff (p = 2) and leaves W, bias untouched', () => {
+  it('with a frozen layer reaches the weighted least-squares readoff (p = 2) and leaves W, bias untouched', async () => {
     const rng = new Rng(8, 'frozen');
     const W = rng.fillNormal(new Float32Array(12));
     const bias = Float32Array.from([0.1, -0.2, 0.3, 0]);
     const init = { m: 3, d: 4, k: 1, W, bias, R: new Float32Array(4) };
-    const run = trainNetwork(tf, { init, trainFirstLayer: false, steps: 4000, batch: 8, lr: 2e-2, lrFinal: 1e-4, epsilon: 1e-10, p: 2, onesWeight: 3, sampleBatch: fillCorners });
+    const run = await trainNetwork(tf, { init, trainFirstLayer: false, steps: 4000, batch: 8, lr: 2e-2, lrFinal: 1e-4, epsilon: 1e-10, p: 2, onesWeight: 3, sampleBatch: fillCorners });
     expect(Array.from(run.net.W)).toEqual(Array.from(W));
     expect(Array.from(run.net.bias)).toEqual(Array.from(bias));
     // Normal equations Σ w h hᵀ r = Σ w h y in float64, with the class weights written out by hand: 2 ones, 6 zeros.
@@ -135,13 +135,13 @@ describe('trainNetwork', () => {
     r.forEach((v, k) => expect(run.net.R[k]).toBeCloseTo(v, 2));
   });
 
-  it('stops by the plateau rule: each window short of the improvement halves the step size, the last halving stops', () => {
+  it('stops by the plateau rule: each window short of the improvement halves the step size, the last halving stops', async () => {
     const rng = new Rng(9, 'plateau');
     const init = { m: 3, d: 4, k: 1, W: rng.fillNormal(new Float32Array(12)), bias: new Float32Array(4), R: new Float32Array(4) };
     const seen: number[] = [];
     let atStop: Float32Array | undefined;
     // A tiny step size barely moves the loss, so no window is 50% below the first: windows 2 and 3 both halve.
-    const run = trainNetwork(tf, {
+    const run = await trainNetwork(tf, {
       init, trainFirstLayer: true, steps: 1000, batch: 8, lr: 1e-6, lrFinal: 1e-6, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners,
       stopping: { window: 5, minImprovement: 0.5, halvings: 2 },
       checkpoints: [5, 15, 500],
@@ -156,7 +156,55 @@ describe('trainNetwork', () => {
     expect(seen).toEqual([5, 15]);
     expect(Array.from(atStop!)).toEqual(Array.from(run.net.R));
     // Without the rule the same call runs to its step count.
-    const capped = trainNetwork(tf, { init, trainFirstLayer: true, steps: 40, batch: 8, lr: 1e-6, lrFinal: 1e-6, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners });
+    const capped = await trainNetwork(tf, { init, trainFirstLayer: true, steps: 40, batch: 8, lr: 1e-6, lrFinal: 1e-6, epsilon: 1e-10, p: 2, onesWeight: 1, sampleBatch: fillCorners });
     expect([capped.stepsTaken, capped.stoppedBy]).toEqual([40, 'cap']);
+  });
+});
+
+describe('the WebAssembly step kernel', () => {
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+  /**
+   * trainNetwork with the kernel against the same call with the JavaScript reference (trainStepJs.ts): every weight,
+   * every checkpoint and every loss, bit for bit. Odd widths, batches and output counts reach the kernel's tails;
+   * `real` draws inputs and targets off {0, 1} (the float64 paths of the sums and of the target count).
+   */
+  async function expectSameBits(o: { seed: number; trainFirstLayer: boolean; p: number; shape: [number, number, number, number]; real: boolean; steps: number }) {
+    const [m, d, k, batch] = o.shape;
+    const rng = new Rng(o.seed, 'kernel');
+    const init = { m, d, k, W: rng.fillNormal(new Float32Array(m * d)), bias: rng.fillNormal(new Float32Array(d), 0, 0.1), R: rng.fillNormal(new Float32Array(d * k), 0, 0.3) };
+    const runWith = async (elementwise: 'js' | 'wasm') => {
+      const r = new Rng(o.seed + 1, 'batches');
+      const nets: Float32Array[] = [];
+      const run = await trainNetwork(tf, {
+        init, trainFirstLayer: o.trainFirstLayer, steps: o.steps, batch, lr: 1e-2, lrFinal: 1e-3, epsilon: 1e-8, p: o.p, onesWeight: 3, elementwise,
+        stopping: { window: 4, minImprovement: 0.5, halvings: 100 },
+        checkpoints: [1, 2, 3, 7],
+        onCheckpoint: (_, net) => nets.push(net.W, net.bias, net.R),
+        sampleBatch: (x, y) => {
+          for (let t = 0; t < x.length; t++) x[t] = r.uniform() < 0.3 ? (o.real ? 0.5 + r.uniform() : 1) : 0;
+          for (let b = 0; b < batch; b++) for (let c = 0; c < k; c++) y[b * k + c] = o.real ? x[b * m + (c % m)] * 0.7 : x[b * m + (c % m)] * x[b * m + ((c + 1) % m)];
+        },
+      });
+      return { bits: [...nets, run.net.W, run.net.bias, run.net.R].map(bits), losses: [run.initialLoss, run.finalLoss, ...run.windowLosses], stepsTaken: run.stepsTaken };
+    };
+    const [js, wasm] = [await runWith('js'), await runWith('wasm')];
+    expect(wasm.stepsTaken).toBe(o.steps);
+    expect(wasm.losses.every(Number.isFinite)).toBe(true);
+    expect(wasm.losses).toEqual(js.losses); // toEqual on numbers is Object.is: bit for bit
+    wasm.bits.forEach((b, i) => expect(b).toEqual(js.bits[i]));
+  }
+
+  it('takes bit-identical steps to the JavaScript reference for p = 2, 4, 6 (and 3, which it hands back), trained and frozen', async () => {
+    for (const p of [2, 4, 6, 3]) {
+      for (const trainFirstLayer of [true, false]) {
+        await expectSameBits({ seed: 20 + p, trainFirstLayer, p, shape: [7, 13, 5, 9], real: false, steps: 12 });
+        await expectSameBits({ seed: 30 + p, trainFirstLayer, p, shape: [12, 16, 66, 20], real: false, steps: 8 });
+      }
+    }
+  });
+
+  it('stays bit-identical off 0/1 inputs and targets (float64 accumulation, targets summed in order)', async () => {
+    for (const p of [2, 6]) for (const trainFirstLayer of [true, false]) await expectSameBits({ seed: 40 + p, trainFirstLayer, p, shape: [9, 11, 7, 13], real: true, steps: 10 });
   });
 });

@@ -1,0 +1,374 @@
+import { assembleWat } from '../lib/wat';
+import { lossAndGradientJs, type StepOps } from './trainStepJs';
+
+/**
+ * The elementwise work of a training step (trainStepJs.ts) in WebAssembly with SIMD, on buffers that live in the
+ * kernel's memory for the whole run. Every value is the one the JavaScript reference computes, bit for bit
+ * (tests/superposition/trainReadoffs.test.ts): the same float64 operations in the same order, two lanes per f64x2
+ * instruction (wasm has no fused multiply-add; division and square root are correctly rounded), stored as float32
+ * with round-to-nearest like a Float32Array store. Two shortcuts are exact:
+ * - where an input entry is 1, "float32 += 1·w" is a float32 addition (f32x4, four lanes): the float64 sum of two
+ *   float32 numbers rounded to float32 is the correctly rounded float32 sum, since 53 ≥ 2·24 + 2 (Figueroa 1995);
+ *   other entries take the float64 path;
+ * - the count of ones in the targets, when every target is 0 or 1, is the float64 sum the reference accumulates
+ *   (integers below 2^53 add exactly in any order); other targets are summed in order.
+ * The loss itself is summed in the reference's order (one scalar chain), since a float64 sum depends on its order.
+ */
+/**
+ * Float32 pairs in and out of f64x2 lanes: PAIR moves two neighbours, ONE the last of an odd count (lane 1 then holds
+ * zero or a copy, computed and never stored, so a tail runs the very expressions of the pairs).
+ */
+interface Lanes {
+  load: string;
+  store: string;
+  /** The loss's running sum after the lanes' terms in $term, in the reference's order. */
+  sum: string;
+  /** Store $grad's lanes into g at $ga (row stride $yStride). */
+  gStore: string;
+}
+const PAIR: Lanes = {
+  load: 'v128.load64_zero',
+  store: 'v128.store64_lane 0',
+  sum: '(f64.add (f64.add (local.get $loss) (f64x2.extract_lane 0 (local.get $term))) (f64x2.extract_lane 1 (local.get $term)))',
+  gStore: `(f32.store (local.get $ga) (f32x4.extract_lane 0 (local.get $grad)))
+            (f32.store (i32.add (local.get $ga) (local.get $yStride)) (f32x4.extract_lane 1 (local.get $grad)))`,
+};
+const ONE: Lanes = {
+  load: 'v128.load32_zero',
+  store: 'v128.store32_lane 0',
+  sum: '(f64.add (local.get $loss) (f64x2.extract_lane 0 (local.get $term)))',
+  gStore: '(f32.store (local.get $ga) (f32x4.extract_lane 0 (local.get $grad)))',
+};
+const promoted = (l: Lanes, addr: string) => `(f64x2.promote_low_f32x4 (${l.load} ${addr}))`;
+
+/** dst = f32(dst + x·src) in float64, $x2 holding x. */
+const accumulateF64 = (l: Lanes) => `(${l.store} (local.get $dst)
+            (f32x4.demote_f64x2_zero (f64x2.add ${promoted(l, '(local.get $dst)')}
+              (f64x2.mul (local.get $x2) ${promoted(l, '(local.get $src)')}))))`;
+
+/** The loss terms and gradients of the targets in $t against predᵀ at $pt: w·e²·|e|^(p−2) summed, p·w·|e|^(p−2)·e stored. */
+const lossTerms = (l: Lanes) => `(local.set $e (f64x2.sub ${promoted(l, '(local.get $pt)')} (local.get $t)))
+        (local.set $e2 (f64x2.mul (local.get $e) (local.get $e)))
+        (local.set $eb
+          (if (result v128) (i32.eq (local.get $half) (i32.const 2))
+            (then (f64x2.mul (local.get $e2) (local.get $e2)))
+            (else (if (result v128) (i32.eq (local.get $half) (i32.const 1))
+              (then (local.get $e2))
+              (else (v128.const f64x2 1 1))))))
+        (local.set $w (v128.bitselect (local.get $wOne2) (local.get $wZero2) (f64x2.eq (local.get $t) (v128.const f64x2 1 1))))
+        (local.set $term (f64x2.mul (f64x2.mul (local.get $w) (local.get $e2)) (local.get $eb)))
+        (local.set $loss ${l.sum})
+        (local.set $grad (f32x4.demote_f64x2_zero (f64x2.mul (f64x2.mul (f64x2.mul (local.get $p2) (local.get $w)) (local.get $eb)) (local.get $e))))
+        (${l.store} (local.get $gt) (local.get $grad))
+        (if (local.get $hasG) (then ${l.gStore}))`;
+
+/** Adam on the parameters at byte offset $off: m₁, m₂ and θ as the reference updates them. */
+const adamUpdate = (l: Lanes) => {
+  const at = (base: string) => `(i32.add (local.get ${base}) (local.get $off))`;
+  return `(local.set $g ${promoted(l, at('$pG'))})
+      (local.set $a (f64x2.add (f64x2.mul (local.get $B1) ${promoted(l, at('$pM1'))}) (f64x2.mul (local.get $O1) (local.get $g))))
+      (local.set $v (f64x2.add (f64x2.mul (local.get $B2) ${promoted(l, at('$pM2'))}) (f64x2.mul (f64x2.mul (local.get $O2) (local.get $g)) (local.get $g))))
+      (${l.store} ${at('$pM1')} (f32x4.demote_f64x2_zero (local.get $a)))
+      (${l.store} ${at('$pM2')} (f32x4.demote_f64x2_zero (local.get $v)))
+      (${l.store} ${at('$pT')} (f32x4.demote_f64x2_zero (f64x2.sub ${promoted(l, at('$pT'))}
+        (f64x2.div (f64x2.mul (local.get $S) (local.get $a)) (f64x2.add (f64x2.sqrt (f64x2.mul (local.get $v) (local.get $I2))) (local.get $E))))))`;
+};
+
+const WAT = `(module
+  (memory (export "memory") 1)
+
+  ;; dst[a] = f32(dst[a] + xv·src[a]) for a < n.
+  (func $accumulate (param $dst i32) (param $src i32) (param $xv f32) (param $n i32)
+    (local $end i32) (local $end4 i32) (local $x2 v128)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (if (f32.eq (local.get $xv) (f32.const 1))
+      (then
+        (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+        (block $b4 (loop $l4
+          (br_if $b4 (i32.ge_u (local.get $dst) (local.get $end4)))
+          (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (br $l4)))
+        (block $b1 (loop $l1
+          (br_if $b1 (i32.ge_u (local.get $dst) (local.get $end)))
+          (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $src (i32.add (local.get $src) (i32.const 4)))
+          (br $l1))))
+      (else
+        (local.set $x2 (f64x2.splat (f64.promote_f32 (local.get $xv))))
+        (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
+        (block $b2 (loop $l2
+          (br_if $b2 (i32.ge_u (local.get $dst) (local.get $end4)))
+          ${accumulateF64(PAIR)}
+          (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+          (local.set $src (i32.add (local.get $src) (i32.const 8)))
+          (br $l2)))
+        (if (i32.lt_u (local.get $dst) (local.get $end)) (then ${accumulateF64(ONE)})))))
+
+  ;; h = ReLU(x W + b) row by row, summing W's rows over x's nonzero entries (indices gathered at $pAct); hT its transpose.
+  (func (export "hidden") (param $px i32) (param $pW i32) (param $pb i32) (param $batch i32) (param $m i32) (param $d i32)
+      (param $ph i32) (param $phT i32) (param $pAct i32)
+    (local $r i32) (local $l i32) (local $n i32) (local $i i32) (local $xrow i32) (local $out i32) (local $dBytes i32)
+    (local $p i32) (local $end i32) (local $end4 i32) (local $t i32) (local $tStride i32) (local $v v128) (local $s f32)
+    (local.set $dBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $tStride (i32.shl (local.get $batch) (i32.const 2)))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $r) (local.get $batch)))
+      (local.set $xrow (i32.add (local.get $px) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+      (local.set $n (i32.const 0))
+      (local.set $l (i32.const 0))
+      (block $scanned (loop $scan
+        (br_if $scanned (i32.ge_u (local.get $l) (local.get $m)))
+        (if (f32.ne (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $l) (i32.const 2)))) (f32.const 0))
+          (then
+            (i32.store (i32.add (local.get $pAct) (i32.shl (local.get $n) (i32.const 2))) (local.get $l))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $scan)))
+      (local.set $out (i32.add (local.get $ph) (i32.mul (local.get $r) (local.get $dBytes))))
+      (memory.copy (local.get $out) (local.get $pb) (local.get $dBytes))
+      (local.set $i (i32.const 0))
+      (block $summed (loop $sum
+        (br_if $summed (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $l (i32.load (i32.add (local.get $pAct) (i32.shl (local.get $i) (i32.const 2)))))
+        (call $accumulate (local.get $out) (i32.add (local.get $pW) (i32.mul (local.get $l) (local.get $dBytes)))
+          (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $l) (i32.const 2)))) (local.get $d))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $sum)))
+      ;; ReLU (v > 0 ? v : +0) in place, and the transposed copy.
+      (local.set $p (local.get $out))
+      (local.set $end (i32.add (local.get $out) (local.get $dBytes)))
+      (local.set $end4 (i32.add (local.get $out) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
+      (local.set $t (i32.add (local.get $phT) (i32.shl (local.get $r) (i32.const 2))))
+      (block $b4 (loop $l4
+        (br_if $b4 (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $v (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (v128.store (local.get $p) (local.get $v))
+        (f32.store (local.get $t) (f32x4.extract_lane 0 (local.get $v)))
+        (local.set $t (i32.add (local.get $t) (local.get $tStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 1 (local.get $v)))
+        (local.set $t (i32.add (local.get $t) (local.get $tStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 2 (local.get $v)))
+        (local.set $t (i32.add (local.get $t) (local.get $tStride)))
+        (f32.store (local.get $t) (f32x4.extract_lane 3 (local.get $v)))
+        (local.set $t (i32.add (local.get $t) (local.get $tStride)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $l4)))
+      (block $b1 (loop $l1
+        (br_if $b1 (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s (f32.load (local.get $p)))
+        (local.set $s (select (local.get $s) (f32.const 0) (f32.gt (local.get $s) (f32.const 0))))
+        (f32.store (local.get $p) (local.get $s))
+        (f32.store (local.get $t) (local.get $s))
+        (local.set $t (i32.add (local.get $t) (local.get $tStride)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $l1)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))
+
+  ;; Σ of the n float32 targets at $py, as the reference sums them.
+  (func $targetSum (param $py i32) (param $n i32) (result f64)
+    (local $p i32) (local $end i32) (local $end4 i32) (local $v v128) (local $ok v128) (local $count v128) (local $s f64) (local $y f32) (local $tailOk i32) (local $tailCount i32)
+    (local.set $end (i32.add (local.get $py) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $py) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $ok (v128.const i32x4 -1 -1 -1 -1))
+    (local.set $p (local.get $py))
+    (block $b4 (loop $l4
+      (br_if $b4 (i32.ge_u (local.get $p) (local.get $end4)))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $ok (v128.and (local.get $ok) (v128.or (f32x4.eq (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.eq (local.get $v) (v128.const f32x4 1 1 1 1)))))
+      (local.set $count (i32x4.sub (local.get $count) (f32x4.eq (local.get $v) (v128.const f32x4 1 1 1 1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $l4)))
+    (local.set $tailOk (i32.const 1))
+    (block $b1 (loop $l1
+      (br_if $b1 (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $y (f32.load (local.get $p)))
+      (local.set $tailOk (i32.and (local.get $tailOk) (i32.or (f32.eq (local.get $y) (f32.const 0)) (f32.eq (local.get $y) (f32.const 1)))))
+      (local.set $tailCount (i32.add (local.get $tailCount) (f32.eq (local.get $y) (f32.const 1))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $l1)))
+    (if (i32.and (local.get $tailOk) (i32x4.all_true (local.get $ok)))
+      (then (return (f64.convert_i32_u (i32.add (local.get $tailCount)
+        (i32.add (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+          (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))))))
+    (local.set $p (local.get $py))
+    (block $bs (loop $ls
+      (br_if $bs (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $p)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $ls)))
+    (local.get $s))
+
+  ;; The class-weighted L_p loss for p = 2, 4, 6 ($half = (p − 2)/2 = 0, 1, 2) and its gradient into gT and, if $hasG, g.
+  (func (export "lossGradient") (param $pPredT i32) (param $pY i32) (param $k i32) (param $batch i32) (param $pGT i32)
+      (param $pG i32) (param $hasG i32) (param $onesWeight f64) (param $pw f64) (param $half i32) (result f64)
+    (local $n i32) (local $ones f64) (local $wOne f64) (local $wZero f64) (local $loss f64) (local $o i32) (local $r i32)
+    (local $batch2 i32) (local $pt i32) (local $gt i32) (local $ya i32) (local $yStride i32) (local $ga i32)
+    (local $t v128) (local $e v128) (local $e2 v128) (local $eb v128) (local $w v128) (local $term v128) (local $grad v128)
+    (local $wOne2 v128) (local $wZero2 v128) (local $p2 v128)
+    (local.set $n (i32.mul (local.get $k) (local.get $batch)))
+    (local.set $ones (call $targetSum (local.get $pY) (local.get $n)))
+    (local.set $wOne (select (f64.div (local.get $onesWeight) (local.get $ones)) (f64.const 0) (f64.gt (local.get $ones) (f64.const 0))))
+    (local.set $wZero (select
+      (f64.div (f64.const 1) (f64.sub (f64.convert_i32_u (local.get $n)) (local.get $ones))) (f64.const 0)
+      (f64.gt (f64.sub (f64.convert_i32_u (local.get $n)) (local.get $ones)) (f64.const 0))))
+    (local.set $wOne2 (f64x2.splat (local.get $wOne)))
+    (local.set $wZero2 (f64x2.splat (local.get $wZero)))
+    (local.set $p2 (f64x2.splat (local.get $pw)))
+    (local.set $batch2 (i32.and (local.get $batch) (i32.const -2)))
+    (local.set $yStride (i32.shl (local.get $k) (i32.const 2)))
+    (block $done (loop $outputs
+      (br_if $done (i32.ge_u (local.get $o) (local.get $k)))
+      (local.set $pt (i32.add (local.get $pPredT) (i32.shl (i32.mul (local.get $o) (local.get $batch)) (i32.const 2))))
+      (local.set $gt (i32.add (local.get $pGT) (i32.shl (i32.mul (local.get $o) (local.get $batch)) (i32.const 2))))
+      (local.set $ya (i32.add (local.get $pY) (i32.shl (local.get $o) (i32.const 2))))
+      (local.set $ga (i32.add (local.get $pG) (i32.shl (local.get $o) (i32.const 2))))
+      (local.set $r (i32.const 0))
+      (block $b2 (loop $l2
+        (br_if $b2 (i32.ge_u (local.get $r) (local.get $batch2)))
+        (local.set $t (f64x2.replace_lane 1 (f64x2.splat (f64.promote_f32 (f32.load (local.get $ya))))
+          (f64.promote_f32 (f32.load (i32.add (local.get $ya) (local.get $yStride))))))
+        ${lossTerms(PAIR)}
+        (local.set $pt (i32.add (local.get $pt) (i32.const 8)))
+        (local.set $gt (i32.add (local.get $gt) (i32.const 8)))
+        (local.set $ya (i32.add (local.get $ya) (i32.shl (local.get $yStride) (i32.const 1))))
+        (local.set $ga (i32.add (local.get $ga) (i32.shl (local.get $yStride) (i32.const 1))))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $l2)))
+      (if (i32.lt_u (local.get $r) (local.get $batch))
+        (then
+          (local.set $t (f64x2.splat (f64.promote_f32 (f32.load (local.get $ya)))))
+          ${lossTerms(ONE)}))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outputs)))
+    (local.get $loss))
+
+  ;; dh ← (h > 0 ? dh : +0), gB = Σ_rows dh, gW = Σ_rows x ⊗ dh over x's nonzero entries.
+  (func (export "firstLayerGradient") (param $ph i32) (param $pdh i32) (param $px i32) (param $batch i32) (param $m i32)
+      (param $d i32) (param $pgW i32) (param $pgB i32)
+    (local $r i32) (local $l i32) (local $dBytes i32) (local $hp i32) (local $dp i32) (local $bp i32) (local $end4 i32)
+    (local $end i32) (local $xrow i32) (local $xv f32) (local $v v128) (local $s f32)
+    (local.set $dBytes (i32.shl (local.get $d) (i32.const 2)))
+    (memory.fill (local.get $pgW) (i32.const 0) (i32.mul (local.get $m) (local.get $dBytes)))
+    (memory.fill (local.get $pgB) (i32.const 0) (local.get $dBytes))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $r) (local.get $batch)))
+      (local.set $hp (i32.add (local.get $ph) (i32.mul (local.get $r) (local.get $dBytes))))
+      (local.set $dp (i32.add (local.get $pdh) (i32.mul (local.get $r) (local.get $dBytes))))
+      (local.set $bp (local.get $pgB))
+      (local.set $end (i32.add (local.get $hp) (local.get $dBytes)))
+      (local.set $end4 (i32.add (local.get $hp) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
+      (block $b4 (loop $l4
+        (br_if $b4 (i32.ge_u (local.get $hp) (local.get $end4)))
+        (local.set $v (v128.and (v128.load (local.get $dp)) (f32x4.gt (v128.load (local.get $hp)) (v128.const f32x4 0 0 0 0))))
+        (v128.store (local.get $dp) (local.get $v))
+        (v128.store (local.get $bp) (f32x4.add (v128.load (local.get $bp)) (local.get $v)))
+        (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
+        (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 16)))
+        (br $l4)))
+      (block $b1 (loop $l1
+        (br_if $b1 (i32.ge_u (local.get $hp) (local.get $end)))
+        (local.set $s (select (f32.load (local.get $dp)) (f32.const 0) (f32.gt (f32.load (local.get $hp)) (f32.const 0))))
+        (f32.store (local.get $dp) (local.get $s))
+        (f32.store (local.get $bp) (f32.add (f32.load (local.get $bp)) (local.get $s)))
+        (local.set $hp (i32.add (local.get $hp) (i32.const 4)))
+        (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+        (local.set $bp (i32.add (local.get $bp) (i32.const 4)))
+        (br $l1)))
+      (local.set $dp (i32.add (local.get $pdh) (i32.mul (local.get $r) (local.get $dBytes))))
+      (local.set $xrow (i32.add (local.get $px) (i32.shl (i32.mul (local.get $r) (local.get $m)) (i32.const 2))))
+      (local.set $l (i32.const 0))
+      (block $lend (loop $lloop
+        (br_if $lend (i32.ge_u (local.get $l) (local.get $m)))
+        (local.set $xv (f32.load (i32.add (local.get $xrow) (i32.shl (local.get $l) (i32.const 2)))))
+        (if (f32.ne (local.get $xv) (f32.const 0))
+          (then (call $accumulate (i32.add (local.get $pgW) (i32.mul (local.get $l) (local.get $dBytes))) (local.get $dp) (local.get $xv) (local.get $d))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $lloop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))
+
+  ;; Adam in place over n parameters: the reference's float64 expressions, two lanes at a time.
+  (func (export "adam") (param $pT i32) (param $pG i32) (param $pM1 i32) (param $pM2 i32) (param $n i32) (param $b1 f64)
+      (param $b2 f64) (param $omb1 f64) (param $omb2 f64) (param $step f64) (param $inv2 f64) (param $eps f64)
+    (local $i i32) (local $n2 i32) (local $off i32) (local $g v128) (local $a v128) (local $v v128)
+    (local $B1 v128) (local $B2 v128) (local $O1 v128) (local $O2 v128) (local $S v128) (local $I2 v128) (local $E v128)
+    (local.set $B1 (f64x2.splat (local.get $b1)))
+    (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $O1 (f64x2.splat (local.get $omb1)))
+    (local.set $O2 (f64x2.splat (local.get $omb2)))
+    (local.set $S (f64x2.splat (local.get $step)))
+    (local.set $I2 (f64x2.splat (local.get $inv2)))
+    (local.set $E (f64x2.splat (local.get $eps)))
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $b2 (loop $l2
+      (br_if $b2 (i32.ge_u (local.get $i) (local.get $n2)))
+      (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+      ${adamUpdate(PAIR)}
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $l2)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+        ${adamUpdate(ONE)}))))
+`;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  hidden(px: number, pW: number, pb: number, batch: number, m: number, d: number, ph: number, phT: number, pAct: number): void;
+  lossGradient(pPredT: number, pY: number, k: number, batch: number, pGT: number, pG: number, hasG: number, onesWeight: number, p: number, half: number): number;
+  firstLayerGradient(ph: number, pdh: number, px: number, batch: number, m: number, d: number, pgW: number, pgB: number): void;
+  adam(pT: number, pG: number, pM1: number, pM2: number, n: number, b1: number, b2: number, omb1: number, omb2: number, step: number, inv2: number, eps: number): void;
+}
+
+/** Float32 buffers in one kernel instance's memory, and the step's operations on them (which accept only those buffers). */
+export interface WasmStep {
+  arrays: Float32Array[];
+  ops: StepOps;
+}
+
+/**
+ * A kernel instance whose memory holds float32 arrays of the given lengths (zeroed), plus `maxInputs` ints of scratch.
+ * The memory is sized once, so the views stay valid for the run.
+ */
+export async function createWasmStep(lengths: readonly number[], maxInputs: number): Promise<WasmStep> {
+  const k = new WebAssembly.Instance(await assembleWat('trainStep', WAT), {}).exports as unknown as Exports;
+  const offsets: number[] = [];
+  let end = 0;
+  for (const n of [...lengths, maxInputs]) {
+    offsets.push(end);
+    end += Math.ceil((4 * n) / 16) * 16; // 16-byte aligned starts
+  }
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
+  const buffer = k.memory.buffer;
+  const arrays = lengths.map((n, i) => new Float32Array(buffer, offsets[i], n));
+  const pAct = offsets[lengths.length];
+  const at = (a: Float32Array): number => {
+    if (a.buffer !== buffer) throw new Error('trainStepWasm: an array outside the kernel memory was passed to the kernel');
+    return a.byteOffset;
+  };
+  const ops: StepOps = {
+    hidden(x, W, bias, batch, m, d, h, hT) {
+      if (m > maxInputs) throw new Error(`trainStepWasm: m = ${m} exceeds the kernel's ${maxInputs} inputs`);
+      k.hidden(at(x), at(W), at(bias), batch, m, d, at(h), at(hT), pAct);
+    },
+    lossAndGradient(predT, y, onesWeight, p, kOut, batch, gT, g) {
+      // p = 2, 4, 6 in the kernel; other exponents need Math.pow, so the reference computes them.
+      if (p !== 2 && p !== 4 && p !== 6) return lossAndGradientJs(predT, y, onesWeight, p, kOut, batch, gT, g);
+      return k.lossGradient(at(predT), at(y), kOut, batch, at(gT), g ? at(g) : 0, g ? 1 : 0, onesWeight, p, (p - 2) / 2);
+    },
+    firstLayerGradient(h, dh, x, batch, m, d, gW, gB) {
+      k.firstLayerGradient(at(h), at(dh), at(x), batch, m, d, at(gW), at(gB));
+    },
+    adam(theta, grad, s, b1, b2, c1, c2, lr, eps) {
+      k.adam(at(theta), at(grad), at(s.m1), at(s.m2), theta.length, b1, b2, 1 - b1, 1 - b2, lr / c1, 1 / c2, eps);
+    },
+  };
+  return { arrays, ops };
+}
