@@ -11,6 +11,11 @@ export interface CopyOptions {
   quickArtifacts?: boolean;
   /** Replace the writeups (content/*.mdx) with these: file name → MDX. */
   pages?: Record<string, string>;
+  /**
+   * Build into a folder outside the copy (as `npm run bench`'s cached build does): Astro then builds in
+   * <copy>/.astro/ and moves that folder over, which once swallowed the figures' downloads.
+   */
+  outDirOutside?: boolean;
 }
 
 /**
@@ -38,7 +43,9 @@ export async function projectCopy(opts: CopyOptions = {}) {
     for (const f of await readdir(path.join(t.root, 'content'))) if (f.endsWith('.mdx')) await rm(path.join(t.root, 'content', f));
     for (const [file, text] of Object.entries(opts.pages)) await writeFile(path.join(t.root, 'content', file), text);
   }
-  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: path.join(t.root, 'dist'), READOFF_TEST_LIGHT_BUILD: '1', ...extra });
+  const outside = opts.outDirOutside ? await makeTempRoot() : null;
+  const dist = path.join(outside?.root ?? t.root, 'dist');
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: dist, READOFF_TEST_LIGHT_BUILD: '1', ...extra });
   const astro = path.join(repoRoot, 'node_modules/astro/astro.js');
   // Node runs Astro itself (no npx in between: one process start less per build).
   const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [astro, 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: loadScaled(200_000) });
@@ -52,7 +59,11 @@ export async function projectCopy(opts: CopyOptions = {}) {
     return { child, output: () => output };
   };
   const runCli = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', ...args], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 60_000 });
-  return { ...t, buildIt, start, runCli };
+  const cleanup = async () => {
+    await t.cleanup();
+    await outside?.cleanup();
+  };
+  return { ...t, dist, cleanup, buildIt, start, runCli };
 }
 
 /** Wait until `test()` holds, polling; false after `ms`. */

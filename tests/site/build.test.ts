@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScaled } from '../helpers/load';
@@ -27,7 +27,7 @@ describe('adding a page, and build failures (one project copy, builds that rende
   let t: Awaited<ReturnType<typeof projectCopy>>;
   const mdx = (condition: string) => THROWAWAY['content/zz-throwaway.mdx'].replace('CONDITION', condition).replace('CLAIM', 'a claim');
   beforeAll(async () => {
-    t = await projectCopy({ pages: {} });
+    t = await projectCopy({ pages: {}, outDirOutside: true });
     for (const [rel, text] of Object.entries(THROWAWAY)) await t.write(rel, text);
     const index = await readFile(path.join(t.root, 'experiments/index.ts'), 'utf8');
     // The one registry line.
@@ -39,9 +39,14 @@ describe('adding a page, and build failures (one project copy, builds that rende
     await t.write('content/zz-throwaway.mdx', mdx('draws.mean > 0 && draws.sd < 1'));
     const r = t.buildIt();
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
-    const html = await readFile(path.join(t.root, 'dist/zz-throwaway/index.html'), 'utf8');
+    const html = await readFile(path.join(t.dist, 'zz-throwaway/index.html'), 'utf8');
     expect(html).toContain('class="value"');
     expect(html).toMatch(/<figure class="readoff-figure"[\s\S]*<svg/);
+    // Built outside the project: the figure's downloads are published, and nothing staged is left beside the pages.
+    const svgLink = html.match(/href="[^"]*(figures\/zz-throwaway\/[^"]+\.svg)"/);
+    expect(svgLink, 'a download link in the page').not.toBeNull();
+    expect((await readFile(path.join(t.dist, svgLink![1]), 'utf8')).startsWith('<?xml')).toBe(true);
+    expect((await readdir(t.dist)).filter((f) => /^(readoff-downloads|site-downloads|collections|content-.*\.mjs|\.astro)$/.test(f))).toEqual([]);
     const manifest = JSON.parse(await readFile(path.join(t.root, '.readoff/manifest.quick.json'), 'utf8'));
     expect(manifest.experiments.find((e: { id: string }) => e.id === 'zz-toy')).toMatchObject({ page: 'zz-throwaway', stale: false, ranThisBuild: true });
   }, loadScaled(240_000));
