@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
-import { chromiumArgs, chromiumPath, haveChromium, serve, sitePages } from '../../scripts/browser';
+import { chromiumArgs, chromiumPath, haveChromium, markContrastSample, serve, sitePages } from '../../scripts/browser';
 
 const { out, build } = await siteBuild();
 const built = build.status === 0;
@@ -35,7 +35,12 @@ let browser: Browser;
 let origin: string;
 let close: () => void;
 let pages: string[] = [];
-const reports = new Map<string, PageReport>(); // `${theme}:${route}` and `nojs:${route}`
+const reports = new Map<string, PageReport>(); // `${theme}:${route}` with JavaScript, `nojs-${theme}:${route}` without
+/** The page background of every pass, page and theme (`${pass}:${theme}:${route}`): each theme must restyle the page. */
+const backgrounds = new Map<string, string>();
+/** The desktop page with JavaScript, kept open for the theme toggle and search checks. */
+let desktop: Page;
+let printed: { route: string; look: { background: string; header: string; toc: string }; pdf: Buffer } | undefined;
 
 async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -44,12 +49,18 @@ async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } 
     javaScriptEnabled: opts.js ?? true,
     deviceScaleFactor: 1,
   });
+  // A loaded 2-core machine can take longer than Playwright's 30 s to load the longest page.
+  context.setDefaultTimeout(120_000);
   // Nothing may come from another host: such requests are refused and reported.
   await context.route((url) => url.origin !== origin, (route) => route.abort());
   return context;
 }
 
-async function visit(page: Page, route: string): Promise<string[]> {
+/**
+ * Loads a page and collects its problems. With JavaScript, waits for the network to go quiet too (a script may
+ * fetch after 'load'); without it nothing but the favicon loads after 'load', and the JavaScript pass has seen that.
+ */
+async function visit(page: Page, route: string, opts: { idle?: boolean } = {}): Promise<string[]> {
   const problems: string[] = [];
   page.removeAllListeners();
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
@@ -58,11 +69,19 @@ async function visit(page: Page, route: string): Promise<string[]> {
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   // 'load' first: 'networkidle' alone can fire while a long page is still being parsed on a busy machine.
   await page.goto(`${origin}${route}`, { waitUntil: 'load' });
-  await page.waitForLoadState('networkidle');
+  if (opts.idle ?? true) await page.waitForLoadState('networkidle');
   await page.evaluate(() => document.fonts.ready);
   return problems;
 }
 
+/**
+ * Switches the loaded page to a theme as the reader's system setting would (the site's colours are CSS
+ * light-dark() values picked by color-scheme, so the page restyles without a reload) and returns its background.
+ */
+async function useTheme(page: Page, theme: Theme): Promise<string> {
+  await page.emulateMedia({ colorScheme: theme });
+  return page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+}
 async function inspect(page: Page): Promise<Omit<PageReport, 'problems' | 'axe'>> {
   return page.evaluate(() => {
     const figures = [...document.querySelectorAll('figure.readoff-figure')].map((f) => {
@@ -86,29 +105,26 @@ async function inspect(page: Page): Promise<Omit<PageReport, 'problems' | 'axe'>
   });
 }
 
+let axeSource: string | undefined;
+
 /**
- * axe-core's serious and critical violations. Colour contrast is the one rule that depends on the theme, and the
- * slowest on long pages, so it runs in every theme on one element of each kind (tag, class and parent class) that
- * holds text; every other rule runs on the whole page in the light theme.
+ * axe-core's serious and critical violations. The light theme runs every rule on the whole page; the dark theme
+ * runs the rules that depend on colours (colour contrast, and links told apart from text by colour alone). Colour
+ * contrast looks at one element of each kind that it could judge differently (markContrastSample in
+ * scripts/browser.ts), marked afresh in each theme. Measured on the quick build (05:00, loaded machine): a
+ * contrast run costs the same on 1 element as on 100 (on /superposition/'s 30k nodes most of it is axe's layout
+ * grid, about 5 CPU-s, which link-in-text-block builds too), so the light theme's contrast rides in the one full run.
  */
 async function axe(page: Page, theme: Theme): Promise<string[]> {
-  const source = await readFile(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await page.addScriptTag({ content: source });
+  axeSource ??= await readFile(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  await page.evaluate(markContrastSample, 'data-contrast-sample');
   const violations: { id: string; impact: string; help: string; nodes: string[] }[] = await page.evaluate(async (allRules) => {
     const axe = (window as any).axe;
-    const summarise = (r: any) => r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
-    const seen = new Set<string>();
-    const sample: Element[] = [];
-    for (const el of document.body.querySelectorAll('*')) {
-      if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim())) continue;
-      const sig = `${el.tagName}.${el.getAttribute('class') ?? ''}<${el.parentElement?.getAttribute('class') ?? ''}`;
-      if (seen.has(sig)) continue;
-      seen.add(sig);
-      sample.push(el);
-    }
-    const contrast = await axe.run({ include: sample }, { resultTypes: ['violations'], runOnly: { type: 'rule', values: ['color-contrast'] } });
-    const rest = allRules ? await axe.run(document, { resultTypes: ['violations'], rules: { 'color-contrast': { enabled: false } } }) : { violations: [] };
-    return [...summarise(contrast), ...summarise(rest)];
+    axe.configure({ rules: [{ id: 'color-contrast', selector: '[data-contrast-sample]' }] });
+    const options = allRules ? { resultTypes: ['violations'] } : { resultTypes: ['violations'], runOnly: { type: 'rule', values: ['color-contrast', 'link-in-text-block'] } };
+    const result = await axe.run(document, options);
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
   }, theme === 'light');
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
 }
@@ -125,20 +141,45 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     pages = await sitePages(out);
     await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
-    // Desktop with JavaScript: every check and axe. Phone without JavaScript: the page must read fully without it.
-    // All four passes run side by side (one browser context each): a pass mostly waits on page loads, not on a core.
-    const pass = async (theme: Theme, phone: boolean) => {
-      const context = await newContext(theme, { phone, js: !phone });
-      const page = await context.newPage();
-      for (const route of pages) {
-        const problems = await visit(page, route);
-        const facts = await inspect(page);
-        await page.screenshot({ path: path.join(shots, shotName(route, theme, phone ? 'phone' : 'desktop')), type: 'png' });
-        reports.set(`${phone ? 'nojs-' : ''}${theme}:${route}`, { ...facts, problems, axe: phone ? [] : await axe(page, theme) });
+    // Two loads per page, one after the other (side by side they cost more CPU and save no time on 2 cores):
+    // desktop with JavaScript, every check and axe; phone without JavaScript, which must read fully without it.
+    // Each loaded page is then looked at in both themes.
+    const desktopContext = await newContext('light');
+    desktop = await desktopContext.newPage();
+    for (const route of pages) {
+      const problems = await visit(desktop, route);
+      for (const theme of ['light', 'dark'] as const) {
+        backgrounds.set(`desktop:${theme}:${route}`, await useTheme(desktop, theme));
+        const facts = await inspect(desktop);
+        await desktop.screenshot({ path: path.join(shots, shotName(route, theme, 'desktop')), type: 'png' });
+        reports.set(`${theme}:${route}`, { ...facts, problems: theme === 'light' ? problems : [], axe: await axe(desktop, theme) });
       }
-      await context.close();
-    };
-    await Promise.all([pass('light', false), pass('dark', false), pass('light', true), pass('dark', true)]);
+    }
+    await desktop.emulateMedia({ colorScheme: 'light' });
+    // The PDF script's view of a writeup with figures: print media, no JavaScript, asked for the dark theme.
+    const printRoute = pages.find((p) => (reports.get(`light:${p}`)?.figureCount ?? 0) > 0);
+    const phoneContext = await newContext('light', { phone: true, js: false });
+    const phone = await phoneContext.newPage();
+    for (const route of pages) {
+      const problems = await visit(phone, route, { idle: false });
+      for (const theme of ['light', 'dark'] as const) {
+        backgrounds.set(`phone:${theme}:${route}`, await useTheme(phone, theme));
+        const facts = await inspect(phone);
+        await phone.screenshot({ path: path.join(shots, shotName(route, theme, 'phone')), type: 'png' });
+        reports.set(`nojs-${theme}:${route}`, { ...facts, problems: theme === 'light' ? problems : [], axe: [] });
+      }
+      if (route === printRoute) {
+        await phone.emulateMedia({ media: 'print', colorScheme: 'dark' });
+        const look = await phone.evaluate(() => ({
+          background: getComputedStyle(document.documentElement).backgroundColor,
+          header: getComputedStyle(document.querySelector('.site-header')!).display,
+          toc: getComputedStyle(document.querySelector('.toc-column')!).display,
+        }));
+        printed = { route, look, pdf: await phone.pdf({ format: 'A4' }) };
+        await phone.emulateMedia({ media: 'screen' });
+      }
+    }
+    await phoneContext.close();
   }, 600_000); // every page, four passes each: the loaded 2-core machine needs the margin
   afterAll(async () => {
     await browser?.close();
@@ -198,9 +239,23 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     expect(broken).toEqual([]);
   });
 
+  it('restyles every page in the theme of the reader\'s system, with JavaScript and without', () => {
+    // Relative luminance of an rgb() colour: the light theme's page is light, the dark theme's dark.
+    const luminance = (css: string) => {
+      const [r, g, b] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const wrong: string[] = [];
+    for (const pass of ['desktop', 'phone']) for (const route of pages) {
+      const light = backgrounds.get(`${pass}:light:${route}`)!;
+      const dark = backgrounds.get(`${pass}:dark:${route}`)!;
+      if (!(luminance(light) > 0.8 && luminance(dark) < 0.05)) wrong.push(`${pass} ${route}: light ${light}, dark ${dark}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('keeps the theme the reader chose across pages and reloads', async () => {
-    const context = await newContext('light');
-    const page = await context.newPage();
+    const page = desktop;
     await visit(page, '/');
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     const light = await background();
@@ -208,16 +263,18 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const dark = await background();
     expect(dark).not.toBe(light);
-    await visit(page, pages.find((p) => p !== '/')!);
+    // The shortest other page: any page will do, and a short one loads fastest.
+    const other = pages.filter((p) => p !== '/').sort((a, b) => reports.get(`light:${a}`)!.textLength - reports.get(`light:${b}`)!.textLength)[0];
+    await visit(page, other);
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await background()).toBe(dark);
     expect(await page.getAttribute('[data-theme-toggle]', 'aria-pressed')).toBe('true');
-    await context.close();
+    // Back to the system's theme for the checks after this one.
+    await page.evaluate(() => localStorage.removeItem('readoff-theme'));
   });
 
   it('finds a phrase from each page with the offline search index', async () => {
-    const context = await newContext('light');
-    const page = await context.newPage();
+    const page = desktop;
     await visit(page, '/search/');
     const misses: string[] = [];
     for (const route of pages) {
@@ -232,24 +289,13 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
       if (!urls.includes(route)) misses.push(`"${phrase}" → ${urls.join(', ') || 'nothing'} (wanted ${route})`);
     }
     expect(misses).toEqual([]);
-    await context.close();
   });
 
-  it('prints a writeup as the PDF script does: light print stylesheet, no navigation, vector figures', async () => {
-    const context = await newContext('dark', { js: false });
-    const page = await context.newPage();
-    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
-    const route = pages.find((p) => (reports.get(`light:${p}`)?.figureCount ?? 0) > 0)!;
-    await visit(page, route);
-    const look = await page.evaluate(() => ({
-      background: getComputedStyle(document.documentElement).backgroundColor,
-      header: getComputedStyle(document.querySelector('.site-header')!).display,
-      toc: getComputedStyle(document.querySelector('.toc-column')!).display,
-    }));
-    expect(look).toEqual({ background: 'rgb(255, 255, 255)', header: 'none', toc: 'none' });
-    const pdf = await page.pdf({ format: 'A4' });
-    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdf.length).toBeGreaterThan(50_000);
-    await context.close();
+  it('prints a writeup as the PDF script does: light print stylesheet, no navigation, vector figures', () => {
+    // Looked at in the pass without JavaScript, on the first page with figures, with print media in the dark theme.
+    expect(printed?.route).toBeDefined();
+    expect(printed!.look).toEqual({ background: 'rgb(255, 255, 255)', header: 'none', toc: 'none' });
+    expect(printed!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(printed!.pdf.length).toBeGreaterThan(50_000);
   });
 });
