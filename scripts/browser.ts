@@ -7,6 +7,8 @@ import path from 'node:path';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Requests that may only happen after a reader asks for a re-run: tfjs and its wasm, the worker (experiments), the panel. */
+export const RERUN_CODE = /tfjs|\.wasm|browserWorker|panel\.|\/dist-/;
 /** Skipped only outside CI when Chromium is absent; .ci/run installs it. */
 export const haveChromium = existsSync(chromiumPath) || !!process.env.CI;
 
@@ -22,7 +24,9 @@ export async function serve(dir: string): Promise<{ server: Server; origin: stri
     if (file.endsWith('/')) file = path.join(file, 'index.html');
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      // Assets may be cached within a browser context (the re-run's tfjs and wasm across writeups); pages may not.
+      const cache = path.extname(file) === '.html' ? 'no-cache' : 'max-age=3600';
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
       res.end(body);
     } catch {
       res.writeHead(404);
@@ -56,63 +60,76 @@ export async function openSite(dir: string): Promise<{ browser: import('playwrig
 
 /**
  * Marks with `attribute` one element of each kind that axe-core's colour-contrast check could judge differently,
- * and returns how many text elements there were and how many it marked. Run inside the page (page.evaluate): it
- * must stay self-contained. The check's verdict on an element depends only on its computed text colour, the
- * opacity of it and its ancestors, whether its text counts as large (axe: 18 pt, or 14 pt bold), its text shadow
- * and stroke, and the backgrounds it sits on: the own background (colour, image, blend, filter, positioning, and
- * positioned ::before/::after boxes) of it and each ancestor up to the first opaque one. Elements that agree on all
- * of that get the same verdict, so one of each kind is checked: preferably one that axe can fail, visible and with
- * more than one character (axe reports a single low-contrast character as "needs review", not as a violation).
+ * and returns how many elements hold text and how many it marked. Run inside the page (page.evaluate): it must
+ * stay self-contained. axe's verdict on an element depends only on its computed text colour, the opacity of it and
+ * its ancestors, whether its text counts as large (18 pt, or 14 pt bold), its text shadow and stroke, and what it
+ * sits on: the background (colour, image, blending, filters, positioning) of it and of each ancestor up to the
+ * first opaque one. Elements that agree on all of that get the same verdict, so one of each kind is checked,
+ * preferably one that axe can fail: visible, with more than one character (a single low-contrast character is
+ * "needs review", not a violation), without a large positioned ::before/::after box (also "needs review").
  * Form fields (whose text is their value) are candidates too.
  */
 export const markContrastSample = (attribute: string): { textElements: number; sample: number } => {
   for (const el of document.querySelectorAll(`[${attribute}]`)) el.removeAttribute(attribute);
-  const style = new Map<Element, CSSStyleDeclaration>();
-  const cs = (e: Element) => { let s = style.get(e); if (!s) style.set(e, (s = getComputedStyle(e))); return s; };
-  const alpha = (colour: string) => { const m = colour.match(/rgba?\([^)]*?,\s*([\d.]+)\)$|\/\s*([\d.]+)\)$/); return m ? Number(m[1] ?? m[2]) : 1; };
-  const pseudo = (e: Element) => ['::before', '::after'].map((p) => {
-    const s = getComputedStyle(e, p);
-    return s.content === 'none' || s.position !== 'absolute' ? '' : `${p}:${s.backgroundColor}:${s.backgroundImage}`;
-  }).join('');
+  const transparent = /^rgba\(.*, 0\)$|^transparent$/;
   const chains = new Map<Element, string>();
   const opacities = new Map<Element, number>();
   const opacity = (e: Element | null): number => {
     if (!e) return 1;
     let o = opacities.get(e);
-    if (o === undefined) opacities.set(e, (o = Number(cs(e).opacity) * opacity(e.parentElement)));
+    if (o === undefined) opacities.set(e, (o = Number(getComputedStyle(e).opacity) * opacity(e.parentElement)));
     return o;
   };
+  // What an element sits on: its own background and, unless that is opaque, its parent's chain.
   const chain = (e: Element | null): string => {
     if (!e) return '';
     let c = chains.get(e);
     if (c === undefined) {
-      const s = cs(e);
-      const own = `${s.backgroundColor} ${s.backgroundImage} ${s.mixBlendMode} ${s.filter} ${s.backdropFilter} ${s.position === 'static' || s.position === 'relative' ? '' : s.position} ${pseudo(e)}`;
-      const opaque = alpha(s.backgroundColor) === 1 && s.backgroundImage === 'none' && s.mixBlendMode === 'normal';
+      const s = getComputedStyle(e);
+      const bg = s.backgroundColor;
+      const image = s.backgroundImage;
+      const position = s.position;
+      const own = `${bg} ${image} ${s.mixBlendMode} ${s.filter} ${s.backdropFilter} ${position === 'static' || position === 'relative' ? '' : position}`;
+      const opaque = image === 'none' && !/rgba|transparent/.test(bg) && s.mixBlendMode === 'normal';
       chains.set(e, (c = opaque ? own : `${own} < ${chain(e.parentElement)}`));
     }
     return c;
   };
+  const pseudoBox = (e: Element) => ['::before', '::after'].some((p) => {
+    const s = getComputedStyle(e, p);
+    return s.content !== 'none' && s.position === 'absolute' && (!transparent.test(s.backgroundColor) || s.backgroundImage !== 'none');
+  });
   const best = new Map<string, { el: Element; score: number }>();
-  let textElements = 0;
-  for (const el of document.body.querySelectorAll('*')) {
-    const field = el.matches('input, select, textarea');
-    const text = field ? '' : [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
-    if (!field && !text) continue;
-    textElements++;
-    const s = cs(el);
+  const consider = (el: Element, text: string, field: boolean) => {
+    const s = getComputedStyle(el);
     const size = parseFloat(s.fontSize);
     const bold = parseFloat(s.fontWeight) >= 700 || s.fontWeight === 'bold';
     const pt = Math.ceil(size * 72) / 96;
     const large = bold ? pt >= 14 : pt >= 18;
-    const stroke = parseFloat(s.getPropertyValue('-webkit-text-stroke-width')) ? `${s.getPropertyValue('-webkit-text-stroke-width')} ${s.getPropertyValue('-webkit-text-stroke-color')}` : '';
-    const kind = [s.color, opacity(el), large, s.textShadow === 'none' ? '' : `${s.textShadow} @${size}`, stroke && `${stroke} @${size}`, chain(el)].join(' | ');
+    const shadow = s.textShadow === 'none' ? '' : `${s.textShadow} @${size}`;
+    const strokeWidth = s.getPropertyValue('-webkit-text-stroke-width');
+    const stroke = parseFloat(strokeWidth) ? `${strokeWidth} ${s.getPropertyValue('-webkit-text-stroke-color')} @${size}` : '';
+    const kind = `${s.color} | ${opacity(el)} | ${large} | ${shadow} | ${stroke} | ${chain(el)}`;
+    const held = best.get(kind);
+    if (held?.score === 7) return; // the best kind of representative already
     const rect = el.getBoundingClientRect();
     const visible = rect.width > 1 && rect.height > 1 && el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions);
-    const score = (visible ? 2 : 0) + (field || text.length > 1 ? 1 : 0);
-    const held = best.get(kind);
+    const score = (visible ? 4 : 0) + (field || text.length > 1 ? 2 : 0) + (pseudoBox(el) ? 0 : 1);
     if (!held || score > held.score) best.set(kind, { el, score });
+  };
+  // Elements with text of their own, found through their text nodes.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let textElements = 0;
+  let last: Element | null = null;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el === last || !/\S/.test(n.nodeValue!)) continue;
+    if (el.localName === 'script' || el.localName === 'style') continue;
+    last = el;
+    textElements++;
+    consider(el, [...el.childNodes].filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').trim(), false);
   }
+  for (const el of document.body.querySelectorAll('input, select, textarea')) consider(el, '', true);
   for (const { el } of best.values()) el.setAttribute(attribute, '');
   return { textElements, sample: best.size };
 };

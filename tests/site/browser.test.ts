@@ -2,8 +2,13 @@
  * Every page of the quick build (found on disk, not from a list) in Debian's Chromium through playwright-core:
  * no console errors, no failed requests and none to other hosts; every figure a visible SVG in both themes;
  * KaTeX without error nodes; internal links and anchors resolve; axe-core finds no serious or critical violations
- * in light and dark; pages read fully with JavaScript off; the theme toggle persists; search finds a phrase from
- * each page. Screenshots (light and dark, desktop and phone) go to test-output/screenshots/.
+ * in light and dark; pages read fully with JavaScript off and offer no re-run control then; the theme toggle
+ * persists; search finds a phrase from each page; a writeup prints. Screenshots (light and dark, desktop and phone)
+ * go to test-output/screenshots/.
+ *
+ * Cost (the test's share of `npm test`): each page is loaded twice, desktop with JavaScript and phone without, and
+ * each load is looked at in both themes by switching the system colour scheme, which restyles the page without a
+ * reload (asserted below). axe-core runs twice per page: all rules in the light theme, the colour rules in the dark.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -12,7 +17,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
-import { chromiumArgs, chromiumPath, haveChromium, markContrastSample, serve, sitePages } from '../../scripts/browser';
+import { RERUN_CODE, chromiumArgs, chromiumPath, haveChromium, markContrastSample, serve, sitePages } from '../../scripts/browser';
 
 const { out, build } = await siteBuild();
 const built = build.status === 0;
@@ -40,6 +45,8 @@ const reports = new Map<string, PageReport>(); // `${theme}:${route}` with JavaS
 const backgrounds = new Map<string, string>();
 /** The desktop page with JavaScript, kept open for the theme toggle and search checks. */
 let desktop: Page;
+/** Without JavaScript, per page: re-run controls shown, figures offering a re-run, and re-run code requested. */
+const rerunOff = new Map<string, { controls: number; offers: number; code: string[] }>();
 let printed: { route: string; look: { background: string; header: string; toc: string }; pdf: Buffer } | undefined;
 
 async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } = {}): Promise<BrowserContext> {
@@ -57,12 +64,14 @@ async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } 
 }
 
 /**
- * Loads a page and collects its problems. With JavaScript, waits for the network to go quiet too (a script may
+ * Loads a page and collects its problems and the URLs it requested. With JavaScript, waits for the network to go quiet too (a script may
  * fetch after 'load'); without it nothing but the favicon loads after 'load', and the JavaScript pass has seen that.
  */
-async function visit(page: Page, route: string, opts: { idle?: boolean } = {}): Promise<string[]> {
+async function visit(page: Page, route: string, opts: { idle?: boolean } = {}): Promise<{ problems: string[]; requested: string[] }> {
   const problems: string[] = [];
+  const requested: string[] = [];
   page.removeAllListeners();
+  page.on('request', (r) => requested.push(r.url()));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
@@ -71,7 +80,7 @@ async function visit(page: Page, route: string, opts: { idle?: boolean } = {}): 
   await page.goto(`${origin}${route}`, { waitUntil: 'load' });
   if (opts.idle ?? true) await page.waitForLoadState('networkidle');
   await page.evaluate(() => document.fonts.ready);
-  return problems;
+  return { problems, requested };
 }
 
 /**
@@ -121,7 +130,7 @@ async function axe(page: Page, theme: Theme): Promise<string[]> {
   await page.evaluate(markContrastSample, 'data-contrast-sample');
   const violations: { id: string; impact: string; help: string; nodes: string[] }[] = await page.evaluate(async (allRules) => {
     const axe = (window as any).axe;
-    axe.configure({ rules: [{ id: 'color-contrast', selector: '[data-contrast-sample]' }] });
+    axe.configure({ noHtml: true, rules: [{ id: 'color-contrast', selector: '[data-contrast-sample]' }] });
     const options = allRules ? { resultTypes: ['violations'] } : { resultTypes: ['violations'], runOnly: { type: 'rule', values: ['color-contrast', 'link-in-text-block'] } };
     const result = await axe.run(document, options);
     return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')) }));
@@ -147,7 +156,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     const desktopContext = await newContext('light');
     desktop = await desktopContext.newPage();
     for (const route of pages) {
-      const problems = await visit(desktop, route);
+      const { problems } = await visit(desktop, route);
       for (const theme of ['light', 'dark'] as const) {
         backgrounds.set(`desktop:${theme}:${route}`, await useTheme(desktop, theme));
         const facts = await inspect(desktop);
@@ -161,7 +170,12 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     const phoneContext = await newContext('light', { phone: true, js: false });
     const phone = await phoneContext.newPage();
     for (const route of pages) {
-      const problems = await visit(phone, route, { idle: false });
+      const { problems, requested } = await visit(phone, route, { idle: false });
+      rerunOff.set(route, {
+        controls: await phone.locator('.rerun-bar, .rerun-open').count(),
+        offers: await phone.locator('figure[data-rerun]').count(),
+        code: requested.filter((u) => RERUN_CODE.test(u) || /Figure\.astro/.test(u)),
+      });
       for (const theme of ['light', 'dark'] as const) {
         backgrounds.set(`phone:${theme}:${route}`, await useTheme(phone, theme));
         const facts = await inspect(phone);
@@ -221,6 +235,14 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
       expect(off.figureCount, route).toBe(on.figureCount);
       expect(off.textLength, route).toBeGreaterThan(on.textLength * 0.95);
     }
+  });
+
+  it('shows no re-run control and loads no re-run code with JavaScript off', () => {
+    for (const [route, r] of rerunOff) {
+      expect(r.controls, route).toBe(0);
+      expect(r.code, route).toEqual([]);
+    }
+    expect([...rerunOff.values()].filter((r) => r.offers > 0).length).toBeGreaterThanOrEqual(5);
   });
 
   it('resolves every internal link and anchor', () => {
