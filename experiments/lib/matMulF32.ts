@@ -77,6 +77,15 @@ function rowBlock(rows: 1 | 4): string {
       (br $l1))))`;
 }
 
+/** Rows of C from $i on, `rows` at a time while $i < bound, for the K block starting at $k0. */
+const rowLoop = (rows: 1 | 4, bound: string) => `(block $b${rows} (loop $l${rows}
+        (br_if $b${rows} (i32.ge_u (local.get $i) (local.get ${bound})))
+        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.shl (local.get $k0) (i32.const 2))))
+        (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
+        (call $rows${rows} (local.get $pa) (local.get $pb) (local.get $pc) (local.get $N) (local.get $kn) (local.get $lda) (local.get $ldb) (local.get $ldc))
+        (local.set $i (i32.add (local.get $i) (i32.const ${rows})))
+        (br $l${rows})))`;
+
 const WAT = `(module
   (import "env" "memory" (memory 1))
   ${([4, 1] as const).flatMap((r) => ([8, 4, 1] as const).map((w) => tile(r, w))).join('\n')}
@@ -102,20 +111,8 @@ const WAT = `(module
       (if (i32.gt_u (local.get $kn) (i32.const ${KC})) (then (local.set $kn (i32.const ${KC}))))
       (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $ldb))))
       (local.set $i (i32.const 0))
-      (block $b4 (loop $l4
-        (br_if $b4 (i32.ge_u (local.get $i) (local.get $M4)))
-        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.shl (local.get $k0) (i32.const 2))))
-        (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
-        (call $rows4 (local.get $pa) (local.get $pb) (local.get $pc) (local.get $N) (local.get $kn) (local.get $lda) (local.get $ldb) (local.get $ldc))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $l4)))
-      (block $b1 (loop $l1
-        (br_if $b1 (i32.ge_u (local.get $i) (local.get $M)))
-        (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.shl (local.get $k0) (i32.const 2))))
-        (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
-        (call $rows1 (local.get $pa) (local.get $pb) (local.get $pc) (local.get $N) (local.get $kn) (local.get $lda) (local.get $ldb) (local.get $ldc))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l1)))
+      ${rowLoop(4, '$M4')}
+      ${rowLoop(1, '$M')}
       (local.set $k0 (i32.add (local.get $k0) (local.get $kn)))
       (br $kblocks)))))`;
 
