@@ -120,9 +120,13 @@ let axeSource: string | undefined;
  * axe-core's serious and critical violations. The light theme runs every rule on the whole page; the dark theme
  * runs the rules that depend on colours (colour contrast, and links told apart from text by colour alone). Colour
  * contrast looks at one element of each kind that it could judge differently (markContrastSample in
- * scripts/browser.ts), marked afresh in each theme. Measured on the quick build (05:00, loaded machine): a
- * contrast run costs the same on 1 element as on 100 (on /superposition/'s 30k nodes most of it is axe's layout
- * grid, about 5 CPU-s, which link-in-text-block builds too), so the light theme's contrast rides in the one full run.
+ * scripts/browser.ts), marked afresh in each theme. Measured on the quick build (session 10): a contrast run costs
+ * about the same on 1 element as on 100 (on /superposition/'s 30k nodes most of it is axe's layout grid, about
+ * 5 CPU-s, which link-in-text-block builds too), so the light theme's contrast rides in the one full run. Coverage:
+ * with bad colours injected (KaTeX glyphs, table-of-contents links, the --muted colour, the --bg-soft background)
+ * on /superposition/, /claims/ and /sae-errors/ in both themes, this sample found every (text colour, background,
+ * size, weight) combination that a contrast run on every element found, in all 30 cases; the previous sample (one
+ * element per tag, class and parent class) missed some in 16 of them (all of the table of contents, for one).
  */
 async function axe(page: Page, theme: Theme): Promise<string[]> {
   axeSource ??= await readFile(path.join(repoRoot, 'node_modules/axe-core/axe.min.js'), 'utf8');
