@@ -4,8 +4,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
-import { jsStepOps, type AdamState } from './trainStepJs';
-import { createWasmStep } from './trainStepWasm';
+import { createWasmStep, type AdamState, type StepFactory } from './trainStepWasm';
 
 /**
  * Per-entry weights that make Σ w·|e|^p equal onesWeight·mean_{y=1}|e|^p + mean_{y=0}|e|^p: each class is averaged
@@ -85,11 +84,6 @@ export interface TrainOptions {
   sampleBatch(x: Float32Array, y: Float32Array): void;
   /** Called between steps (abort checks, progress). */
   onStep?(step: number): void;
-  /**
-   * Where the elementwise work runs: 'wasm' (default; the SIMD kernel of trainStepWasm.ts) or 'js' (its reference,
-   * trainStepJs.ts). Both give the same bits; 'js' is for tests.
-   */
-  elementwise?: 'wasm' | 'js';
 }
 
 export interface TrainResult {
@@ -105,31 +99,30 @@ export interface TrainResult {
 }
 
 /**
- * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped.
- * Only the three large products run as tfjs (wasm) matmuls, untransposed (a transposed operand takes the wasm
- * backend's slow path, 2.5 against 14–23 GFLOP/s here), with the large changing matrix on the left: predᵀ = Rᵀ·hᵀ,
- * (dLoss/dR)ᵀ = gᵀ·h and, when the first layer trains, dLoss/dh = g·Rᵀ. Everything elementwise (the hidden layer
- * over the inputs' nonzero entries, the loss and its gradient, the first layer's gradient, Adam as tfjs's
- * AdamOptimizer computes it) runs in a WebAssembly SIMD kernel whose memory holds the parameters, Adam's moments and
- * the step's buffers for the whole run (trainStepWasm.ts), with float64 arithmetic and float32 storage, bit for bit
- * the JavaScript reference (trainStepJs.ts). With a frozen layer no hidden-layer gradient is computed at all.
- * tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam, and the kernel
- * against the reference bit for bit.
+ * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped. The
+ * whole step runs in WebAssembly (trainStepWasm.ts), on buffers that live in the kernel's memory for the whole run:
+ * the hidden layer over the inputs' nonzero entries; the three products predᵀ = Rᵀ·hᵀ, (dLoss/dR)ᵀ = gᵀ·h and, when
+ * the first layer trains, dLoss/dh = g·Rᵀ, each summed as tfjs-wasm's matMul sums it (lib/matMulF32.ts); the loss
+ * and its gradient, the first layer's gradient and Adam as tfjs's AdamOptimizer computes it, in float64 arithmetic
+ * with float32 storage. With a frozen layer no hidden-layer gradient is computed at all.
+ * tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam, and bit for bit
+ * against the loop this kernel replaced (JavaScript elementwise work around tfjs's matMul), which a test passes in
+ * as `createStep`. `tf` is not used by the step itself.
  */
-export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResult> {
+export async function trainNetwork(_tf: Tf, opt: TrainOptions, createStep: StepFactory = createWasmStep): Promise<TrainResult> {
   const { m, d, k } = opt.init;
   const { batch, p } = opt;
   const trainFirst = opt.trainFirstLayer;
   const b1 = 0.9;
   const b2 = 0.999;
-  // Every float32 buffer of the run, in one block: the kernel's memory, or plain arrays for the reference.
+  // Every float32 buffer of the run, in the kernel's memory.
   const lengths = {
     W: m * d, bias: d, Rt: k * d, x: batch * m, y: batch * k, h: batch * d, hT: d * batch, predT: k * batch, gT: k * batch, gRt: k * d,
     rM1: k * d, rM2: k * d,
     ...(trainFirst ? { dh: batch * d, g: batch * k, gW: m * d, gB: d, wM1: m * d, wM2: m * d, bM1: d, bM2: d } : {}),
   };
   const names = Object.keys(lengths) as (keyof typeof lengths)[];
-  const step0 = opt.elementwise === 'js' ? { arrays: names.map((n) => new Float32Array(lengths[n]!)), ops: jsStepOps } : await createWasmStep(names.map((n) => lengths[n]!), m);
+  const step0 = await createStep(names.map((n) => lengths[n]!), m);
   const buf = Object.fromEntries(names.map((n, i) => [n, step0.arrays[i]])) as Record<keyof typeof lengths, Float32Array>;
   const ops = step0.ops;
   const { W, bias, Rt, x, y, h, hT, predT, gT, gRt } = buf; // W: m×d; Rt: Rᵀ, k×d; h: batch×d; gRt: (dLoss/dR)ᵀ
@@ -162,16 +155,13 @@ export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResu
     opt.onStep?.(step);
     opt.sampleBatch(x, y);
     ops.hidden(x, W, bias, batch, m, d, h, hT);
-    // Rᵀ enters both the forward product and, trained, dLoss/dh: one tensor (one copy into the backend) for both.
-    const rt = tf.tensor2d(Rt, [k, d]);
-    matMulInto(tf, rt, hT, [d, batch], predT);
+    ops.matMul(Rt, hT, predT, k, batch, d);
     const loss = ops.lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
-    matMulInto(tf, tf.tensor2d(gT, [k, batch]), h, [batch, d], gRt, true);
+    ops.matMul(gT, h, gRt, k, d, batch);
     if (trainFirst) {
-      matMulInto(tf, rt, g!, [batch, k], dh!, false, true);
+      ops.matMul(g!, Rt, dh!, batch, d, k);
       ops.firstLayerGradient(h, dh!, x, batch, m, d, buf.gW, buf.gB);
     }
-    rt.dispose();
     const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
     const c1 = 1 - b1 ** (step + 1);
     const c2 = 1 - b2 ** (step + 1);
@@ -204,23 +194,6 @@ export async function trainNetwork(tf: Tf, opt: TrainOptions): Promise<TrainResu
   }
   const finalLoss = recent.reduce((a, b) => a + b, 0) / recent.length;
   return { net: snapshot(), finalLoss, initialLoss, stepsTaken, stoppedBy, windowLosses };
-}
-
-/**
- * out = A·B on the tfjs backend, A a tensor and B a row-major array (or, with `arrayFirst`, out = B·A). The product
- * is copied straight out of the wasm heap into `out` where the backend is wasm: dataSync() allocates a fresh buffer
- * per read, and at these sizes that allocation (and the garbage it leaves) cost more than the matmul. Other backends
- * read by dataSync(). With `disposeA`, A is disposed too.
- */
-function matMulInto(tf: Tf, A: TF.Tensor2D, B: Float32Array, bShape: [number, number], out: Float32Array, disposeA = false, arrayFirst = false): Float32Array {
-  const b = tf.tensor2d(B, bShape);
-  const c = arrayFirst ? tf.matMul(b, A) : tf.matMul(A, b);
-  const backend = tf.backend() as unknown as { wasm?: { HEAPF32?: Float32Array }; dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined } };
-  const offset = backend.wasm?.HEAPF32 ? backend.dataIdMap?.get(c.dataId)?.memoryOffset : undefined;
-  if (offset !== undefined) out.set(backend.wasm!.HEAPF32!.subarray(offset >> 2, (offset >> 2) + out.length));
-  else out.set(c.dataSync());
-  tf.dispose(disposeA ? [A, b, c] : [b, c]);
-  return out;
 }
 
 /** Network outputs for n inputs x (n×m, row-major), computed in chunks; returns n×k row-major. */

@@ -1,10 +1,41 @@
+import { createMatMulF32 } from '../lib/matMulF32';
 import { assembleWat } from '../lib/wat';
-import { lossAndGradientJs, type StepOps } from './trainStepJs';
+
+/** An Adam moment pair. */
+export interface AdamState {
+  m1: Float32Array;
+  m2: Float32Array;
+}
+
+/** The operations of a training step of `trainNetwork` (trainReadoffs.ts), on float32 arrays (row-major). */
+export interface StepOps {
+  /** h = ReLU(x W + b), batch×d, and its transpose hT (d×batch); W's rows are summed over x's nonzero entries only. */
+  hidden(x: Float32Array, W: Float32Array, bias: Float32Array, batch: number, m: number, d: number, h: Float32Array, hT: Float32Array): void;
+  /** C (M×N) = A (M×K) · B (K×N), each entry summed as tfjs-wasm's matMul sums it. */
+  matMul(A: Float32Array, B: Float32Array, C: Float32Array, M: number, N: number, K: number): void;
+  /** The class-weighted L_p loss of predᵀ (k×batch) against y (batch×k); its gradient into gT (k×batch) and g (batch×k) when given. */
+  lossAndGradient(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number;
+  /** From dLoss/dh (batch×d, overwritten by its ReLU-masked value): dLoss/dW (m×d) and dLoss/db (d). */
+  firstLayerGradient(h: Float32Array, dh: Float32Array, x: Float32Array, batch: number, m: number, d: number, gW: Float32Array, gB: Float32Array): void;
+  /** One Adam update in place, as tfjs's AdamOptimizer computes it: θ −= lr·(m₁/c₁)/(√(m₂/c₂) + ε). */
+  adam(theta: Float32Array, grad: Float32Array, s: AdamState, b1: number, b2: number, c1: number, c2: number, lr: number, eps: number): void;
+}
+
+/** Float32 buffers of the given lengths (zeroed) and the step's operations on them (which may accept only those buffers). */
+export interface Step {
+  arrays: Float32Array[];
+  ops: StepOps;
+}
+
+/** Makes a Step for float32 arrays of the given lengths, for inputs of up to `maxInputs` features. */
+export type StepFactory = (lengths: readonly number[], maxInputs: number) => Promise<Step>;
 
 /**
- * The elementwise work of a training step (trainStepJs.ts) in WebAssembly with SIMD, on buffers that live in the
- * kernel's memory for the whole run. Every value is the one the JavaScript reference computes, bit for bit
- * (tests/superposition/trainReadoffs.test.ts): the same float64 operations in the same order, two lanes per f64x2
+ * A training step in WebAssembly with SIMD, on buffers that live in the kernel's memory for the whole run. The three
+ * products run in lib/matMulF32.ts's kernel on that memory, summed as tfjs-wasm's matMul sums them; the elementwise
+ * work (hidden layer, loss and gradient, first-layer gradient, Adam) runs here. Every value is the one the reference
+ * computes (tests/superposition/trainStepReference.ts: the JavaScript loop and tfjs's matMul that this kernel replaced),
+ * bit for bit (tests/superposition/trainReadoffs.test.ts): the same float64 operations in the same order, two lanes per f64x2
  * instruction (wasm has no fused multiply-add; division and square root are correctly rounded), stored as float32
  * with round-to-nearest like a Float32Array store. Two shortcuts are exact:
  * - where an input entry is 1, "float32 += 1·w" is a float32 addition (f32x4, four lanes): the float64 sum of two
@@ -50,11 +81,14 @@ const accumulateF64 = (l: Lanes) => `(${l.store} (local.get $dst)
 const lossTerms = (l: Lanes) => `(local.set $e (f64x2.sub ${promoted(l, '(local.get $pt)')} (local.get $t)))
         (local.set $e2 (f64x2.mul (local.get $e) (local.get $e)))
         (local.set $eb
-          (if (result v128) (i32.eq (local.get $half) (i32.const 2))
+          (if (result v128) (f64.eq (local.get $half) (f64.const 2))
             (then (f64x2.mul (local.get $e2) (local.get $e2)))
-            (else (if (result v128) (i32.eq (local.get $half) (i32.const 1))
+            (else (if (result v128) (f64.eq (local.get $half) (f64.const 1))
               (then (local.get $e2))
-              (else (v128.const f64x2 1 1))))))
+              (else (if (result v128) (f64.eq (local.get $half) (f64.const 0))
+                (then (v128.const f64x2 1 1))
+                (else (f64x2.replace_lane 1 (f64x2.splat (call $pow (f64x2.extract_lane 0 (local.get $e2)) (local.get $half)))
+                  (call $pow (f64x2.extract_lane 1 (local.get $e2)) (local.get $half))))))))))
         (local.set $w (v128.bitselect (local.get $wOne2) (local.get $wZero2) (f64x2.eq (local.get $t) (v128.const f64x2 1 1))))
         (local.set $term (f64x2.mul (f64x2.mul (local.get $w) (local.get $e2)) (local.get $eb)))
         (local.set $loss ${l.sum})
@@ -75,6 +109,8 @@ const adamUpdate = (l: Lanes) => {
 };
 
 const WAT = `(module
+  ;; Math.pow, for exponents other than p = 2, 4, 6: the very function the reference calls.
+  (import "js" "pow" (func $pow (param f64 f64) (result f64)))
   (memory (export "memory") 1)
 
   ;; dst[a] = f32(dst[a] + xv·src[a]) for a < n.
@@ -203,9 +239,9 @@ const WAT = `(module
       (br $ls)))
     (local.get $s))
 
-  ;; The class-weighted L_p loss for p = 2, 4, 6 ($half = (p − 2)/2 = 0, 1, 2) and its gradient into gT and, if $hasG, g.
+  ;; The class-weighted L_p loss ($half = (p − 2)/2; |e|^(p−2) by products for p = 2, 4, 6, by Math.pow otherwise) and its gradient into gT and, if $hasG, g.
   (func (export "lossGradient") (param $pPredT i32) (param $pY i32) (param $k i32) (param $batch i32) (param $pGT i32)
-      (param $pG i32) (param $hasG i32) (param $onesWeight f64) (param $pw f64) (param $half i32) (result f64)
+      (param $pG i32) (param $hasG i32) (param $onesWeight f64) (param $pw f64) (param $half f64) (result f64)
     (local $n i32) (local $ones f64) (local $wOne f64) (local $wZero f64) (local $loss f64) (local $o i32) (local $r i32)
     (local $batch2 i32) (local $pt i32) (local $gt i32) (local $ya i32) (local $yStride i32) (local $ga i32)
     (local $t v128) (local $e v128) (local $e2 v128) (local $eb v128) (local $w v128) (local $term v128) (local $grad v128)
@@ -326,18 +362,12 @@ interface Exports {
   adam(pT: number, pG: number, pM1: number, pM2: number, n: number, b1: number, b2: number, omb1: number, omb2: number, step: number, inv2: number, eps: number): void;
 }
 
-/** Float32 buffers in one kernel instance's memory, and the step's operations on them (which accept only those buffers). */
-export interface WasmStep {
-  arrays: Float32Array[];
-  ops: StepOps;
-}
-
 /**
  * A kernel instance whose memory holds float32 arrays of the given lengths (zeroed), plus `maxInputs` ints of scratch.
  * The memory is sized once, so the views stay valid for the run.
  */
-export async function createWasmStep(lengths: readonly number[], maxInputs: number): Promise<WasmStep> {
-  const k = new WebAssembly.Instance(await assembleWat('trainStep', WAT), {}).exports as unknown as Exports;
+export const createWasmStep: StepFactory = async (lengths, maxInputs) => {
+  const k = new WebAssembly.Instance(await assembleWat('trainStep', WAT), { js: { pow: Math.pow } }).exports as unknown as Exports;
   const offsets: number[] = [];
   let end = 0;
   for (const n of [...lengths, maxInputs]) {
@@ -347,6 +377,7 @@ export async function createWasmStep(lengths: readonly number[], maxInputs: numb
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / 65536));
   const buffer = k.memory.buffer;
+  const matMul = await createMatMulF32(k.memory);
   const arrays = lengths.map((n, i) => new Float32Array(buffer, offsets[i], n));
   const pAct = offsets[lengths.length];
   const at = (a: Float32Array): number => {
@@ -358,9 +389,8 @@ export async function createWasmStep(lengths: readonly number[], maxInputs: numb
       if (m > maxInputs) throw new Error(`trainStepWasm: m = ${m} exceeds the kernel's ${maxInputs} inputs`);
       k.hidden(at(x), at(W), at(bias), batch, m, d, at(h), at(hT), pAct);
     },
+    matMul,
     lossAndGradient(predT, y, onesWeight, p, kOut, batch, gT, g) {
-      // p = 2, 4, 6 in the kernel; other exponents need Math.pow, so the reference computes them.
-      if (p !== 2 && p !== 4 && p !== 6) return lossAndGradientJs(predT, y, onesWeight, p, kOut, batch, gT, g);
       return k.lossGradient(at(predT), at(y), kOut, batch, at(gT), g ? at(g) : 0, g ? 1 : 0, onesWeight, p, (p - 2) / 2);
     },
     firstLayerGradient(h, dh, x, batch, m, d, gW, gB) {
@@ -371,4 +401,4 @@ export async function createWasmStep(lengths: readonly number[], maxInputs: numb
     },
   };
   return { arrays, ops };
-}
+};

@@ -1,6 +1,6 @@
 /**
  * Bench section for Jake Mendel's experiment (jake-replication and its m = 100 and loss-sweep variants): CPU milliseconds
- * per training step of `trainNetwork` (tfjs, one process) against the same loop in PyTorch on one thread
+ * per training step of `trainNetwork` (its WebAssembly step kernel, one process) against the same loop in PyTorch on one thread
  * (`training_peer.py`, Debian's python3-torch), at the experiments' own shapes, trained and frozen first layer.
  * Ours and the peer alternate round by round, so both see the same machine load.
  */
@@ -80,7 +80,7 @@ function peerStepMs(root: string, shape: Shape, steps: number, rounds: number): 
  */
 export async function benchTraining(root: string, steps = 30, rounds = 5): Promise<string> {
   const lines = [
-    `\ntraining steps of /superposition/ (jake-replication), tfjs-wasm vs PyTorch, one thread each, batch 100, L_6 loss; CPU ms per step, the least of ${rounds} rounds of ${steps} steps (frozen: ${5 * steps}), ours and the peer alternating round by round (load average ${os.loadavg()[0].toFixed(1)} at start):\n`,
+    `\ntraining steps of /superposition/ (jake-replication), our WebAssembly step vs PyTorch, one thread each, batch 100, L_6 loss; CPU ms per step, the least of ${rounds} rounds of ${steps} steps (frozen: ${5 * steps}), ours and the peer alternating round by round (load average ${os.loadavg()[0].toFixed(1)} at start):\n`,
   ];
   lines.push('| shape | ours (CPU ms/step) | PyTorch (CPU ms/step) | ratio | per-round ratios | ours (steps/CPU-s) | target |', '|---|---:|---:|---:|---:|---:|---:|');
   let torch: string | undefined;

@@ -1,28 +1,26 @@
 /**
- * The elementwise work of one training step of `trainNetwork` (trainReadoffs.ts) in plain JavaScript: float64
- * arithmetic, float32 storage. This is the reference the WebAssembly kernel (trainStepWasm.ts) reproduces bit for bit
- * (tests/superposition/trainReadoffs.test.ts), and the kernel's fallback for loss exponents it does not cover.
+ * Test oracle: a training step of `trainNetwork` (experiments/superposition/trainReadoffs.ts) as it ran before the
+ * step moved into WebAssembly: the elementwise work in plain JavaScript (float64 arithmetic, float32 storage) and the
+ * three products by tfjs's matMul. The kernel (trainStepWasm.ts, lib/matMulF32.ts) reproduces it bit for bit
+ * (tests/superposition/trainReadoffs.test.ts).
  */
+import type { Tf } from '../../experiments/runtime/backend';
+import type { StepFactory, StepOps } from '../../experiments/superposition/trainStepWasm';
 
-/** An Adam moment pair. */
-export interface AdamState {
-  m1: Float32Array;
-  m2: Float32Array;
+/** The reference step on plain Float32Arrays, its products by `tf.matMul` on the given backend. */
+export function referenceStep(tf: Tf): StepFactory {
+  const ops: StepOps = {
+    ...jsStepOps,
+    matMul(A, B, C, M, N, K) {
+      const c = tf.tidy(() => tf.matMul(tf.tensor2d(A, [M, K]), tf.tensor2d(B, [K, N])));
+      C.set(c.dataSync());
+      c.dispose();
+    },
+  };
+  return async (lengths) => ({ arrays: lengths.map((n) => new Float32Array(n)), ops });
 }
 
-/** The elementwise operations of a training step, on float32 arrays (row-major). */
-export interface StepOps {
-  /** h = ReLU(x W + b), batch×d, and its transpose hT (d×batch); W's rows are summed over x's nonzero entries only. */
-  hidden(x: Float32Array, W: Float32Array, bias: Float32Array, batch: number, m: number, d: number, h: Float32Array, hT: Float32Array): void;
-  /** The class-weighted L_p loss of predᵀ (k×batch) against y (batch×k); its gradient into gT (k×batch) and g (batch×k) when given. */
-  lossAndGradient(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number;
-  /** From dLoss/dh (batch×d, overwritten by its ReLU-masked value): dLoss/dW (m×d) and dLoss/db (d). */
-  firstLayerGradient(h: Float32Array, dh: Float32Array, x: Float32Array, batch: number, m: number, d: number, gW: Float32Array, gB: Float32Array): void;
-  /** One Adam update in place, as tfjs's AdamOptimizer computes it: θ −= lr·(m₁/c₁)/(√(m₂/c₂) + ε). */
-  adam(theta: Float32Array, grad: Float32Array, s: AdamState, b1: number, b2: number, c1: number, c2: number, lr: number, eps: number): void;
-}
-
-export const jsStepOps: StepOps = {
+const jsStepOps: Omit<StepOps, 'matMul'> = {
   hidden(x, W, bias, batch, m, d, h, hT) {
     const active = new Int32Array(m);
     for (let r = 0; r < batch; r++) {
@@ -83,7 +81,7 @@ export const jsStepOps: StepOps = {
  * Σ w·|e|^p with each class averaged over its own entries and the ones weighted by onesWeight (classWeights), and the
  * gradient p·w·|e|^(p−2)·e.
  */
-export function lossAndGradientJs(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number {
+function lossAndGradientJs(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number {
   let ones = 0;
   for (let t = 0; t < y.length; t++) ones += y[t];
   const wOne = ones > 0 ? onesWeight / ones : 0;
