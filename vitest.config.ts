@@ -1,10 +1,8 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { SiteLastSequencer } from './tests/helpers/sequencer';
+import { SiteAfterBuildSequencer } from './tests/helpers/sequencer';
 
 const exclude = ['node_modules/**', '.test-tmp/**', 'dist/**'];
-/** Tests that read the shared quick build of the site. */
-const siteBuildTests = ['tests/site/quickBuild.test.ts', 'tests/site/buildPages.test.ts', 'tests/site/browser*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -22,13 +20,13 @@ export default defineConfig({
     // 41 unit files, 77 CPU-s isolated, 40 not). Test files here leave no global state behind (those that set an
     // environment variable restore it), and the modules they share cache by file and mtime.
     poolOptions: { forks: { isolate: false } },
-    // Unit files first (longest first) while the site's quick build runs in the background; the site files last.
-    sequence: { sequencer: SiteLastSequencer },
-    projects: [
-      // Its global setup copies artifacts/quick before the site build may touch it (tests/helpers/quickSnapshot.ts).
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...exclude, ...siteBuildTests], globalSetup: ['tests/helpers/quickSnapshot.ts'] } },
-      // The site tests share one quick build of the site, started by the global setup and awaited by each file.
-      { extends: true, test: { name: 'site', include: siteBuildTests, exclude, globalSetup: ['tests/site/globalSetup.ts'] } },
-    ],
+    // Longest files first, and the files that read the shared quick build as soon as it should be ready (tests/helpers/sequencer.ts).
+    sequence: { sequencer: SiteAfterBuildSequencer },
+    // One project, so that the files that read the site overlap the others: vitest runs projects one after another,
+    // and each project's last files ran alone on one core. The shared quick build of the site starts in the
+    // background (tests/site/globalSetup.ts) when a file that reads it is selected; those files await it.
+    globalSetup: ['tests/helpers/quickSnapshot.ts', 'tests/site/globalSetup.ts'],
+    include: ['tests/**/*.test.ts'],
+    exclude,
   },
 });

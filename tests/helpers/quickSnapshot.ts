@@ -1,8 +1,8 @@
 /**
  * A copy of artifacts/quick taken before the shared site build starts (tests/site/globalSetup.ts): the quick
  * artifacts as committed (or regenerated), before a build could re-run a stale one in place.
- * tests/runtime/quickArtifacts.test.ts checks that copy. The global setup of the unit project and that of the site
- * project both call `quickSnapshot()`, in whichever order vitest runs them: the first copies, the second reuses.
+ * tests/runtime/quickArtifacts.test.ts checks that copy. This global setup and the site build's both call
+ * `quickSnapshot()`: the first copies, the second reuses.
  */
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -28,7 +28,7 @@ export function quickSnapshot(): string {
   return dir;
 }
 
-/** The unit project's global setup. */
+/** A global setup (vitest.config.ts), before the site build's. */
 export default function setup(project: TestProject) {
   const dir = quickSnapshot();
   project.provide('committedQuick', dir);

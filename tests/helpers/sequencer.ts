@@ -1,39 +1,55 @@
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { SITE_BUILD_FILES } from './siteFiles';
 
 /**
- * Seconds a file took at rest (rounded, from the suite's own verbose log): the longest start first, so that the two
- * workers of a 2-core machine finish together instead of one long file running alone at the end. Unknown files
- * count as short. Only the order changes, never what runs.
+ * CPU seconds a file takes (rounded, from the suite's READOFF_TEST_CPU_LOG and, for the Chromium files, the machine's
+ * busy time, since Chromium's CPU is not in that log). Unknown files count as short. Only the order changes, never
+ * what runs.
  */
 const SECONDS: Record<string, number> = {
-  'tests/runtime/quickArtifacts.test.ts': 90,
-  'tests/runtime/units.test.ts': 60,
-  'tests/reliability/processes.test.ts': 35,
-  'tests/reliability/network.test.ts': 17,
-  'tests/site/build.test.ts': 40,
-  'tests/reliability/buildFailures.test.ts': 15,
-  'tests/runtime/runner.test.ts': 12,
-  'tests/runtime/committedArtifacts.test.ts': 11,
-  'tests/runtime/statusBoard.test.ts': 11,
-  'tests/runtime/cacheKeyScope.test.ts': 10,
+  'tests/runtime/quickArtifacts.test.ts': 75,
   'tests/site/browser.test.ts': 60,
-  'tests/site/browser-rerun.test.ts': 50,
-  'tests/site/buildPages.test.ts': 10,
+  'tests/site/browser-rerun.test.ts': 45,
+  'tests/runtime/units.test.ts': 30,
+  'tests/site/build.test.ts': 28,
+  'tests/reliability/processes.test.ts': 20,
+  'tests/reliability/buildFailures.test.ts': 18,
+  'tests/reliability/network.test.ts': 15,
+  'tests/runtime/runner.test.ts': 9,
+  'tests/runtime/statusBoard.test.ts': 7,
+  'tests/site/buildPages.test.ts': 6,
+  'tests/runtime/cli.test.ts': 5,
+  'tests/superposition/superpositionInputs.test.ts': 4,
+  'tests/site/quickBuild.test.ts': 3,
+  'tests/runtime/committedArtifacts.test.ts': 3,
+  'tests/runtime/cacheKeyScope.test.ts': 3,
 };
 
 /**
- * The unit project first, the site project last: the site files wait for the quick build that the site's global
- * setup starts in the background (tests/site/globalSetup.ts), which runs meanwhile beside the unit files.
+ * Core-seconds of other files to run before the files that read the shared quick build start: the build (about 55
+ * CPU-s, most of one core at raised priority: tests/site/globalSetup.ts) runs meanwhile, and a file that starts
+ * before it ends holds a worker while it waits.
  */
-export class SiteLastSequencer extends BaseSequencer {
+const BEFORE_SITE_FILES = 80;
+
+/**
+ * Longest first, so that the two workers of a 2-core machine finish together instead of one long file running alone
+ * at the end; except that the files reading the shared build wait until about BEFORE_SITE_FILES core-seconds of other
+ * files have been handed out.
+ */
+export class SiteAfterBuildSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const root = this.ctx.config.root;
-    const key = (f: TestSpecification) => [f.project.name === 'site' ? 1 : 0, -(SECONDS[path.relative(root, f.moduleId)] ?? 0)];
-    return [...sorted].sort((a, b) => {
-      const [ka, kb] = [key(a), key(b)];
-      return ka[0] - kb[0] || ka[1] - kb[1];
-    });
+    const rel = (f: TestSpecification) => path.relative(root, f.moduleId).split(path.sep).join('/');
+    const seconds = (f: TestSpecification) => SECONDS[rel(f)] ?? 0;
+    const byLength = (a: TestSpecification, b: TestSpecification) => seconds(b) - seconds(a);
+    const site = sorted.filter((f) => SITE_BUILD_FILES.includes(rel(f))).sort(byLength);
+    const other = sorted.filter((f) => !SITE_BUILD_FILES.includes(rel(f))).sort(byLength);
+    let before = 0;
+    let spent = 0;
+    while (before < other.length && spent < BEFORE_SITE_FILES) spent += seconds(other[before++]);
+    return [...other.slice(0, before), ...site, ...other.slice(before)];
   }
 }

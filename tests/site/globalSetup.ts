@@ -1,13 +1,13 @@
 /**
- * One quick-profile build of the whole site, shared by every test file under tests/site/ (vitest's `site`
- * project): the build test reads its HTML, the browser tests serve it to Chromium. The quick artifacts are committed
+ * One quick-profile build of the whole site, shared by the test files that read it (tests/helpers/siteFiles.ts):
+ * quickBuild and buildPages read its HTML, the browser tests serve it to Chromium. The quick artifacts are committed
  * (artifacts/quick/), so the build runs no experiment unless one is stale; tests/runtime/quickArtifacts.test.ts checks
  * that none is, and that one quick run gives the committed numbers, against a copy taken before the build starts
- * (tests/helpers/quickSnapshot.ts). Runs only when a site test runs.
+ * (tests/helpers/quickSnapshot.ts). Runs only when one of those files is selected.
  *
- * The build starts here and runs in the background: vitest waits for every project's global setup before it runs
- * any file, so a build made here in full would leave the unit tests (and one of the two cores) waiting for it. The
- * site files wait for it instead (tests/helpers/siteBuild.ts), and run after the unit files (tests/helpers/sequencer.ts).
+ * The build starts here and runs in the background: vitest waits for the global setup before it runs any file, so a
+ * build made here in full would leave every file (and one of the two cores) waiting for it. The files that read it
+ * wait for it instead (tests/helpers/siteBuild.ts), and start once it should be ready (tests/helpers/sequencer.ts).
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { quickSnapshot } from '../helpers/quickSnapshot';
+import { selectsSiteFiles } from '../helpers/siteFiles';
 import type { SiteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
 
@@ -41,11 +42,14 @@ function raiseSession(pid: number): void {
 export default async function setup(project: TestProject) {
   // Before the build can re-run a stale quick artifact in place (see the helper).
   const committedQuick = quickSnapshot();
-  // For working on the tests: READOFF_SITE_OUT=<a built site> reuses it instead of building.
-  if (process.env.READOFF_SITE_OUT) {
+  // For working on the tests: READOFF_SITE_OUT=<a built site> reuses it instead of building. And no build when no
+  // file that reads it is selected (`npm test -- tests/lib`).
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  if (process.env.READOFF_SITE_OUT || !selectsSiteFiles(filters)) {
     const statusFile = path.join(repoRoot, '.test-tmp', `site-reused-${process.pid}.json`);
-    writeFileSync(statusFile, JSON.stringify({ status: 0, log: 'reused', seconds: 0 } satisfies SiteBuild));
-    project.provide('site', { out: path.resolve(process.env.READOFF_SITE_OUT), statusFile });
+    const reused = process.env.READOFF_SITE_OUT;
+    writeFileSync(statusFile, JSON.stringify({ status: reused ? 0 : null, log: reused ? 'reused' : 'not built: no file that reads it was selected', seconds: 0 } satisfies SiteBuild));
+    project.provide('site', { out: path.resolve(reused ?? path.join(repoRoot, '.test-tmp', 'no-site')), statusFile });
     return () => Promise.all([statusFile, committedQuick].map((f) => rm(f, { recursive: true, force: true })));
   }
   const out = path.join(repoRoot, '.test-tmp', `site-${process.pid}`);
