@@ -23,13 +23,28 @@ export interface CleanOutputs {
   entropy: Float64Array;
 }
 
+/**
+ * σ(a) and the entropy p·softplus(−a) + (1 − p)·softplus(a) from one exp and one log1p: sigmoid and softplus
+ * above both use e = exp(−|a|) and log1p(e), so these are the very same float64 values, at a third of the cost.
+ */
+function sigmoidEntropy(a: number, out: { p: number; h: number }): void {
+  const e = Math.exp(-Math.abs(a));
+  const l = Math.log1p(e);
+  const p = a >= 0 ? 1 / (1 + e) : e / (1 + e);
+  const spNeg = -a > 0 ? -a + l : l;
+  const spPos = a > 0 ? a + l : l;
+  out.p = p;
+  out.h = p * spNeg + (1 - p) * spPos;
+}
+
 export function cleanOutputs(logits: ArrayLike<number>, n: number, o: number, invTemp = 1): CleanOutputs {
   const p = new Float64Array(n * o);
   const entropy = new Float64Array(n * o);
+  const t2 = { p: 0, h: 0 };
   for (let t = 0; t < n * o; t++) {
-    const a = logits[t] * invTemp;
-    p[t] = sigmoid(a);
-    entropy[t] = p[t] * softplus(-a) + (1 - p[t]) * softplus(a);
+    sigmoidEntropy(logits[t] * invTemp, t2);
+    p[t] = t2.p;
+    entropy[t] = t2.h;
   }
   return { n, o, invTemp, p, entropy };
 }
@@ -52,6 +67,27 @@ export function klRows(clean: CleanOutputs, logits: ArrayLike<number>, rows: num
   return out;
 }
 
+/**
+ * klRows and bceRows of the same logits in one pass: each output's softplus(b) is computed once and used by both
+ * sums, which add the same terms in the same order as the two functions do apart (so the same float64 values).
+ */
+export function klBceRows(clean: CleanOutputs, labels: ArrayLike<number>, logits: ArrayLike<number>, rows: number, sampleOf: (r: number) => number, klOut: Float64Array<ArrayBufferLike>, bceOut: Float64Array<ArrayBufferLike>): void {
+  const { o, invTemp, p, entropy } = clean;
+  for (let r = 0; r < rows; r++) {
+    const base = sampleOf(r) * o;
+    let kl = 0;
+    let bce = 0;
+    for (let k = 0; k < o; k++) {
+      const b = logits[r * o + k] * invTemp;
+      const sp = softplus(b);
+      kl += sp - p[base + k] * b - entropy[base + k];
+      bce += sp - labels[base + k] * b;
+    }
+    klOut[r] = kl > 0 ? kl : 0;
+    bceOut[r] = bce;
+  }
+}
+
 /** Binary cross-entropy Σ_o [softplus(b) − y·b] of rows against 0/1 labels of sample sampleOf(r). */
 export function bceRows(labels: ArrayLike<number>, o: number, logits: ArrayLike<number>, rows: number, sampleOf: (r: number) => number, invTemp = 1, out: Float64Array<ArrayBufferLike> = new Float64Array(rows)): Float64Array<ArrayBufferLike> {
   for (let r = 0; r < rows; r++) {
@@ -69,10 +105,10 @@ export function bceRows(labels: ArrayLike<number>, o: number, logits: ArrayLike<
 /** Mean per-output entropy of clean outputs at inverse temperature s: the confidence the temperature control matches. */
 export function meanEntropy(logits: ArrayLike<number>, s: number): number {
   let h = 0;
+  const t2 = { p: 0, h: 0 };
   for (let t = 0; t < logits.length; t++) {
-    const a = logits[t] * s;
-    const p = sigmoid(a);
-    h += p * softplus(-a) + (1 - p) * softplus(a);
+    sigmoidEntropy(logits[t] * s, t2);
+    h += t2.h;
   }
   return h / logits.length;
 }

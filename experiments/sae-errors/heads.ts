@@ -6,7 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { differentiableMatMul } from '../lib/differentiableMatMul';
+import { tfLmOps, type LmOps } from './lmOps';
 import { sigmoid } from './bernoulliKl';
 
 export interface Head {
@@ -90,14 +90,17 @@ function headVars(tf: Tf, head: Head) {
   return v;
 }
 
-function forwardT(tf: Tf, mm: ReturnType<typeof differentiableMatMul>, vars: TF.Variable[], x: TF.Tensor2D): TF.Tensor2D {
-  const z1 = tf.add(mm(x, vars[0] as TF.Tensor2D), vars[1]) as TF.Tensor2D;
+/** The ops a head's training graph uses: the product and bias add of lmOps (bit-identical to tfjs's on wasm, faster). */
+export type HeadOps = Pick<LmOps, 'matMul' | 'inputMatMul' | 'addBias'>;
+
+function forwardT(tf: Tf, ops: HeadOps, vars: TF.Variable[], x: TF.Tensor2D): TF.Tensor2D {
+  const z1 = ops.addBias(ops.inputMatMul(x, vars[0] as TF.Tensor2D), vars[1]);
   if (vars.length === 2) return z1;
-  return tf.add(mm(tf.relu(z1), vars[2] as TF.Tensor2D), vars[3]) as TF.Tensor2D;
+  return ops.addBias(ops.matMul(tf.relu(z1), vars[2] as TF.Tensor2D), vars[3]);
 }
 
-export function trainHead(tf: Tf, init: Head, opt: HeadTrainOptions): TrainedHead {
-  const mm = differentiableMatMul(tf);
+/** `ops`: createLmOps(tf) for speed on wasm; tfjs's own ops by default (the same values). */
+export function trainHead(tf: Tf, init: Head, opt: HeadTrainOptions, ops: HeadOps = tfLmOps(tf)): TrainedHead {
   const vars = tf.tidy(() => headVars(tf, init));
   const adam = tf.train.adam(opt.lr);
   const x = new Float32Array(opt.batch * init.d);
@@ -120,7 +123,7 @@ export function trainHead(tf: Tf, init: Head, opt: HeadTrainOptions): TrainedHea
         const xs = tf.tensor2d(x, [opt.batch, init.d]);
         const ys = tf.tensor2d(y, [opt.batch, init.o]);
         const f = bceLoss(tf, ys);
-        return adam.minimize(() => f(forwardT(tf, mm, vars, xs)), true, vars)!;
+        return adam.minimize(() => f(forwardT(tf, ops, vars, xs)), true, vars)!;
       });
       if (step % opt.evalEvery === 0 || step === opt.maxSteps) {
         trainSum += loss.dataSync()[0];
@@ -128,7 +131,7 @@ export function trainHead(tf: Tf, init: Head, opt: HeadTrainOptions): TrainedHea
       }
       loss.dispose();
       if (step % opt.evalEvery === 0) {
-        const held = tf.tidy(() => bceLoss(tf, hy)(forwardT(tf, mm, vars, hx)).dataSync()[0]);
+        const held = tf.tidy(() => bceLoss(tf, hy)(forwardT(tf, ops, vars, hx)).dataSync()[0]);
         curve.push({ step, train: trainSum / trainCount, heldOut: held });
         trainSum = 0;
         trainCount = 0;
@@ -211,18 +214,33 @@ export function quadraticKl(head: Head, x: ArrayLike<number>, dirs: Float32Array
   }
   const out = new Float64Array(nDirs);
   const a = new Float64Array(h);
+  // W1 and W2 transposed, so that each sum reads memory in order; every sum adds the same terms in the same order
+  // (and skips the same zero terms) as with the weights as stored, so q is the same float64 value.
+  const W2t = head.kind === 'mlp' ? new Float32Array(o * h) : null;
+  if (W2t) for (let j = 0; j < h; j++) for (let k = 0; k < o; k++) W2t[k * h + j] = head.W2![j * o + k];
+  const W1t = new Float32Array(h * d);
+  for (let c = 0; c < d; c++) for (let j = 0; j < h; j++) W1t[j * d + c] = W1[c * h + j];
+  const nz = new Int32Array(h);
   for (let r = 0; r < nDirs; r++) {
+    let nnz = 0;
+    const dr = r * d;
     for (let j = 0; j < h; j++) {
       let s = 0;
-      if (head.kind === 'linear' || pre[j] > 0) for (let c = 0; c < d; c++) s += dirs[r * d + c] * W1[c * h + j];
+      const wj = j * d;
+      if (head.kind === 'linear' || pre[j] > 0) for (let c = 0; c < d; c++) s += dirs[dr + c] * W1t[wj + c];
       a[j] = s;
+      if (s !== 0) nz[nnz++] = j;
     }
     let q = 0;
     if (head.kind === 'linear') for (let k = 0; k < o; k++) q += fisher[k] * a[k] * a[k];
     else {
       for (let k = 0; k < o; k++) {
         let s = 0;
-        for (let j = 0; j < h; j++) if (a[j] !== 0) s += a[j] * head.W2![j * o + k];
+        const row = k * h;
+        for (let t = 0; t < nnz; t++) {
+          const j = nz[t];
+          s += a[j] * W2t![row + j];
+        }
         q += fisher[k] * s * s;
       }
     }

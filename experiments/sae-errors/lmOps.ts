@@ -19,6 +19,11 @@ export interface LmOps {
   matMul(a: TF.Tensor2D, b: TF.Tensor2D): TF.Tensor2D;
   /** tf.matMul of rank-3 tensors with equal batches. */
   batchMatMul(a: TF.Tensor3D, b: TF.Tensor3D, transposeA?: boolean, transposeB?: boolean): TF.Tensor3D;
+  /**
+   * matMul where `a` is data that needs no gradient (a model's input): b's gradient is matMul's, a's is zeros
+   * instead of a product nobody reads.
+   */
+  inputMatMul(a: TF.Tensor2D, b: TF.Tensor2D): TF.Tensor2D;
   /** tf.add(x, b) where b's shape is x's trailing dimensions. */
   addBias<T extends TF.Tensor>(x: T, b: TF.Tensor): T;
   /** tf.add(tf.mul(h, g), b) for h [N, d] and g, b [d]. */
@@ -43,6 +48,7 @@ let kernels: Promise<LmKernels> | null = null;
 export function tfLmOps(tf: Tf): LmOps {
   return {
     matMul: differentiableMatMul(tf),
+    inputMatMul: inputMatMul(tf, (x) => tf.transpose(x)),
     batchMatMul: (a, b, ta = false, tb = false) => tf.matMul(a, b, ta, tb),
     addBias: (x, b) => tf.add(x, b),
     scaleShift: (h, g, b) => tf.add(tf.mul(h, g), b),
@@ -153,10 +159,20 @@ export async function createLmOps(tf: Tf): Promise<LmOps> {
   });
   return {
     matMul: (a, b) => matMul(a, b) as TF.Tensor2D,
+    inputMatMul: inputMatMul(tf, transpose),
     batchMatMul: (a, b, ta = false, tb = false) => run3(tf, a, b, ta, tb),
     addBias: <T extends TF.Tensor>(x: T, b: TF.Tensor) => addBias(x, b) as T,
     scaleShift: (h, g, b) => scaleShift(h, g, b) as TF.Tensor2D,
   };
+}
+
+/** a·b with b's gradient as in differentiableMatMul (the same float32 values) and zeros for a's. */
+function inputMatMul(tf: Tf, transpose: (x: TF.Tensor2D) => TF.Tensor2D): (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D {
+  const op = tf.customGrad((a, b, save) => {
+    (save as TF.GradSaveFunc)([a as TF.Tensor2D]);
+    return { value: tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D), gradFunc: (dy, [sa]) => [tf.zerosLike(sa), tf.matMul(transpose(sa as TF.Tensor2D), dy as TF.Tensor2D)] };
+  });
+  return op as unknown as (a: TF.Tensor2D, b: TF.Tensor2D) => TF.Tensor2D;
 }
 
 function run3(tf: Tf, a: TF.Tensor, b: TF.Tensor, ta: boolean, tb: boolean): TF.Tensor3D {

@@ -3,7 +3,7 @@
  * KL (and BCE against the labels) for the head as trained and for its temperature-matched copy.
  */
 import type { Tf } from '../runtime/backend';
-import { bceRows, cleanOutputs, klRows, type CleanOutputs } from './bernoulliKl';
+import { bceRows, cleanOutputs, klBceRows, klRows, type CleanOutputs } from './bernoulliKl';
 import { HeadRunner, type Head } from './heads';
 
 export const HEADS = ['mlp', 'mlpTemp', 'linear', 'linearTemp', 'noiseMlp', 'untrained'] as const;
@@ -50,8 +50,8 @@ export class Evaluator {
         const logits = this.runners[b].logits(sub, m);
         for (const h of HEADS) {
           if (baseOf(h) !== b) continue;
-          klRows(this.clean[h], logits, m, of, kl[h].subarray(s, s + m));
-          if (bce) bceRows(this.labels, this.o, logits, m, of, this.set.invTemp[h], bce[h].subarray(s, s + m));
+          if (bce) klBceRows(this.clean[h], this.labels, logits, m, of, kl[h].subarray(s, s + m), bce[h].subarray(s, s + m));
+          else klRows(this.clean[h], logits, m, of, kl[h].subarray(s, s + m));
         }
       }
     }

@@ -14,6 +14,7 @@ import { mean, partialSpearman, percentileOf, quantile, ratioOfMeans, spearman, 
 import { makeTask, sampleBatch, type ToyTask } from './toyData';
 import { Evaluator, HEADS, type HeadName, type HeadSet } from './toyEval';
 import { encodeWeights } from './weightsFile';
+import { createLmOps } from './lmOps';
 import { saeTrainSchema } from './saeTrainConfig';
 
 const saeSpec = z
@@ -191,10 +192,11 @@ export async function runToy(cfg: ToyConfig, ctx: RunContext): Promise<ToyResult
   // Heads. The untrained MLP is the trained MLP's initialisation.
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const ops = await createLmOps(tf);
   const mlpInit = initHead(ctx.rng('init/mlp'), 'mlp', d, hidden, o, baseLogit);
   const train = (name: string, init: Head, noise: number) => {
     const s = sampler(ctx.rng(`data/${name}`), task, ht.batch);
-    const r = trainHead(tf, init, { ...ht, inputNoise: noise, sample: s.xy, heldOut: { x: held.x, y: held.y, n: held.n }, noiseRng: ctx.rng(`noise/${name}`), onStep: () => bar.tick() });
+    const r = trainHead(tf, init, { ...ht, inputNoise: noise, sample: s.xy, heldOut: { x: held.x, y: held.y, n: held.n }, noiseRng: ctx.rng(`noise/${name}`), onStep: () => bar.tick() }, ops);
     bar.tick(ht.maxSteps - r.steps);
     for (const c of r.curve) curves.push({ model: name, metric: 'heldOutBce', step: c.step, value: c.heldOut }, { model: name, metric: 'trainBce', step: c.step, value: c.train });
     return r;

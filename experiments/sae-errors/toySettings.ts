@@ -12,10 +12,27 @@ const quick = {
   line: { samples: 4, tMax: 1.5, tStep: 0.25 },
 };
 
+/**
+ * d = 128's quick profile is smaller still: `npm test` runs every quick experiment once, and at d = 128 the shared
+ * quick settings would cost about 14 CPU-s per seed; these run the same code in under a CPU second each.
+ */
+const quickD128 = {
+  headTrain: { maxSteps: 10, batch: 32, lr: 3e-3, evalEvery: 5, patience: 1, relTol: 0.01, heldOut: 64 },
+  saeTrain: { steps: 4, batch: 32, lr: 2e-3, auxK: { k: 8, coef: 1 / 32, deadAfter: 128 } },
+  nEval: 8,
+  randomDraws: 1,
+  resamples: 50,
+  scan: { samples: 2, randomDirs: 8, perClass: 2, radii: [0.5] },
+  angle: { samples: 1, steps: 8, radius: 0.5 },
+  line: { samples: 2, tMax: 1, tStep: 0.25 },
+};
+const quickAt = (d: number) => (d === 128 ? quickD128 : quick);
+
 export const toyD16 = toyExperiment(16, { quick, full: {} });
 export const toyD32 = toyExperiment(32, { quick, full: {} });
 export const toyD64 = toyExperiment(64, { quick, full: {} });
-export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id] as const;
+export const toyD128 = toyExperiment(128, { quick: quickD128, full: {} });
+export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id, toyD128.id] as const;
 
 /**
  * Replicates with another seed (new task, data, initialisations and SAEs) at every d of the sweep, for the spread
@@ -23,6 +40,6 @@ export const TOY_IDS = [toyD16.id, toyD32.id, toyD64.id] as const;
  * d = 16 its untrained head gives an undefined rank correlation (spearmanQ), which the result schema rejects.
  */
 export const TOY_REPLICATE_SEEDS = [12] as const;
-export const TOY_REPLICATE_DS = [16, 32, 64] as const;
-export const toyReplicates = TOY_REPLICATE_SEEDS.flatMap((seed) => TOY_REPLICATE_DS.map((d) => toyExperiment(d, { quick, full: {} }, seed)));
+export const TOY_REPLICATE_DS = [16, 32, 64, 128] as const;
+export const toyReplicates = TOY_REPLICATE_SEEDS.flatMap((seed) => TOY_REPLICATE_DS.map((d) => toyExperiment(d, { quick: quickAt(d), full: {} }, seed)));
 export const TOY_REPLICATE_IDS = toyReplicates.map((e) => e.id);

@@ -89,6 +89,7 @@ export async function benchSaeErrors(root: string): Promise<string> {
   const lines = ['\n/sae-errors/ (Setting A): head training rate against the wasm matmul ceiling\n', '| measurement | GFLOP/s |', '|---|---:|'];
   lines.push(`| wasm matmul 1024×1024×1024 | ${(await matmulGflops(1024, 1024, 1024, 3)).toFixed(1)} |`);
   lines.push(`| wasm matmul 256×128×320 (d = 64 MLP layer, batch 256) | ${(await matmulGflops(256, 128, 320, 200)).toFixed(1)} |`);
+  lines.push(`| wasm matmul 256×256×640 (d = 128 MLP layer, batch 256) | ${(await matmulGflops(256, 256, 640, 50)).toFixed(1)} |`);
   if (existsSync(file)) {
     const timing = JSON.parse(readFileSync(file, 'utf8')).results.timing as { d: number; headTrainGflops: number; headTrainSeconds: number; headTrainGflopsPerCpuSecond: number; headTrainCpuSeconds: number }[];
     for (const t of timing) {
