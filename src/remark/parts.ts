@@ -24,8 +24,25 @@ export interface PartNumbering {
   external: Map<string, Label>;
 }
 
+/**
+ * The last numberings computed, by their parts (ids and bodies): a build asks for a writeup's numbering once per part
+ * at compile time and again for each part's page and the claims page, and each time parsed every part (21 parses of
+ * /superposition/'s three parts per build instead of 3). Callers only read the result. A few entries, for `astro dev`.
+ */
+const numbered = new Map<string, PartNumbering[]>();
+
 /** Numbering of each part of one writeup, given its parts in order. Throws on a label defined on two parts. */
 export function numberParts(parts: readonly { id: string; body: string }[]): PartNumbering[] {
+  const key = JSON.stringify(parts.map((p) => [p.id, p.body]));
+  const known = numbered.get(key);
+  if (known) return known;
+  const result = numberPartsOnce(parts);
+  if (numbered.size >= 8) numbered.delete(numbered.keys().next().value!);
+  numbered.set(key, result);
+  return result;
+}
+
+function numberPartsOnce(parts: readonly { id: string; body: string }[]): PartNumbering[] {
   let start = NO_EARLIER_PARTS;
   const scans = parts.map((p) => {
     let scan;
