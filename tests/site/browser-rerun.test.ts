@@ -4,8 +4,9 @@
  * results equal the build's runner on Node for the same config, seed and backend (wasm), and that the page's claim
  * badges give the verdicts those results imply. Before the click the page downloads no tfjs, worker or experiment
  * code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
- * every page in its pass without JavaScript.) One browser context serves every case, so the re-run code and the
- * tfjs wasm binary come from its cache after the first writeup.
+ * every page without JavaScript.) One browser context serves every case, so the re-run code and the tfjs wasm
+ * binary (and its compiled code) come from its cache after the first writeup; requests to other hosts are not
+ * routed (routing turns the cache off) but fail (chromiumArgs) and are checked below.
  *
  * Tolerance. Both sides run the same JavaScript (bundled by Vite here, by tsx in Node), the same seeded streams
  * and the same tfjs wasm SIMD binary, single-threaded. What differs is the JavaScript engine's own Math library:
@@ -137,7 +138,6 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
     ({ browser, origin, close } = await openSite(out));
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     context.setDefaultTimeout(120_000); // a loaded 2-core machine can take longer than 30 s to load a long page
-    await context.route((url) => url.origin !== origin, (route) => route.abort());
     scratch = await mkdtemp(path.join(repoRoot, '.test-tmp', 'rerun-'));
   });
   afterAll(async () => {
