@@ -1,7 +1,8 @@
 /**
  * "Re-run in your browser" in Chromium (playwright-core), on the quick build the site tests share: for one figure of
- * each writeup, open the form, change the seed (and for sae-toy-d64 its sizes, see CASES), run, wait, and check that the figure was redrawn, that the reader's
- * results equal the build's runner on Node for the same config, seed and backend (wasm), and that the page's claim
+ * each writeup, open the form, change the seed (and for sae-toy-d64 its sizes, see CASES), run, wait, and check that
+ * the figure was redrawn, that the reader's results equal the build's runner on Node for the same config, seed and
+ * backend (wasm), and that the page's claim
  * badges give the verdicts those results imply. Before the click the page downloads no tfjs, worker or experiment
  * code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
  * every page without JavaScript.) One browser context serves every case, so the re-run code and the tfjs wasm
@@ -70,9 +71,9 @@ let close: () => Promise<void>;
 let scratch: string;
 
 /** The quick profile's config with the case's seed and changes: what the form should produce, and Node's run. */
-function caseConfig(c: (typeof CASES)[number]): Record<string, unknown> {
+function caseConfig(c: (typeof CASES)[number]): { [key: string]: unknown } {
   const def = registry.find((d) => d.id === c.experiment)!;
-  const config = structuredClone(resolveConfig(def, 'quick')) as Record<string, any>;
+  const config = structuredClone(resolveConfig(def, 'quick')) as { [key: string]: any };
   config.seed = c.seed;
   for (const [dotted, value] of Object.entries(c.set ?? {})) {
     const keys = dotted.split('.');
@@ -84,7 +85,7 @@ function caseConfig(c: (typeof CASES)[number]): Record<string, unknown> {
   return config;
 }
 
-async function nodeRun(experiment: string, config: Record<string, unknown>) {
+async function nodeRun(experiment: string, config: { [key: string]: unknown }) {
   const def = registry.find((d) => d.id === experiment)!;
   const dir = path.join(scratch, `${experiment}-${config.seed}`);
   await runExperiments({
