@@ -2,9 +2,8 @@
  * "Re-run in your browser" in Chromium (playwright-core), on the quick build the site tests share: for one figure of
  * each writeup, open the form, change the seed (and for sae-toy-d64 its sizes, see CASES), run, wait, and check that
  * the figure was redrawn, that the reader's results equal the build's runner on Node for the same config, seed and
- * backend (wasm), and that the page's claim
- * badges give the verdicts those results imply. Before the click the page downloads no tfjs, worker or experiment
- * code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
+ * backend (wasm), and that the page's claim badges give the verdicts those results imply. Before the click the page
+ * downloads no tfjs, worker or experiment code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
  * every page without JavaScript.) One browser context serves every case, so the re-run code and the tfjs wasm
  * binary (and its compiled code) come from its cache after the first writeup; requests to other hosts are not
  * routed (routing turns the cache off) but fail (chromiumArgs) and are checked below.
