@@ -6,25 +6,13 @@
  * persists; search finds a phrase from each page; a writeup prints. Screenshots (light and dark, desktop and phone)
  * go to test-output/screenshots/.
  *
- * Cost (the test's share of `npm test`): each page is loaded once, with JavaScript, and looked at in both themes by
- * switching the system colour scheme, which restyles the page without a reload (asserted below), first at desktop
- * width and then at phone width (the same page, resized: the phone layout is CSS media queries on the width).
- * axe-core runs twice per page: all rules in the light theme, the colour rules in the dark.
- *
- * JavaScript off. With scripting off the page is its HTML file as parsed, so what a reader then gets is checked on
- * the built files, every page: the text and the figures are there (against the page with JavaScript), no re-run
- * control is in the markup, and nothing the page could load without running a script (stylesheets, preloads,
- * images, frames, fonts in its stylesheets: not script sources, which a browser without JavaScript does not fetch)
- * is re-run code.
- * What needs a browser is checked in Chromium with JavaScript off on one writeup with figures (the printed one):
- * its figures are drawn with a size, it restyles with the system theme, it requests no re-run code, and it prints.
- * Every page shares that layout, stylesheet and theme mechanism (the one script that sets a theme only restores a
- * reader's stored choice, so with JavaScript on and nothing stored a page is themed by CSS alone, as without it).
+ * Cost (the test's share of `npm test`): each page is loaded twice, desktop with JavaScript and phone without, and
+ * each load is looked at in both themes by switching the system colour scheme, which restyles the page without a
+ * reload (asserted below). axe-core runs twice per page: all rules in the light theme, the colour rules in the dark.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseHTML } from 'linkedom';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBuild } from '../helpers/siteBuild';
@@ -52,23 +40,18 @@ let browser: Browser;
 let origin: string;
 let close: () => void;
 let pages: string[] = [];
-const reports = new Map<string, PageReport>(); // `${theme}:${route}` desktop, `phone-${theme}:${route}` phone, `nojs-${theme}:${route}` JavaScript off (the printed page)
+const reports = new Map<string, PageReport>(); // `${theme}:${route}` with JavaScript, `nojs-${theme}:${route}` without
 /** The page background of every pass, page and theme (`${pass}:${theme}:${route}`): each theme must restyle the page. */
 const backgrounds = new Map<string, string>();
 /** The desktop page with JavaScript, kept open for the theme toggle and search checks. */
 let desktop: Page;
-/** Without JavaScript, per page, from its HTML file: text length of main, figures, re-run controls, figures offering a re-run, re-run code it could load. */
-const staticOff = new Map<string, { textLength: number; figureCount: number; controls: number; offers: number; code: string[] }>();
-/** Re-run code requested by the printed page in Chromium with JavaScript off. */
-let nojsRequested: string[] = [];
+/** Without JavaScript, per page: re-run controls shown, figures offering a re-run, and re-run code requested. */
+const rerunOff = new Map<string, { controls: number; offers: number; code: string[] }>();
 let printed: { route: string; look: { background: string; header: string; toc: string }; pdf: Buffer } | undefined;
-
-const DESKTOP = { width: 1400, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
-    viewport: opts.phone ? PHONE : DESKTOP,
+    viewport: opts.phone ? { width: 390, height: 844 } : { width: 1400, height: 900 },
     colorScheme: theme,
     javaScriptEnabled: opts.js ?? true,
     deviceScaleFactor: 1,
@@ -133,38 +116,6 @@ async function inspect(page: Page): Promise<Omit<PageReport, 'problems' | 'axe'>
   });
 }
 
-/** Every url(...) in a stylesheet's text. */
-const cssUrls = (css: string) => [...css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)].map((m) => m[2]);
-
-/**
- * A page as a reader with JavaScript off gets it: its HTML file parsed (scripting off, a browser builds the same
- * tree and runs nothing). The URLs it could load: every src, srcset, data and poster but a script's (scripts are
- * not fetched: the page in Chromium without JavaScript checks that too), every link's href (a link element is a
- * stylesheet, icon or preload), url()s in style attributes and style elements, and the url()s of its stylesheets.
- */
-async function withoutJavaScript(route: string) {
-  const { document } = parseHTML(await readFile(path.join(out, route, 'index.html'), 'utf8'));
-  const main = document.querySelector('main');
-  const urls: string[] = [];
-  for (const el of document.querySelectorAll(':not(script)[src], [srcset], [data], [poster], link[href]')) {
-    for (const a of ['src', 'data', 'poster', 'href']) if (el.hasAttribute(a)) urls.push(el.getAttribute(a)!);
-    if (el.hasAttribute('srcset')) urls.push(...el.getAttribute('srcset')!.split(',').map((c: string) => c.trim().split(/\s+/)[0]));
-  }
-  for (const el of document.querySelectorAll('[style]')) urls.push(...cssUrls(el.getAttribute('style')!));
-  for (const el of document.querySelectorAll('style')) urls.push(...cssUrls(el.textContent ?? ''));
-  for (const link of document.querySelectorAll('link[rel~="stylesheet"][href]')) {
-    const href = new URL(link.getAttribute('href')!, `http://site${route}`);
-    if (href.host === 'site') urls.push(...cssUrls(await readFile(path.join(out, decodeURIComponent(href.pathname)), 'utf8')));
-  }
-  return {
-    textLength: (main?.textContent ?? '').replace(/\s+/g, ' ').length,
-    figureCount: document.querySelectorAll('figure.readoff-figure').length,
-    controls: document.querySelectorAll('.rerun-bar, .rerun-open').length,
-    offers: document.querySelectorAll('figure[data-rerun]').length,
-    code: urls.filter((u) => RERUN_CODE.test(u) || /Figure\.astro/.test(u)),
-  };
-}
-
 let axeSource: string | undefined;
 
 /**
@@ -205,12 +156,12 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     pages = await sitePages(out);
     await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
-    // One load per page, with JavaScript: every check and axe at desktop width in both themes, then the same page at
-    // phone width in both themes.
+    // Two loads per page, one after the other (side by side they cost more CPU and save no time on 2 cores):
+    // desktop with JavaScript, every check and axe; phone without JavaScript, which must read fully without it.
+    // Each loaded page is then looked at in both themes.
     const desktopContext = await newContext('light');
     desktop = await desktopContext.newPage();
     for (const route of pages) {
-      await desktop.setViewportSize(DESKTOP);
       const { problems } = await visit(desktop, route);
       for (const theme of ['light', 'dark'] as const) {
         backgrounds.set(`desktop:${theme}:${route}`, await useTheme(desktop, theme));
@@ -218,38 +169,38 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
         await desktop.screenshot({ path: path.join(shots, shotName(route, theme, 'desktop')), type: 'png' });
         reports.set(`${theme}:${route}`, { ...facts, problems: theme === 'light' ? problems : [], axe: await axe(desktop, theme) });
       }
-      await desktop.setViewportSize(PHONE);
-      for (const theme of ['dark', 'light'] as const) {
-        backgrounds.set(`phone:${theme}:${route}`, await useTheme(desktop, theme));
-        const facts = await inspect(desktop);
-        await desktop.screenshot({ path: path.join(shots, shotName(route, theme, 'phone')), type: 'png' });
-        reports.set(`phone-${theme}:${route}`, { ...facts, problems: [], axe: [] });
-      }
     }
-    await desktop.setViewportSize(DESKTOP);
-    for (const route of pages) staticOff.set(route, await withoutJavaScript(route));
-    // The PDF script's view of a writeup with figures: print media, no JavaScript, asked for the dark theme; first
-    // on screen, as a phone reader without JavaScript sees it.
+    await desktop.emulateMedia({ colorScheme: 'light' });
+    // The PDF script's view of a writeup with figures: print media, no JavaScript, asked for the dark theme.
     const printRoute = pages.find((p) => (reports.get(`light:${p}`)?.figureCount ?? 0) > 0);
-    if (printRoute) {
-      const phoneContext = await newContext('light', { phone: true, js: false });
-      const phone = await phoneContext.newPage();
-      const { problems, requested } = await visit(phone, printRoute, { idle: false });
-      nojsRequested = requested.filter((u) => RERUN_CODE.test(u) || /Figure\.astro/.test(u));
+    const phoneContext = await newContext('light', { phone: true, js: false });
+    const phone = await phoneContext.newPage();
+    for (const route of pages) {
+      const { problems, requested } = await visit(phone, route, { idle: false });
+      rerunOff.set(route, {
+        controls: await phone.locator('.rerun-bar, .rerun-open').count(),
+        offers: await phone.locator('figure[data-rerun]').count(),
+        code: requested.filter((u) => RERUN_CODE.test(u) || /Figure\.astro/.test(u)),
+      });
       for (const theme of ['light', 'dark'] as const) {
-        backgrounds.set(`nojs:${theme}:${printRoute}`, await useTheme(phone, theme));
-        reports.set(`nojs-${theme}:${printRoute}`, { ...(await inspect(phone)), problems: theme === 'light' ? problems : [], axe: [] });
+        backgrounds.set(`phone:${theme}:${route}`, await useTheme(phone, theme));
+        const facts = await inspect(phone);
+        await phone.screenshot({ path: path.join(shots, shotName(route, theme, 'phone')), type: 'png' });
+        reports.set(`nojs-${theme}:${route}`, { ...facts, problems: theme === 'light' ? problems : [], axe: [] });
       }
-      await phone.emulateMedia({ media: 'print', colorScheme: 'dark' });
-      const look = await phone.evaluate(() => ({
-        background: getComputedStyle(document.documentElement).backgroundColor,
-        header: getComputedStyle(document.querySelector('.site-header')!).display,
-        toc: getComputedStyle(document.querySelector('.toc-column')!).display,
-      }));
-      printed = { route: printRoute, look, pdf: await phone.pdf({ format: 'A4' }) };
-      await phoneContext.close();
+      if (route === printRoute) {
+        await phone.emulateMedia({ media: 'print', colorScheme: 'dark' });
+        const look = await phone.evaluate(() => ({
+          background: getComputedStyle(document.documentElement).backgroundColor,
+          header: getComputedStyle(document.querySelector('.site-header')!).display,
+          toc: getComputedStyle(document.querySelector('.toc-column')!).display,
+        }));
+        printed = { route, look, pdf: await phone.pdf({ format: 'A4' }) };
+        await phone.emulateMedia({ media: 'screen' });
+      }
     }
-  }, 600_000); // every page, four looks each: the loaded 2-core machine needs the margin
+    await phoneContext.close();
+  }, 600_000); // every page, four passes each: the loaded 2-core machine needs the margin
   afterAll(async () => {
     await browser?.close();
     close?.();
@@ -286,22 +237,18 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     for (const route of pages) {
       if (route === '/search/') continue; // search itself needs JavaScript; the page says so
       const on = reports.get(`light:${route}`)!;
-      const off = staticOff.get(route)!;
+      const off = reports.get(`nojs-light:${route}`)!;
       expect(off.figureCount, route).toBe(on.figureCount);
       expect(off.textLength, route).toBeGreaterThan(on.textLength * 0.95);
     }
-    // And in Chromium with JavaScript off, on the printed page: the same figures, drawn (sizes: the figure check).
-    expect(printed?.route).toBeDefined();
-    expect(reports.get(`nojs-light:${printed!.route}`)!.figureCount).toBe(reports.get(`light:${printed!.route}`)!.figureCount);
   });
 
   it('shows no re-run control and loads no re-run code with JavaScript off', () => {
-    for (const [route, r] of staticOff) {
+    for (const [route, r] of rerunOff) {
       expect(r.controls, route).toBe(0);
       expect(r.code, route).toEqual([]);
     }
-    expect([...staticOff.values()].filter((r) => r.offers > 0).length).toBeGreaterThanOrEqual(5);
-    expect(nojsRequested).toEqual([]);
+    expect([...rerunOff.values()].filter((r) => r.offers > 0).length).toBeGreaterThanOrEqual(5);
   });
 
   it('resolves every internal link and anchor', () => {
@@ -327,14 +274,11 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const wrong: string[] = [];
-    const looked = [...new Set([...backgrounds.keys()].map((k) => k.replace(/:(light|dark):/, ':')))];
-    for (const at of looked) {
-      const [pass, route] = at.split(':');
+    for (const pass of ['desktop', 'phone']) for (const route of pages) {
       const light = backgrounds.get(`${pass}:light:${route}`)!;
       const dark = backgrounds.get(`${pass}:dark:${route}`)!;
       if (!(luminance(light) > 0.8 && luminance(dark) < 0.05)) wrong.push(`${pass} ${route}: light ${light}, dark ${dark}`);
     }
-    expect(looked.length).toBe(2 * pages.length + 1); // desktop and phone on every page, and the page without JavaScript
     expect(wrong).toEqual([]);
   });
 
@@ -376,7 +320,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
   });
 
   it('prints a writeup as the PDF script does: light print stylesheet, no navigation, vector figures', () => {
-    // Looked at without JavaScript, on the first page with figures, with print media in the dark theme.
+    // Looked at in the pass without JavaScript, on the first page with figures, with print media in the dark theme.
     expect(printed?.route).toBeDefined();
     expect(printed!.look).toEqual({ background: 'rgb(255, 255, 255)', header: 'none', toc: 'none' });
     expect(printed!.pdf.subarray(0, 5).toString()).toBe('%PDF-');
