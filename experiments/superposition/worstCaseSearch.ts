@@ -9,10 +9,9 @@
  *    other features (r = s − #on in the pair); ReLU is monotone, so Rᵀh lies between the sums of the per-neuron ends.
  * The tests check lower ≤ exact ≤ upper against a brute force, and lower = exact when every input is scored.
  */
-import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { matMul } from '../lib/tfjs';
 import { allPairs, allSubsets, binomial, hiddenBlock } from './worstCase';
+import type { Products } from './wasmProducts';
 
 /** A linear readoff of a random ReLU layer: W is m×dMax (feature-major), R is d×P (row k, column = pair index). */
 export interface LinearReadoff {
@@ -142,7 +141,7 @@ export function climb(r: LinearReadoff, start: Witness, maxMoves: number): Witne
 }
 
 /** The lower bound: score `samples` inputs (or all of them) on every pair, then climb from the worst `starts`. */
-export function searchWorstCase(tf: Tf, r: LinearReadoff, rng: Rng, o: SearchOptions): { best: Witness; sampledWorst: number; exhaustive: boolean } {
+export function searchWorstCase(products: Products, r: LinearReadoff, rng: Rng, o: SearchOptions): { best: Witness; sampledWorst: number; exhaustive: boolean } {
   const { m, d } = r;
   const { s } = o;
   const { pairs, pairIndex } = allPairs(m);
@@ -163,7 +162,7 @@ export function searchWorstCase(tf: Tf, r: LinearReadoff, rng: Rng, o: SearchOpt
   for (let start = 0; start < rows; start += o.rowChunk) {
     const nr = Math.min(o.rowChunk, rows - start);
     const H = hiddenBlock(r.W, r.dMax, inputs, s, start, nr, 0, d);
-    const Y = matMul(tf, H, nr, d, r.R, P);
+    const Y = products.matMul(H, nr, d, r.R, P);
     for (let t = 0; t < nr; t++) {
       const sub = (start + t) * s;
       const ones: number[] = [];

@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tf } from '../../experiments/runtime/backend';
+import { createProducts, type Products } from '../../experiments/superposition/wasmProducts';
 import { Rng } from '../../experiments/runtime/rng';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
 import { climb, intervalUpperBound, pairError, searchWorstCase, type LinearReadoff } from '../../experiments/superposition/worstCaseSearch';
 
-let tf: Tf;
+let products: Products;
 beforeAll(async () => {
-  const { loadBackend } = await import('../../experiments/runtime/backend');
-  tf = (await loadBackend('wasm')).tf;
+  products = await createProducts();
 });
 
 /** Kaarel's sign readoff, or a random dense one, on a Gaussian layer (feature-major m×d). */
@@ -54,7 +53,7 @@ describe('worst-case bounds beyond enumeration', () => {
       const r = readoff(new Rng(m * 100 + d), m, d, s, kind);
       const exact = bruteWorst(r, s);
       for (const samples of [3, 20]) {
-        const found = searchWorstCase(tf, r, new Rng(samples), { s, samples, starts: 3, maxMoves: 3, rowChunk: 7 });
+        const found = searchWorstCase(products, r, new Rng(samples), { s, samples, starts: 3, maxMoves: 3, rowChunk: 7 });
         expect(found.exhaustive).toBe(false);
         expect(found.best.error).toBeLessThanOrEqual(exact + 1e-5);
         // The witness is a real input: re-scoring it in float64 gives its error.
@@ -78,10 +77,10 @@ describe('worst-case bounds beyond enumeration', () => {
     for (const [m, s, d, kind] of cases) {
       const r = readoff(new Rng(7 + m), m, d, s, kind);
       const exact = bruteWorst(r, s);
-      const all = searchWorstCase(tf, r, new Rng(1), { s, samples: 1e6, starts: 1, maxMoves: 1, rowChunk: 16 });
+      const all = searchWorstCase(products, r, new Rng(1), { s, samples: 1e6, starts: 1, maxMoves: 1, rowChunk: 16 });
       expect(all.exhaustive).toBe(true);
       expect(all.best.error).toBeCloseTo(exact, 5);
-      const few = searchWorstCase(tf, r, new Rng(2), { s, samples: 2, starts: 2, maxMoves: 6, rowChunk: 16 });
+      const few = searchWorstCase(products, r, new Rng(2), { s, samples: 2, starts: 2, maxMoves: 6, rowChunk: 16 });
       expect(few.best.error).toBeGreaterThanOrEqual(few.sampledWorst - 1e-12);
       const again = climb(r, few.best, 6);
       expect(again.error).toBeGreaterThanOrEqual(few.best.error - 1e-12);
