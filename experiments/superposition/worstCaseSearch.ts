@@ -230,27 +230,54 @@ export function intervalUpperBound(r: LinearReadoff, s: number, incumbent: numbe
     }
     return sum;
   };
+  // The same sums where neither i nor j is among the first r0 entries: the first r0 entries, added in the same order
+  // from 0, so equal bit for bit. rankTop[k·m + l]: feature l's place in neuron k's top list (keep when absent).
+  const stride = s + 1;
+  const prefTop = new Float64Array(d * stride);
+  const prefBot = new Float64Array(d * stride);
+  const rankTop = new Uint8Array(d * m).fill(keep);
+  const rankBot = new Uint8Array(d * m).fill(keep);
+  for (let k = 0; k < d; k++) {
+    let top = 0;
+    let bot = 0;
+    for (let t = 0; t < keep; t++) {
+      if (t < stride) {
+        prefTop[k * stride + t] = top;
+        prefBot[k * stride + t] = bot;
+      }
+      top += topV[k * keep + t];
+      bot += botV[k * keep + t];
+      rankTop[k * m + topI[k * keep + t]] = t;
+      rankBot[k * m + botI[k * keep + t]] = t;
+    }
+  }
+  // Readoff columns contiguous: RT[p·d + k] = R[k·P + p].
+  const RT = new Float32Array(P * d);
+  for (let k = 0; k < d; k++) for (let q = 0; q < P; q++) RT[q * d + k] = R[k * P + q];
+  const cases = [
+    [1, 1],
+    [1, 0],
+    [0, 1],
+    [0, 0],
+  ] as const;
   let bound = 0;
   let certified = 0;
   let branches = 0;
   let p = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++, p++) {
-      for (const [a, b] of [
-        [1, 1],
-        [1, 0],
-        [0, 1],
-        [0, 0],
-      ]) {
+      for (const [a, b] of cases) {
         const r0 = s - a - b;
         if (r0 > m - 2) continue;
         let yLo = 0;
         let yHi = 0;
         for (let k = 0; k < d; k++) {
           const fixed = a * W[i * dMax + k] + b * W[j * dMax + k];
-          const lo = Math.max(0, fixed + sumExcluding(botV, botI, k, r0, i, j));
-          const hi = Math.max(0, fixed + sumExcluding(topV, topI, k, r0, i, j));
-          const c = R[k * P + p];
+          const botSum = rankBot[k * m + i] < r0 || rankBot[k * m + j] < r0 ? sumExcluding(botV, botI, k, r0, i, j) : prefBot[k * stride + r0];
+          const topSum = rankTop[k * m + i] < r0 || rankTop[k * m + j] < r0 ? sumExcluding(topV, topI, k, r0, i, j) : prefTop[k * stride + r0];
+          const lo = Math.max(0, fixed + botSum);
+          const hi = Math.max(0, fixed + topSum);
+          const c = RT[p * d + k];
           if (c >= 0) {
             yLo += c * lo;
             yHi += c * hi;
