@@ -1,8 +1,9 @@
 /**
  * Measures the build budgets and prints tables:
  *   npm run bench             cached build; quick profile with --jobs 1 and --jobs 2; hot paths against their peers
- *   npm run bench -- --full   also every full-profile experiment, serial (--jobs 1) and with --jobs 2 (minutes):
+ *   npm run bench -- --full   also every full-profile experiment, serial (--jobs 1) and with --jobs 2 (about 90 min):
  *                             one table then holds both ratios (quick --jobs 2 / --jobs 1, full --jobs 2 / serial)
+ *   npm run bench -- --full --page <slug>   the profile runs of one page's experiments only (and their ratios)
  * Runs are forced, into temporary artifact folders and unit stores (nothing committed is touched, nothing is cached).
  * Per-experiment times are each artifact's provenance.wallSeconds (computation summed over its units).
  */
@@ -11,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registry } from '../experiments/index';
+import { pages, registry } from '../experiments/index';
 import type { Profile } from '../experiments/runtime/experiment';
 import { runExperiments } from '../experiments/runtime/runner';
 import { benchSaeErrors } from './bench/saeErrors';
@@ -21,6 +22,16 @@ import { simplicityBench } from './simplicityBench';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const withFull = process.argv.includes('--full');
+const pageFlag = process.argv.indexOf('--page');
+const pageSlug = pageFlag >= 0 ? process.argv[pageFlag + 1] : undefined;
+const page = pageSlug === undefined ? undefined : pages.find((p) => p.slug === pageSlug);
+if (pageFlag >= 0 && !page) {
+  console.error(`--page: got ${JSON.stringify(pageSlug ?? '')}; allowed values: ${pages.map((p) => p.slug).join(', ')}`);
+  process.exit(2);
+}
+/** The experiments the profile runs time: every one, or one page's. */
+const ids = page?.experiments.map((d) => d.id);
+const scope = page ? `/${page.slug}/'s experiments` : 'every experiment';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'readoff-bench-'));
 const workerScript = path.join(root, 'experiments/worker.ts');
 
@@ -40,7 +51,7 @@ async function profileRun(profile: Profile, jobs: number) {
   const dir = path.join(tmp, `${profile}-j${jobs}`);
   const t0 = performance.now();
   await runExperiments({
-    registry, root, profile, jobs, workerScript, force: true, backend: 'auto',
+    registry, root, profile, jobs, workerScript, force: true, backend: 'auto', ids,
     artifactsDir: path.join(dir, 'artifacts'), storeDir: path.join(dir, 'units'),
     log: () => {}, sink: { write: () => {}, isTTY: false },
   });
@@ -68,15 +79,15 @@ try {
 
   const q1 = await profileRun('quick', 1);
   const q2 = await profileRun('quick', 2);
-  rows.push({ what: 'quick profile, every experiment, --jobs 1', secs: q1.secs, budget: '< 60' });
-  rows.push({ what: 'quick profile, every experiment, --jobs 2', secs: q2.secs, budget: `< ${q1.secs.toFixed(1)} (--jobs 1)` });
+  rows.push({ what: `quick profile, ${scope}, --jobs 1`, secs: q1.secs, budget: page ? '' : '< 60' });
+  rows.push({ what: `quick profile, ${scope}, --jobs 2`, secs: q2.secs, budget: `< ${q1.secs.toFixed(1)} (--jobs 1)` });
   let full: { serial: Awaited<ReturnType<typeof profileRun>>; parallel: Awaited<ReturnType<typeof profileRun>> } | undefined;
   if (withFull) {
     const serial = await profileRun('full', 1);
     const parallel = await profileRun('full', 2);
     full = { serial, parallel };
-    rows.push({ what: 'full profile, every experiment, --jobs 1 (serial)', secs: serial.secs, budget: '' });
-    rows.push({ what: 'full profile, every experiment, --jobs 2', secs: parallel.secs, budget: `≤ ${(0.6 * serial.secs).toFixed(1)} (0.6× serial)` });
+    rows.push({ what: `full profile, ${scope}, --jobs 1 (serial)`, secs: serial.secs, budget: '' });
+    rows.push({ what: `full profile, ${scope}, --jobs 2`, secs: parallel.secs, budget: `≤ ${(0.6 * serial.secs).toFixed(1)} (0.6× serial)` });
   }
 
   // Hot paths against their peers, same shapes (jake-replication's full profile), one thread each.
@@ -136,12 +147,19 @@ try {
     console.log("\nonnxruntime-node is not adopted (issue 7, item 7: only for a cut of more than 2× in an experiment's time): the fit is one unit of jake-replication's per replicate, beside the training units that need gradients.");
   }
 
-  const tables: [string, Awaited<ReturnType<typeof profileRun>>][] = [['quick', q1]];
-  if (full) tables.push(['full', full.serial]);
-  for (const [profile, run] of tables) {
-    console.log(`\n${profile} profile, per experiment (seconds of computation, summed over units):\n\n| experiment | units | seconds | backend |\n|---|---:|---:|---|`);
-    for (const t of run.times.sort((a, b) => b.secs - a.secs)) console.log(`| ${t.id} | ${t.units} | ${t.secs.toFixed(2)} | ${t.backend} |`);
-    console.log(`| total | | ${run.times.reduce((s, t) => s + t.secs, 0).toFixed(1)} | |`);
+  // Per experiment: its seconds of computation when it ran alone (--jobs 1) and beside another worker (--jobs 2).
+  // Their ratio is what sharing the machine costs each experiment (memory and caches), apart from scheduling.
+  const tables: [string, Awaited<ReturnType<typeof profileRun>>, Awaited<ReturnType<typeof profileRun>>][] = [['quick', q1, q2]];
+  if (full) tables.push(['full', full.serial, full.parallel]);
+  for (const [profile, one, two] of tables) {
+    const twoSecs = new Map(two.times.map((t) => [t.id, t.secs]));
+    console.log(`\n${profile} profile, per experiment (seconds of computation, summed over units; --jobs 2 / --jobs 1 above 1 is the cost of sharing the machine):\n\n| experiment | units | --jobs 1 | --jobs 2 | ratio | backend |\n|---|---:|---:|---:|---:|---|`);
+    for (const t of one.times.sort((a, b) => b.secs - a.secs)) {
+      const s2 = twoSecs.get(t.id);
+      console.log(`| ${t.id} | ${t.units} | ${t.secs.toFixed(2)} | ${s2?.toFixed(2) ?? ''} | ${s2 !== undefined && t.secs > 0 ? (s2 / t.secs).toFixed(2) : ''} | ${t.backend} |`);
+    }
+    const sum = (r: typeof one) => r.times.reduce((s, t) => s + t.secs, 0);
+    console.log(`| total | | ${sum(one).toFixed(1)} | ${sum(two).toFixed(1)} | ${(sum(two) / sum(one)).toFixed(2)} | |`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
