@@ -20,6 +20,18 @@ export function fillBernoulli(rng: Rng, q: number, x: Float32Array): void {
   for (let t = 0; t < x.length; t++) x[t] = rng.uniform() < q ? 1 : 0;
 }
 
+/** The pairs that touch each feature, as one list grouped by feature (CSR): feature l's are touching[start[l] … start[l+1]). */
+function pairsByFeature(m: number, pi: Int32Array, pj: Int32Array): { start: Int32Array; touching: Int32Array } {
+  const k = pi.length;
+  const start = new Int32Array(m + 1);
+  for (let o = 0; o < k; o++) start[pi[o] + 1]++, start[pj[o] + 1]++;
+  for (let l = 0; l < m; l++) start[l + 1] += start[l];
+  const fill = start.slice(0, m);
+  const touching = new Int32Array(2 * k);
+  for (let o = 0; o < k; o++) touching[fill[pi[o]]++] = o, touching[fill[pj[o]]++] = o;
+  return { start, touching };
+}
+
 /**
  * Targets of every pair in (pi, pj) for each of n 0/1 inputs: y is n×pairs. Only pairs that touch an active feature
  * can be nonzero, so each row visits the pairs of its few active features instead of every pair.
@@ -27,13 +39,7 @@ export function fillBernoulli(rng: Rng, q: number, x: Float32Array): void {
 export function fillTargets(fn: Fn, x: Float32Array, m: number, pi: Int32Array, pj: Int32Array, y: Float32Array): void {
   const k = pi.length;
   const n = x.length / m;
-  // The pairs that touch each feature, as one list grouped by feature (CSR).
-  const start = new Int32Array(m + 1);
-  for (let o = 0; o < k; o++) start[pi[o] + 1]++, start[pj[o] + 1]++;
-  for (let l = 0; l < m; l++) start[l + 1] += start[l];
-  const fill = start.slice(0, m);
-  const touching = new Int32Array(2 * k);
-  for (let o = 0; o < k; o++) touching[fill[pi[o]]++] = o, touching[fill[pj[o]]++] = o;
+  const { start, touching } = pairsByFeature(m, pi, pj);
   const ends = new Uint8Array(k); // active ends of each pair in the current row
   y.fill(0);
   for (let r = 0; r < n; r++) {
@@ -68,13 +74,7 @@ export function bernoulliBatchSampler(fn: Fn, rng: Rng, q: number, m: number, pi
     if (lo === hi || pairAt[lo * m + hi] >= 0) distinct = false;
     pairAt[lo * m + hi] = o;
   }
-  // The pairs that touch each feature, grouped by feature (CSR): XOR's ones.
-  const start = new Int32Array(m + 1);
-  for (let o = 0; o < k; o++) start[pi[o] + 1]++, start[pj[o] + 1]++;
-  for (let l = 0; l < m; l++) start[l + 1] += start[l];
-  const fill = start.slice(0, m);
-  const touching = new Int32Array(2 * k);
-  for (let o = 0; o < k; o++) touching[fill[pi[o]]++] = o, touching[fill[pj[o]]++] = o;
+  const { start, touching } = pairsByFeature(m, pi, pj); // XOR's ones
   const act = new Int32Array(m);
   let bits = new Uint32Array(0);
   // AND's ones of the last batch, to clear (XOR sets too many for that to beat clearing everything).
