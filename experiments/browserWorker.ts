@@ -29,7 +29,7 @@ export type WorkerReply = { req: number; id: string } & (
 
 const post = (m: WorkerReply) => (self as unknown as { postMessage(m: unknown): void }).postMessage(m);
 
-let loaded: Promise<{ tf: Tf; name: string; detail: string }> | undefined;
+let loaded: Promise<{ tf: Tf; name: string; detail: string; tfjsVersion: string }> | undefined;
 
 /**
  * wasm, as the build runs it: the same SIMD binary, single-threaded unless the page is cross-origin isolated.
@@ -45,8 +45,16 @@ async function hasWebGpu(): Promise<boolean> {
   }
 }
 
+/**
+ * tfjs-core with what @tensorflow/tfjs adds to it that experiments use (gradients, for training; chained ops such as
+ * `x.square()`), and the wasm backend. Nothing else of @tensorflow/tfjs: its layers, converter, data and WebGL and
+ * cpu backends were most of the bundle a reader downloads, and most of the site build's time for this worker.
+ */
 async function loadBackend() {
-  const tf = await import('@tensorflow/tfjs');
+  const core = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients');
+  await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');
+  const tf = core as unknown as Tf;
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
@@ -59,7 +67,7 @@ async function loadBackend() {
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const gpu = (await hasWebGpu()) ? 'the browser has WebGPU, but this site bundles the wasm backend only' : 'no WebGPU adapter in this browser';
   const detail = `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'multi-threaded (cross-origin isolated)' : 'single-threaded (the page is not cross-origin isolated)'}; ${gpu}`;
-  return { tf: tf as unknown as Tf, name: 'wasm', detail };
+  return { tf, name: 'wasm', detail, tfjsVersion: core.version_core };
 }
 
 // Some experiments read the process's CPU time for a measured field (`process.cpuUsage`). A worker has no such
@@ -88,7 +96,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       onProgress: (p) => post({ type: 'progress', req: r, id: def.id, ...p }),
       log: (line) => post({ type: 'log', req: r, id: def.id, line }),
     });
-    post({ type: 'done', req: r, id: def.id, config: out.config, results: out.results, wallSeconds: out.wallSeconds, backend: backend.name, backendDetail: backend.detail, tfjsVersion: backend.tf.version.tfjs });
+    post({ type: 'done', req: r, id: def.id, config: out.config, results: out.results, wallSeconds: out.wallSeconds, backend: backend.name, backendDetail: backend.detail, tfjsVersion: backend.tfjsVersion });
   } catch (err: any) {
     post({ type: 'error', req: r, id: def.id, message: err?.message ?? String(err) });
   }

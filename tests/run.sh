@@ -5,9 +5,11 @@
 # content there only seconds later, after its experiments plan.
 set -u
 cd "$(dirname "$0")/.."
-npx tsc --noEmit &
+# The project's own binaries, as npm puts them on PATH (no npx: about 1 CPU-s less per command).
+PATH="$PWD/node_modules/.bin:$PATH"
+tsc --noEmit &
 tsc=$!
-npx vitest run "$@"
+vitest run "$@"
 vitest=$?
 if ! wait "$tsc"; then
   echo "npm test: the typecheck (tsc --noEmit) failed; see its errors above" >&2

@@ -23,7 +23,8 @@ describe('no request leaves the machine', () => {
   it('astro sync (run by npm test) sends no telemetry', () => {
     const log = logFile('sync');
     rmSync(log, { force: true });
-    const r = spawnSync('npx', ['astro', 'sync'], { cwd: t.root, encoding: 'utf8', env: netEnv(log), timeout: 240_000 });
+    // Node runs Astro itself, as npm's script does (no npx in between: one Node process less, and it looks nothing up).
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/astro/astro.js'), 'sync'], { cwd: t.root, encoding: 'utf8', env: netEnv(log), timeout: 240_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(read(log)).toBe('');
     rmSync(log, { force: true });

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noneLeftWithin } from '../helpers/load';
@@ -36,9 +37,17 @@ function processesUnder(root: string): number[] {
 
 const canListProcesses = existsSync('/proc/self/cmdline');
 
-/** `astro build` of a copy of the project holding only the slow toys, once both run in worker processes. */
+// One copy of the project, holding only the slow toys, for every build of this file (one at a time: each test stops
+// its build and checks that nothing of it is left, so the next starts from the same state).
+let copy: Awaited<ReturnType<typeof projectCopy>> | undefined;
+beforeAll(async () => {
+  copy = await projectCopy({ registry: { 'slowToys.ts': slowToys }, quickArtifacts: false });
+}, 60_000);
+afterAll(() => copy?.cleanup());
+
+/** `astro build` of the copy, once both slow toys run in worker processes. */
 async function startBuild() {
-  const t = await projectCopy({ registry: { 'slowToys.ts': slowToys }, quickArtifacts: false });
+  const t = copy!;
   const build = t.start(['build'], { READOFF_JOBS: '2' });
   const running = await waitFor(() => processesUnder(t.root).length >= 3, 90_000);
   return { t, build, running };
@@ -64,7 +73,9 @@ async function expectStopped(b: Awaited<ReturnType<typeof startBuild>>, signal: 
 async function cleanup({ t, build }: Awaited<ReturnType<typeof startBuild>>) {
   killGroup(build.child.pid);
   for (const pid of processesUnder(t.root)) killGroup(pid);
-  await t.cleanup();
+  // What a stopped build may leave, so that the next build starts as the first did (the SIGKILL test checks that
+  // no artifact was written; the lock of a dead build is taken over anyway).
+  await Promise.all(['.readoff', '.readoff.lock', 'dist', 'artifacts'].map((f) => rm(path.join(t.root, f), { recursive: true, force: true })));
 }
 
 describe.skipIf(!canListProcesses)('stopping a build stops its experiments', () => {

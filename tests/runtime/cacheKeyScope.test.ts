@@ -1,7 +1,8 @@
 import { cp, mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyExperiment } from '../../experiments/runtime/experiment';
+import { registry as realRegistry } from '../../experiments/index';
 import type { PlanEntry } from '../../experiments/runtime/plan';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
@@ -10,11 +11,14 @@ import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
  * Keys are compared, not artifacts, so nothing runs.
  */
 let t: Awaited<ReturnType<typeof makeTempRoot>>;
-/** Module path overrides for experiments whose file a test moved (the imported registry still names the old path). */
+/** Module path overrides for experiments whose file a test moved (the registry still names the old path). */
 const movedTo = new Map<string, string>();
 const keys = async (): Promise<Map<string, PlanEntry>> => {
-  const imported = (await import(/* @vite-ignore */ path.join(t.root, 'experiments/index.ts'))).registry as AnyExperiment[];
-  const registry = imported.map((d) => (movedTo.has(d.id) ? { ...d, module: movedTo.get(d.id)! } : d));
+  // The repository's registry with each experiment's module moved to its file in the copy: keys are computed from the
+  // files on disk (the module graph from each experiment's file), so this plans the copy without importing (and
+  // transforming) every experiment module of the copy again.
+  const inCopy = (module: string) => path.join(t.root, path.relative(repoRoot, module.startsWith('file:') ? fileURLToPath(module) : module));
+  const registry = realRegistry.map((d) => ({ ...d, module: movedTo.get(d.id) ?? inCopy(d.module) }));
   // The copy's own planner, so "runtime" means the copy's runtime folder.
   const { planExperiments } = (await import(/* @vite-ignore */ path.join(t.root, 'experiments/runtime/plan.ts'))) as typeof import('../../experiments/runtime/plan');
   const plan = await planExperiments({ registry, root: t.root, profile: 'quick', artifactsDir: path.join(t.root, 'none'), tfjsVersion: 'test' });

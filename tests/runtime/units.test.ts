@@ -31,7 +31,9 @@ export const toyGrid = defineExperiment({
   async runUnit(cfg, unit, ctx) {
     if (unit.label === cfg.failAt) throw new Error('singular matrix');
     // Uneven durations, so units finish out of order; busy, as real units are (their event loop never turns).
-    const until = Date.now() + cfg.sleepMs * (1 + ((unit.point * 7 + unit.rep) % 3));
+    // READOFF_TEST_TOY_SLEEP_MS (outside the config, so outside the keys) slows only the processes given it.
+    const sleepMs = Number(process.env.READOFF_TEST_TOY_SLEEP_MS ?? cfg.sleepMs);
+    const until = Date.now() + sleepMs * (1 + ((unit.point * 7 + unit.rep) % 3));
     while (Date.now() < until);
     const rng = ctx.rng(unit.label + '/draws');
     let s = 0;
@@ -200,8 +202,11 @@ describe('shards', () => {
 
 describe('an interrupted run', () => {
   it('kill -9 halfway: no process of the run is alive 2 s later, and a re-run computes only the unfinished units', async () => {
-    const opts = { ids: ['toy-grid'], artifactsDir: path.join(t.root, 'k/a'), storeDir: path.join(t.root, 'k/s'), jobs: 2, overrides: { sleepMs: 400 } };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(t.root, 'exp/cli.ts'), JSON.stringify(opts)], { cwd: t.root, stdio: 'ignore' });
+    const opts = { ids: ['toy-grid'], artifactsDir: path.join(t.root, 'k/a'), storeDir: path.join(t.root, 'k/s'), jobs: 2 };
+    // The interrupted run's units take 0.4-1.2 s each (so that it is killed halfway); the re-run below, with the same
+    // config and keys, computes the rest without waiting (their results do not depend on the wait).
+    const env = { ...process.env, READOFF_TEST_TOY_SLEEP_MS: '400' };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(t.root, 'exp/cli.ts'), JSON.stringify(opts)], { cwd: t.root, stdio: 'ignore', env });
     const deadline = Date.now() + 60_000;
     while ((await records('k/s')).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const workers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
