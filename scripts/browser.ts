@@ -6,7 +6,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export const chromiumPath = '/usr/bin/chromium';
-export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/**
+ * Host names other than the local server's do not resolve, so a page's request to another host fails without
+ * leaving the machine (the tests also report every such request they see). This replaces Playwright request
+ * routing, which turns the HTTP cache off: with it each page compiled tfjs, its wasm and the site's scripts afresh.
+ */
+export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 /** Requests that may only happen after a reader asks for a re-run: tfjs and its wasm, the worker (experiments), the panel. */
 export const RERUN_CODE = /tfjs|\.wasm|browserWorker|panel\.|\/dist-/;
 /** Skipped only outside CI when Chromium is absent; .ci/run installs it. */

@@ -7,19 +7,22 @@ import { assembleWat } from './wat';
  * dimension, each product rounded to float32 before the float32 add (wasm SIMD has no fused multiply-add). So the
  * result is bit-identical to tfjs's (tests/lib/matMulF32.test.ts checks it against tfjs on shapes off every tile size).
  *
- * Tiles of 4 rows × 8 columns (8 f32x4 accumulators; A's entries splatted, B's rows loaded), with 4-wide and scalar
- * column tails and single-row tails. The shared dimension runs in blocks of KC; between blocks a tile's partial sums
- * rest in C as float32, which changes no rounding, while the block of B (KC rows) stays in cache across A's rows.
+ * Tiles of 2 rows × 16 columns (8 f32x4 accumulators; A's entries splatted, B's rows loaded: two splats per four
+ * loads of B, which ran 10–25% faster here than 4 × 8 tiles with the same accumulators), with 4-wide and scalar
+ * column tails and single-row tails. The tile shape changes no sum: each entry is still added up in order along the
+ * shared dimension. That runs in blocks of KC; between blocks a tile's partial sums rest in C as float32, which
+ * changes no rounding, while the block of B (KC rows) stays in cache across A's rows.
  */
 
 const KC = 128;
+/** Rows and columns of the main tile. */
+const ROWS = 2;
+const WIDTH = 16;
 
-type Width = 8 | 4 | 1;
-
-/** One tile function: `rows` rows × `width` columns of C += A·B over K entries of the shared dimension. */
-function tile(rows: 1 | 4, width: Width): string {
+/** One tile function: `rows` rows × `width` columns (1 or a multiple of 4) of C += A·B over K entries of the shared dimension. */
+function tile(rows: number, width: number): string {
   const vec = width !== 1;
-  const parts = width === 8 ? [0, 1] : [0];
+  const parts = Array.from({ length: vec ? width / 4 : 1 }, (_, v) => v);
   const ty = vec ? 'v128' : 'f32';
   const acc = (r: number, v: number) => `$c${r}_${v}`;
   const rs = Array.from({ length: rows }, (_, r) => r);
@@ -30,15 +33,10 @@ function tile(rows: 1 | 4, width: Width): string {
   const [add, mul] = vec ? ['f32x4.add', 'f32x4.mul'] : ['f32.add', 'f32.mul'];
   return `
   (func $tile${rows}x${width} (param $pa i32) (param $pb i32) (param $c i32) (param $K i32) (param $lda i32) (param $ldb i32) (param $ldc i32)
-    (local $t i32) (local $av ${ty}) (local $b0 ${ty}) (local $b1 ${ty})
-    (local $lda1 i32) (local $lda2 i32) (local $lda3 i32) (local $ldc1 i32) (local $ldc2 i32) (local $ldc3 i32)
+    (local $t i32) (local $av ${ty}) ${parts.map((v) => `(local $b${v} ${ty})`).join(' ')}
+    ${rs.slice(1).map((r) => `(local $lda${r} i32) (local $ldc${r} i32)`).join(' ')}
     ${rs.flatMap((r) => parts.map((v) => `(local ${acc(r, v)} ${ty})`)).join(' ')}
-    (local.set $lda1 (local.get $lda))
-    (local.set $lda2 (i32.shl (local.get $lda) (i32.const 1)))
-    (local.set $lda3 (i32.add (local.get $lda2) (local.get $lda)))
-    (local.set $ldc1 (local.get $ldc))
-    (local.set $ldc2 (i32.shl (local.get $ldc) (i32.const 1)))
-    (local.set $ldc3 (i32.add (local.get $ldc2) (local.get $ldc)))
+    ${rs.slice(1).map((r) => `(local.set $lda${r} (i32.mul (local.get $lda) (i32.const ${r}))) (local.set $ldc${r} (i32.mul (local.get $ldc) (i32.const ${r})))`).join('\n    ')}
     ${rs.flatMap((r) => parts.map((v) => `(local.set ${acc(r, v)} ${load(cAt(r), v)})`)).join('\n    ')}
     (block $done (loop $ts
       (br_if $done (i32.ge_u (local.get $t) (local.get $K)))
@@ -56,20 +54,23 @@ function tile(rows: 1 | 4, width: Width): string {
     ${rs.flatMap((r) => parts.map((v) => store(cAt(r), v, `(local.get ${acc(r, v)})`))).join('\n    ')})`;
 }
 
-/** The columns of `rows` rows of C: 8-wide tiles, then a 4-wide one, then single columns. */
-function rowBlock(rows: 1 | 4): string {
-  const call = (w: Width) =>
+/** The columns of `rows` rows of C: WIDTH-wide tiles, then 4-wide ones, then single columns. */
+function rowBlock(rows: number): string {
+  const call = (w: number) =>
     `(call $tile${rows}x${w} (local.get $pa) (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))) (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $kn) (local.get $lda) (local.get $ldb) (local.get $ldc))`;
   return `
   (func $rows${rows} (param $pa i32) (param $pb i32) (param $pc i32) (param $N i32) (param $kn i32) (param $lda i32) (param $ldb i32) (param $ldc i32)
     (local $j i32)
-    (block $b8 (loop $l8
-      (br_if $b8 (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $N)))
-      ${call(8)}
-      (local.set $j (i32.add (local.get $j) (i32.const 8)))
-      (br $l8)))
-    (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $N))
-      (then ${call(4)} (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+    (block $bw (loop $lw
+      (br_if $bw (i32.gt_u (i32.add (local.get $j) (i32.const ${WIDTH})) (local.get $N)))
+      ${call(WIDTH)}
+      (local.set $j (i32.add (local.get $j) (i32.const ${WIDTH})))
+      (br $lw)))
+    (block $b4x (loop $l4x
+      (br_if $b4x (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $N)))
+      ${call(4)}
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $l4x)))
     (block $b1 (loop $l1
       (br_if $b1 (i32.ge_u (local.get $j) (local.get $N)))
       ${call(1)}
@@ -78,7 +79,7 @@ function rowBlock(rows: 1 | 4): string {
 }
 
 /** Rows of C from $i on, `rows` at a time while $i < bound, for the K block starting at $k0. */
-const rowLoop = (rows: 1 | 4, bound: string) => `(block $b${rows} (loop $l${rows}
+const rowLoop = (rows: number, bound: string) => `(block $b${rows} (loop $l${rows}
         (br_if $b${rows} (i32.ge_u (local.get $i) (local.get ${bound})))
         (local.set $pa (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))) (i32.shl (local.get $k0) (i32.const 2))))
         (local.set $pc (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
@@ -88,17 +89,17 @@ const rowLoop = (rows: 1 | 4, bound: string) => `(block $b${rows} (loop $l${rows
 
 const WAT = `(module
   (import "env" "memory" (memory 1))
-  ${([4, 1] as const).flatMap((r) => ([8, 4, 1] as const).map((w) => tile(r, w))).join('\n')}
-  ${rowBlock(4)}
+  ${[ROWS, 1].flatMap((r) => [WIDTH, 4, 1].map((w) => tile(r, w))).join('\n')}
+  ${rowBlock(ROWS)}
   ${rowBlock(1)}
   ;; C (M×N) = A (M×K) · B (K×N); pointers in bytes, row strides in floats.
   (func (export "matMul") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $N i32) (param $K i32)
       (param $lda i32) (param $ldb i32) (param $ldc i32)
-    (local $i i32) (local $k0 i32) (local $kn i32) (local $M4 i32) (local $pa i32) (local $pb i32) (local $pc i32)
+    (local $i i32) (local $k0 i32) (local $kn i32) (local $Mr i32) (local $pa i32) (local $pb i32) (local $pc i32)
     (local.set $lda (i32.shl (local.get $lda) (i32.const 2)))
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
     (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $M4 (i32.and (local.get $M) (i32.const -4)))
+    (local.set $Mr (i32.mul (i32.div_u (local.get $M) (i32.const ${ROWS})) (i32.const ${ROWS})))
     ;; C starts at +0, as XNNPACK's accumulators start from a zero bias.
     (block $z (loop $zs
       (br_if $z (i32.ge_u (local.get $i) (local.get $M)))
@@ -111,7 +112,7 @@ const WAT = `(module
       (if (i32.gt_u (local.get $kn) (i32.const ${KC})) (then (local.set $kn (i32.const ${KC}))))
       (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $ldb))))
       (local.set $i (i32.const 0))
-      ${rowLoop(4, '$M4')}
+      ${rowLoop(ROWS, '$Mr')}
       ${rowLoop(1, '$M')}
       (local.set $k0 (i32.add (local.get $k0) (local.get $kn)))
       (br $kblocks)))))`;

@@ -150,24 +150,43 @@ export function projectedScores(t: Float64Array, n: number, d: number, k: number
  * of its softmax(S_i·/τ) attention off its own token (0 when some query's own score is not its strict maximum).
  */
 export function hardTemperature(S: Float64Array, n: number, mass: number): number {
+  /** Query i's attention mass off its own token at temperature τ. */
+  const offMass = (i: number, tau: number) => {
+    const own = S[i * n + i];
+    let rest = 0;
+    for (let j = 0; j < n; j++) if (j !== i) rest += Math.exp((S[i * n + j] - own) / tau);
+    return rest / (1 + rest);
+  };
   const worstOff = (tau: number) => {
     let worst = 0;
-    for (let i = 0; i < n; i++) {
-      const own = S[i * n + i];
-      let rest = 0;
-      for (let j = 0; j < n; j++) if (j !== i) rest += Math.exp((S[i * n + j] - own) / tau);
-      worst = Math.max(worst, rest / (1 + rest));
-    }
+    for (let i = 0; i < n; i++) worst = Math.max(worst, offMass(i, tau));
     return worst;
   };
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i && S[i * n + j] >= S[i * n + i]) return 0;
+  // Every off-target score is now below its own, so with finite scores every mass is a finite number and
+  // worstOff(τ) ≤ mass exactly when no query's mass exceeds it: a check can stop at the first query over, and the
+  // last one over is tried first. Otherwise (NaN scores) the maximum decides, as it did.
+  let finite = true;
+  for (let t = 0; t < S.length; t++) if (!Number.isFinite(S[t])) finite = false;
+  let lastOver = 0;
+  const within = (tau: number): boolean => {
+    if (!finite) return worstOff(tau) <= mass;
+    if (!(offMass(lastOver, tau) <= mass)) return false;
+    for (let i = 0; i < n; i++) {
+      if (i !== lastOver && !(offMass(i, tau) <= mass)) {
+        lastOver = i;
+        return false;
+      }
+    }
+    return true;
+  };
   // Off-target mass rises with τ: bisect log τ.
   let lo = 1e-6;
   let hi = 1e3;
-  if (worstOff(lo) > mass) return 0;
+  if (finite ? !within(lo) : worstOff(lo) > mass) return 0;
   for (let it = 0; it < 50; it++) {
     const mid = Math.sqrt(lo * hi);
-    if (worstOff(mid) <= mass) lo = mid;
+    if (within(mid)) lo = mid;
     else hi = mid;
   }
   return lo;

@@ -5,7 +5,8 @@ import { bootstrapInterval } from '../lib/bootstrap';
 import type { Rng } from '../runtime/rng';
 import { logLogSlope } from '../lib/fits';
 import { meanSdWithValues as meanSd, meanSdValuesSchema } from '../lib/stats';
-import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { ridgeLeastSquares } from './ridgeLeastSquares';
+import { createProducts } from './wasmProducts';
 import { prefixPairSums, signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASE_NAMES, CASES, andTarget, choosePairs, pairCaseActive } from './sparseInputs';
@@ -146,6 +147,7 @@ export const fittedWidthSweep = defineExperiment({
     const trainRng = ctx.rng(`${label}/train`);
     const testRng = ctx.rng(`${label}/test`);
     const c = signConstant(s);
+    const products = await createProducts();
     for (const [i, j] of pairs) {
       const wi = W.subarray(i * dMax, (i + 1) * dMax);
       const wj = W.subarray(j * dMax, (j + 1) * dMax);
@@ -159,7 +161,7 @@ export const fittedWidthSweep = defineExperiment({
         const n = samplesAt(cfg, d);
         const Hd = new Float32Array(n * d);
         for (let row = 0; row < n; row++) Hd.set(H.subarray(row * dMax, row * dMax + d), row * d);
-        return batchedRidgeLeastSquares(ctx.tf, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
+        return ridgeLeastSquares(products, Hd, Y.subarray(0, n), 1, n, d, 1, cfg.ridge);
       });
       CASES.forEach(([a, b], ci) => {
         for (let t = 0; t < cfg.testPerCase; t++) {

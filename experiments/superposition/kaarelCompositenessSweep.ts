@@ -4,7 +4,8 @@ import { exponentIntervalSchema, pooledExponent } from '../lib/exponentInterval'
 import { streamFor } from '../runtime/rng';
 import { ErrorAccumulator, meanSd, meanSdSchema } from '../lib/stats';
 import { kaarelK, prefixPairSums, productAndPrediction, productConstant, signAndPrediction, signConstant } from './kaarelReadoff';
-import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { ridgeLeastSquares } from './ridgeLeastSquares';
+import { createProducts } from './wasmProducts';
 import { gaussianLayer, hiddenActivations } from './randomLayer';
 import { CASES, andTarget, choosePairs, pairCaseActive } from './sparseInputs';
 
@@ -103,6 +104,7 @@ export const kaarelCompositenessSweep = defineExperiment({
   result,
   timeLimitSeconds: { quick: 60, full: 300 },
   async run(cfg, ctx) {
+    const products = await createProducts();
     const { m, d, layers } = cfg;
     const nS = cfg.sValues.length;
     // acc[s][layer][readoff][case] accumulates readoff − target.
@@ -149,7 +151,7 @@ export const kaarelCompositenessSweep = defineExperiment({
             }
           }
         });
-        const R = batchedRidgeLeastSquares(ctx.tf, H, Y, pairs.length, n, d, 1, cfg.ridge);
+        const R = ridgeLeastSquares(products, H, Y, pairs.length, n, d, 1, cfg.ridge);
         pairs.forEach(([i, j], p) => {
           CASES.forEach(([a, b], ci) => {
             for (let k = 0; k < cfg.testPerCase; k++) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineExperiment, type RunContext } from '../runtime/experiment';
-import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
 import { type BernoulliLayer, pairReadoff, sampleBernoulliLayer, sharedNeurons, superposedPairReadoff } from './bernoulliLayer';
 import { modelQuantile, modelRequiredWidth } from './bernoulliSuperposedModel';
@@ -13,8 +12,8 @@ import { meanSd, meanSdSchema, quantileSorted } from '../lib/stats';
 import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { CASES, choosePairs, pairCaseActive } from './sparseInputs';
 import { transpose } from '../lib/linalg';
-import { matMul } from '../lib/tfjs';
 import { embedInputs, gaussianProjections } from './superpositionInputsEmbedding';
+import { createProducts, type Products } from './wasmProducts';
 import { randomUnitVectors } from '../lib/unitVectors';
 
 /** The constructions compared; `bernoulliOrthogonal` reads the same 0/1 layers with orthonormal features (no superposition). */
@@ -168,7 +167,7 @@ type Config = z.output<typeof config>;
  * The simulation: for each m and width d (ascending, stopping a construction once every replicate is below ε),
  * each replicate's error quantile for the Gaussian layer and the 0/1 layers (best p). Cells are keyed by `cellKey`.
  */
-export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): Map<string, Cell[]> {
+export function simulateConstructions(cfg: Config, ctx: RunContext, c: number, products: Products): Map<string, Cell[]> {
   const { s, ds, ps, replicates, epsilon, quantile } = cfg;
   // cells[construction/m/dIndex] = one cell per replicate
   const cells = new Map<string, Cell[]>();
@@ -184,6 +183,8 @@ export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): 
         ctx.signal.throwIfAborted();
         const Phi = randomUnitVectors(ctx.rng(`phi/${r}/${m}/${d}`), m, d); // m×d0 with d0 = d
         const PhiT = transpose(Phi, m, d);
+        let gram: Float32Array | undefined; // ΦΦᵀ, for whichever of the two constructions needs it first
+        const gramOf = () => (gram ??= products.gram(Phi, PhiT, m, d));
         const record = (k: Construction, cell: Cell) => {
           const list = cells.get(key(k, m, di)) ?? [];
           list.push(cell);
@@ -191,12 +192,12 @@ export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): 
           below.get(k)![r] = cell.q < epsilon;
         };
         if (active.has('gaussian')) {
-          const PT = gaussianProjections(ctx.tf, ctx.rng(`gauss/${r}/${m}/${d}`), Phi, PhiT, m, d, d);
+          const PT = gaussianProjections(products, ctx.rng(`gauss/${r}/${m}/${d}`), PhiT, m, d, d, gramOf);
           record('gaussian', { ...summarize(gaussianErrors(PT, m, d, c, tasks[r]), quantile), bestP: null });
         }
         const bern = (['bernoulli', 'bernoulliOrthogonal'] as const).filter((k) => active.has(k));
         if (bern.length > 0) {
-          const U = overlaps(ctx.tf, Phi, PhiT, m, d, tasks[r].inputs);
+          const U = overlaps(products, Phi, PhiT, m, d, tasks[r].inputs, gramOf);
           const best = new Map<Construction, Cell>();
           for (const p of ps) {
             const layer = sampleBernoulliLayer(ctx.rng(`layer/${r}/${m}/${d}/${p}`), m, d, p);
@@ -224,7 +225,7 @@ export function simulateConstructions(cfg: Config, ctx: RunContext, c: number): 
  * features, so they are renumbered 0 … u−1 and only those u get unit vectors: the readoff of a pair never touches
  * any other feature, and the used ones are iid uniform on the sphere whatever m is.
  */
-export function simulateGaussianLargeM(cfg: Config, ctx: RunContext, c: number, m: number): Map<string, Cell[]> {
+export function simulateGaussianLargeM(cfg: Config, ctx: RunContext, c: number, m: number, products: Products): Map<string, Cell[]> {
   const { s, ds, replicates, epsilon, quantile } = cfg;
   const cells = new Map<string, Cell[]>();
   const tasks = Array.from({ length: replicates }, (_, r) => compactTasks(sampleTasks(ctx.rng(`pairs/${r}/${m}`), ctx.rng(`inputs/${r}/${m}`), m, s, cfg.pairs, cfg.inputsPerCase)));
@@ -236,7 +237,8 @@ export function simulateGaussianLargeM(cfg: Config, ctx: RunContext, c: number, 
       ctx.signal.throwIfAborted();
       const { tasks: t, used } = tasks[r];
       const Phi = randomUnitVectors(ctx.rng(`phi/${r}/${m}/${d}`), used, d);
-      const PT = gaussianProjections(ctx.tf, ctx.rng(`gauss/${r}/${m}/${d}`), Phi, transpose(Phi, used, d), used, d, d);
+      const PhiT = transpose(Phi, used, d);
+      const PT = gaussianProjections(products, ctx.rng(`gauss/${r}/${m}/${d}`), PhiT, used, d, d, () => products.gram(Phi, PhiT, used, d));
       list.push({ ...summarize(gaussianErrors(PT, used, d, c, t), quantile), bestP: null });
       bar.tick();
     }
@@ -474,9 +476,10 @@ export const superpositionInputs = defineExperiment({
   ],
   async runUnit(cfg, unit, ctx): Promise<SuperpositionInputsPartial> {
     if (unit.kind === 'model') return { model: modelRequiredWidths({ ...cfg, ms: unit.ms }, ctx) };
-    if (unit.kind === 'gaussianLarge') return { m: unit.m, cells: [...simulateGaussianLargeM(cfg, ctx, signConstant(cfg.s), unit.m)] };
+    const products = await createProducts();
+    if (unit.kind === 'gaussianLarge') return { m: unit.m, cells: [...simulateGaussianLargeM(cfg, ctx, signConstant(cfg.s), unit.m, products)] };
     const { m } = unit;
-    const cells = simulateConstructions({ ...cfg, ms: [m] }, ctx, signConstant(cfg.s));
+    const cells = simulateConstructions({ ...cfg, ms: [m] }, ctx, signConstant(cfg.s), products);
     // The reduced model's prediction at each width simulated for the 0/1 layer (the other predictions are closed forms).
     const bernoulliPredicted = cfg.ds.flatMap((d, di) =>
       cells.has(cellKey('bernoulli', m, di))
@@ -564,10 +567,10 @@ function bernoulliErrors(layer: BernoulliLayer, U: Float32Array, tasks: Tasks, s
  * u_t,α = ⟨φ_α, x_t⟩ for every input t and feature α (n×m). With fewer features than inputs the m×m Gram matrix
  * is cheaper (m²·d0 against n·m·d0), and u_t is a sum of its rows over the active features.
  */
-function overlaps(tf: Tf, Phi: Float32Array, PhiT: Float32Array, m: number, d0: number, inputs: readonly number[][]): Float32Array {
+function overlaps(products: Products, Phi: Float32Array, PhiT: Float32Array, m: number, d0: number, inputs: readonly number[][], gramOf: () => Float32Array): Float32Array {
   const n = inputs.length;
-  if (n <= m) return matMul(tf, embedInputs(Phi, d0, inputs), n, d0, PhiT, m);
-  const gram = matMul(tf, Phi, m, d0, PhiT, m);
+  if (n <= m) return products.matMul(embedInputs(Phi, d0, inputs), n, d0, PhiT, m);
+  const gram = gramOf();
   const U = new Float32Array(n * m);
   inputs.forEach((active, t) => {
     for (const a of active) for (let b = 0; b < m; b++) U[t * m + b] += gram[a * m + b];

@@ -1,7 +1,6 @@
-import type { Tf } from '../runtime/backend';
 import { choleskyFactor } from '../lib/linalg';
-import { matMul } from '../lib/tfjs';
 import type { Rng } from '../runtime/rng';
+import type { Products } from './wasmProducts';
 
 /** Inputs in superposition: features are random unit vectors φ_α ∈ R^{d0} (lib/unitVectors), and an input with active set A is x = Σ_{α∈A} φ_α. */
 /** The n×d0 matrix of inputs x_t = Σ_{α∈A_t} φ_α. */
@@ -16,13 +15,13 @@ export function embedInputs(Phi: Float32Array, d0: number, inputs: readonly (rea
 /**
  * PT[k, α] = g_k·φ_α for a d×d0 layer G with iid N(0, 1) entries, as a d×m matrix. Only the law of these projections
  * matters (each row is N(0, ΦΦᵀ), rows independent), so with few features (m ≤ d0/4) they are drawn as Z·Lᵀ with
- * L·Lᵀ = ΦΦᵀ and Z d×m iid normal: d·m normals instead of d·d0. Otherwise G is drawn and multiplied.
+ * L·Lᵀ = ΦΦᵀ and Z d×m iid normal: d·m normals instead of d·d0. Otherwise G is drawn and multiplied. `gram` gives
+ * ΦΦᵀ (a caller that needs it too computes it once).
  */
-export function gaussianProjections(tf: Tf, rng: Rng, Phi: Float32Array, PhiT: Float32Array, m: number, d0: number, d: number): Float32Array {
-  if (4 * m > d0) return matMul(tf, rng.fillNormal(new Float32Array(d * d0)), d, d0, PhiT, m);
-  const gram = matMul(tf, Phi, m, d0, PhiT, m);
-  const L = choleskyFactor(gram, m);
+export function gaussianProjections(products: Products, rng: Rng, PhiT: Float32Array, m: number, d0: number, d: number, gram: () => Float32Array): Float32Array {
+  if (4 * m > d0) return products.matMul(rng.fillNormal(new Float32Array(d * d0)), d, d0, PhiT, m);
+  const L = choleskyFactor(gram(), m);
   const LT = new Float32Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) LT[j * m + i] = L[i * m + j];
-  return matMul(tf, rng.fillNormal(new Float32Array(d * m)), d, m, LT, m);
+  return products.matMul(rng.fillNormal(new Float32Array(d * m)), d, m, LT, m);
 }

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import type { Rng } from '../runtime/rng';
 import { meanSd, meanSdSchema, quantileSorted } from '../lib/stats';
-import { matMul } from '../lib/tfjs';
 import { sampleBernoulliLayer, sharedNeurons } from './bernoulliLayer';
 import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer } from './randomLayer';
+import { createSignReadoffSums, type SignReadoffSums } from './signReadoffSums';
 import { CASES } from './sparseInputs';
+import { createProducts, type Products } from './wasmProducts';
 
 /**
  * Stacked U-AND layers. Each layer is a Gaussian random layer h = ReLU(v·W) over m features and one always-on
@@ -116,51 +117,67 @@ function scoredPairs(rng: Rng, m: number, on: readonly number[]): { i: number; j
   return out;
 }
 
-/**
- * One replicate at one width: run the stack in one mode and return per-layer statistics. W[l] is (m+1)×d with
- * row m the always-on feature; `signs[l]` is d×m with sign(W_αk W_ck) (the carry readoffs, unscaled).
- */
-export function runStack(o: {
-  tf: Parameters<typeof matMul>[0];
+/** The products and sums the stack runs on (wasmProducts.ts, signReadoffSums.ts): bit for bit tfjs's matMul and the float64 loop. */
+export interface StackKernels {
+  products: Products;
+  signSums: SignReadoffSums;
+}
+
+export async function createStackKernels(): Promise<StackKernels> {
+  return { products: await createProducts(), signSums: await createSignReadoffSums() };
+}
+
+interface StackOptions {
+  kernels: StackKernels;
   W: Float32Array[];
   m: number;
   d: number;
   s: number;
-  mode: Mode;
   actives: number[][];
   pairs: { i: number; j: number; c: number }[][];
-}): LayerStats[] {
-  const { tf, W, m, d, s, mode, actives, pairs } = o;
+}
+
+/**
+ * One replicate at one width: run the stack in one mode and return per-layer statistics. W[l] is (m+1)×d with
+ * row m the always-on feature.
+ */
+export function runStack(o: StackOptions & { mode: Mode }): LayerStats[] {
+  return runStacks({ ...o, modes: [o.mode] })[o.mode]!;
+}
+
+/**
+ * The stack in each of `modes`. The modes differ only in what a layer hands the next, so the first layer (the same
+ * inputs in every mode) and each layer's carry readoffs are computed once.
+ */
+export function runStacks(o: StackOptions & { modes: readonly Mode[] }): Partial<Record<Mode, LayerStats[]>> {
+  const { kernels, W, m, d, s, actives, pairs } = o;
   const n = actives.length;
   const c = signConstant(s + 1);
-  const stats: LayerStats[] = [];
-  let V = new Float32Array(n * (m + 1));
-  actives.forEach((on, t) => {
-    for (const a of on) V[t * (m + 1) + a] = 1;
-    V[t * (m + 1) + m] = 1;
-  });
-  for (let l = 0; l < W.length; l++) {
-    const Wl = W[l];
-    const H = matMul(tf, V, n, m + 1, Wl, d);
-    for (let t = 0; t < H.length; t++) if (H[t] < 0) H[t] = 0;
+  const scored = pairs.flatMap((list, t) => list.map(({ i, j }) => ({ t, i, j })));
+  // Carry readoffs of layer l, d×m: sign(W_αk W_ck), unscaled.
+  const signs = W.map((Wl) => {
     const S = new Float32Array(d * m);
     for (let k = 0; k < d; k++) {
       const wc = Wl[m * d + k];
       for (let a = 0; a < m; a++) S[k * m + a] = Math.sign(Wl[a * d + k] * wc);
     }
-    const Y = matMul(tf, H, n, d, S, m);
+    return S;
+  });
+  /** Layer l on inputs V: its statistics and carried readoffs Y (n×m, unscaled). */
+  const layer = (l: number, V: Float32Array): { stats: LayerStats; Y: Float32Array } => {
+    const Wl = W[l];
+    const H = kernels.products.matMul(V, n, m + 1, Wl, d);
+    for (let t = 0; t < H.length; t++) if (H[t] < 0) H[t] = 0;
+    const Y = kernels.products.matMul(H, n, d, signs[l], m);
     // Scored ANDs of the original features.
+    const sums = kernels.signSums(H, n, Wl, m + 1, d, scored);
     const caseSq = [0, 0, 0, 0];
     const caseN = [0, 0, 0, 0];
     const abs: number[] = [];
-    pairs.forEach((list, t) => {
-      for (const { i, j, c: ci } of list) {
-        let y = 0;
-        for (let k = 0; k < d; k++) {
-          const hk = H[t * d + k];
-          if (hk !== 0) y += Wl[i * d + k] * Wl[j * d + k] > 0 ? hk : -hk;
-        }
-        const e = y / (d * c) - (ci === 3 ? 1 : 0);
+    let q = 0;
+    pairs.forEach((list) => {
+      for (const { c: ci } of list) {
+        const e = sums[q++] / (d * c) - (ci === 3 ? 1 : 0);
         caseSq[ci] += e * e;
         caseN[ci]++;
         abs.push(Math.abs(e));
@@ -170,28 +187,53 @@ export function runStack(o: {
     // Carried features: AND with the always-on feature, i.e. the feature itself.
     let sq = 0;
     let wrong = 0;
-    const next = new Float32Array(n * (m + 1));
     for (let t = 0; t < n; t++) {
       const on = new Set(actives[t]);
       for (let a = 0; a < m; a++) {
-        const y = Y[t * m + a] / (d * c);
-        const e = y - (on.has(a) ? 1 : 0);
+        const e = Y[t * m + a] / (d * c) - (on.has(a) ? 1 : 0);
         sq += e * e;
         if (Math.abs(e) >= 0.5) wrong++;
-        next[t * (m + 1) + a] = mode === 'raw' ? y : rethreshold(y);
       }
-      next[t * (m + 1) + m] = 1;
     }
-    stats.push({
+    const stats = {
       andRms: Math.sqrt(caseSq.reduce((acc, v, ci) => acc + v / caseN[ci], 0) / 4),
       andQ99: quantileSorted(abs, 0.99),
       andWorst: abs[abs.length - 1],
       carriedRms: Math.sqrt(sq / (n * m)),
       carriedWrongShare: wrong / (n * m),
-    });
-    V = next;
+    };
+    return { stats, Y };
+  };
+  /** What layer l hands the next in `mode`. */
+  const carry = (mode: Mode, Y: Float32Array): Float32Array => {
+    const next = new Float32Array(n * (m + 1));
+    for (let t = 0; t < n; t++) {
+      for (let a = 0; a < m; a++) {
+        const y = Y[t * m + a] / (d * c);
+        next[t * (m + 1) + a] = mode === 'raw' ? y : rethreshold(y);
+      }
+      next[t * (m + 1) + m] = 1;
+    }
+    return next;
+  };
+  const V0 = new Float32Array(n * (m + 1));
+  actives.forEach((on, t) => {
+    for (const a of on) V0[t * (m + 1) + a] = 1;
+    V0[t * (m + 1) + m] = 1;
+  });
+  const first = layer(0, V0);
+  const out: Partial<Record<Mode, LayerStats[]>> = {};
+  for (const mode of o.modes) {
+    const stats = [first.stats];
+    let Y = first.Y;
+    for (let l = 1; l < W.length; l++) {
+      const next = layer(l, carry(mode, Y));
+      stats.push(next.stats);
+      Y = next.Y;
+    }
+    out[mode] = stats;
   }
-  return stats;
+  return out;
 }
 
 /** Cosines between readoff vectors of ANDs sharing a variable (ij, ik) and disjoint ones (ij, kl). */
@@ -264,7 +306,7 @@ export const uandDepth = defineExperiment({
     const rng = ctx.rng(`inputs/${r}`);
     const actives = Array.from({ length: cfg.inputs }, () => rng.sampleDistinct(m, s).sort((a, b) => a - b));
     const pairs = actives.map((on) => scoredPairs(rng, m, on));
-    const out = Object.fromEntries(MODES.map((mode) => [mode, runStack({ tf: ctx.tf, W, m, d, s, mode, actives, pairs })])) as Record<Mode, LayerStats[]>;
+    const out = runStacks({ kernels: await createStackKernels(), W, m, d, s, modes: MODES, actives, pairs }) as Record<Mode, LayerStats[]>;
     return { d, r, stack: out };
   },
   merge(cfg, partials) {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineExperiment } from '../runtime/experiment';
 import { affineBaseline } from './affineBaseline';
 import { histogram, meanSd, meanSdSchema } from '../lib/stats';
-import { batchedRidgeLeastSquares } from '../lib/tfjs';
+import { ridgeLeastSquares } from './ridgeLeastSquares';
+import { createProducts } from './wasmProducts';
 import { summarizeErrors as summarize1 } from './errorStats';
 
 /** The share-below statistic's bound: the affine AND readoff's worst-case error. */
@@ -87,6 +88,7 @@ export const uandFrozenLayer = defineExperiment({
   upstream: [affineBaseline.id],
   timeLimitSeconds: { quick: 60, full: 600 },
   async run(cfg, ctx) {
+    const products = await createProducts();
     const { m, d, s } = cfg;
     const nTrain = 4 * cfg.trainPerCase;
     const pairCount = Math.min(cfg.pairs, (m * (m - 1)) / 2);
@@ -118,7 +120,7 @@ export const uandFrozenLayer = defineExperiment({
             }
           }
         });
-        const R = batchedRidgeLeastSquares(ctx.tf, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
+        const R = ridgeLeastSquares(products, H, Y, chunk.length, nTrain, d, 2, cfg.ridge);
         chunk.forEach(([i, j], b) => {
           const r = R.subarray(b * d * 2, (b + 1) * d * 2);
           CASES.forEach(([a, c], ci) => {

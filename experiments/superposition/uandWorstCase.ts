@@ -3,11 +3,11 @@ import { defineExperiment } from '../runtime/experiment';
 import { bootstrapInterval } from '../lib/bootstrap';
 import { tailPowerLaw } from '../lib/tailPowerLaw';
 import { meanSd, meanSdSchema } from '../lib/stats';
-import { matMul } from '../lib/tfjs';
 import { signAndPrediction, signConstant } from './kaarelReadoff';
 import { gaussianLayer } from './randomLayer';
 import { trainNetwork, forward, type TwoLayerNet } from './trainReadoffs';
 import { WorstCaseTally, allPairs, allSubsets, binomial, expectedMaxOfGaussians, fitBalancedReadoffs, hiddenBlock, kaarelWorstCase } from './worstCase';
+import { createProducts } from './wasmProducts';
 
 const config = z
   .object({
@@ -183,18 +183,19 @@ export const uandWorstCase = defineExperiment({
     const P = pairs.length;
     if (unit.method === 'kaarel') {
       const bar = ctx.progress(unit.label, Math.ceil(n / cfg.rowChunk));
-      const tallies = kaarelWorstCase(ctx.tf, W, m, dMax, s, signConstant(s), cfg.kaarelWidths, cfg.rowChunk, () => bar.tick());
+      const tallies = kaarelWorstCase(await createProducts(), W, m, dMax, s, signConstant(s), cfg.kaarelWidths, cfg.rowChunk, () => bar.tick());
       bar.done();
       return { method: 'kaarel', layer: unit.layer, points: cfg.kaarelWidths.map((d, w) => [d, pointOf(tallies[w])]) };
     }
     if (unit.method === 'fitted') {
+      const products = await createProducts();
       const points: [number, Point][] = [];
       for (const d of cfg.fittedWidths) {
         ctx.signal.throwIfAborted();
         const H = hiddenBlock(W, dMax, subsets, s, 0, n, 0, d);
-        const R = fitBalancedReadoffs(ctx.tf, H, subsets, m, s, d, cfg.ridge);
+        const R = fitBalancedReadoffs(products, H, subsets, m, s, d, cfg.ridge);
         const tally = new WorstCaseTally();
-        tally.add(matMul(ctx.tf, H, n, d, Float32Array.from(R), P), n, P, subsets, 0, s, m, pairIndex);
+        tally.add(products.matMul(H, n, d, Float32Array.from(R), P), n, P, subsets, 0, s, m, pairIndex);
         points.push([d, pointOf(tally)]);
       }
       return { method: 'fitted', layer: unit.layer, points };

@@ -3,11 +3,11 @@ import { defineExperiment } from '../runtime/experiment';
 import { bootstrapInterval } from '../lib/bootstrap';
 import { tailPowerLaw } from '../lib/tailPowerLaw';
 import { meanSd, meanSdSchema } from '../lib/stats';
-import { matMul } from '../lib/tfjs';
 import { signConstant } from './kaarelReadoff';
 import { gaussianLayer } from './randomLayer';
 import { WorstCaseTally, allPairs, allSubsets, binomial, fitBalancedReadoffs, hiddenBlock } from './worstCase';
 import { intervalUpperBound, searchWorstCase, type LinearReadoff } from './worstCaseSearch';
+import { createProducts } from './wasmProducts';
 
 const config = z
   .object({
@@ -159,6 +159,7 @@ export const uandWorstCaseBounds = defineExperiment({
     const jobs: { method: Method; d: number }[] = [...cfg.kaarelWidths.map((d) => ({ method: 'kaarel' as const, d })), ...fitted.map((d) => ({ method: 'fitted' as const, d }))];
     const bar = ctx.progress(unit.label, jobs.length);
     const cells: Cell[] = [];
+    const products = await createProducts();
     for (const { method, d } of jobs) {
       ctx.signal.throwIfAborted();
       let R: Float32Array;
@@ -167,16 +168,16 @@ export const uandWorstCaseBounds = defineExperiment({
         for (let k = 0; k < d; k++) pairs.forEach(([i, j], p) => (R[k * P + p] = Math.sign(W[i * dMax + k] * W[j * dMax + k]) / (d * c)));
       } else {
         const H = hiddenBlock(W, dMax, subsets, s, 0, n, 0, d);
-        R = Float32Array.from(fitBalancedReadoffs(ctx.tf, H, subsets, m, s, d, cfg.ridge));
+        R = Float32Array.from(fitBalancedReadoffs(products, H, subsets, m, s, d, cfg.ridge));
       }
       const readoff: LinearReadoff = { W, m, dMax, d, R };
-      const found = searchWorstCase(ctx.tf, readoff, ctx.rng(`m${m}/search${layer}/${method}/d${d}`), { s, samples: cfg.samples, starts: cfg.starts, maxMoves: cfg.maxMoves, rowChunk: cfg.rowChunk });
+      const found = searchWorstCase(products, readoff, ctx.rng(`m${m}/search${layer}/${method}/d${d}`), { s, samples: cfg.samples, starts: cfg.starts, maxMoves: cfg.maxMoves, rowChunk: cfg.rowChunk });
       let exact: number | null = null;
       if (n * P * d <= cfg.exhaustiveMaxWork) {
         const tally = new WorstCaseTally();
         for (let start = 0; start < n; start += cfg.rowChunk) {
           const rows = Math.min(cfg.rowChunk, n - start);
-          tally.add(matMul(ctx.tf, hiddenBlock(W, dMax, subsets, s, start, rows, 0, d), rows, d, R, P), rows, P, subsets, start, s, m, pairIndex);
+          tally.add(products.matMul(hiddenBlock(W, dMax, subsets, s, start, rows, 0, d), rows, d, R, P), rows, P, subsets, start, s, m, pairIndex);
         }
         exact = tally.worst;
       }

@@ -3,10 +3,9 @@
  * Inputs are enumerated, so the maximum is exact, not sampled. The outputs of all pairs on a block of inputs come
  * from one matmul; scanning them needs only which pairs are (1,1) on each input, the C(s,2) pairs inside its support.
  */
-import type { Tf } from '../runtime/backend';
 import { choleskySolve } from '../lib/linalg';
-import { matMul } from '../lib/tfjs';
 import { normalCdf } from '../lib/special';
+import type { Products } from './wasmProducts';
 
 export function binomial(n: number, k: number): number {
   if (k < 0 || k > n) return 0;
@@ -118,7 +117,7 @@ export function hiddenBlock(W: Float32Array, dMax: number, subsets: Int32Array, 
  * dMax neurons of W), exhaustively: one pass over the inputs in blocks of `rowChunk`, adding each width's new
  * neurons to running unscaled sums.
  */
-export function kaarelWorstCase(tf: Tf, W: Float32Array, m: number, dMax: number, s: number, c: number, widths: readonly number[], rowChunk: number, onBlock?: () => void): WorstCaseTally[] {
+export function kaarelWorstCase(products: Products, W: Float32Array, m: number, dMax: number, s: number, c: number, widths: readonly number[], rowChunk: number, onBlock?: () => void): WorstCaseTally[] {
   const subsets = allSubsets(m, s);
   const n = subsets.length / s;
   const { pairs, pairIndex } = allPairs(m);
@@ -141,7 +140,7 @@ export function kaarelWorstCase(tf: Tf, W: Float32Array, m: number, dMax: number
     const acc = new Float64Array(rows * P);
     blocks.forEach(({ d0, d1, S }, w) => {
       const H = hiddenBlock(W, dMax, subsets, s, start, rows, d0, d1);
-      const part = matMul(tf, H, rows, d1 - d0, S, P);
+      const part = products.matMul(H, rows, d1 - d0, S, P);
       for (let t = 0; t < acc.length; t++) acc[t] += part[t];
       tallies[w].add(acc, rows, P, subsets, start, s, m, pairIndex, 1 / (d1 * c));
     });
@@ -157,7 +156,7 @@ export function kaarelWorstCase(tf: Tf, W: Float32Array, m: number, dMax: number
  * with A = Σ h hᵀ over all inputs, A_i over those with i on and A_ij over those with both on, so the m + 1 large
  * Gram matrices are shared and only A_ij (C(m−2, s−2) rows) is per pair. Returns R, d×P, in float64.
  */
-export function fitBalancedReadoffs(tf: Tf, H: Float32Array, subsets: Int32Array, m: number, s: number, d: number, ridge: number): Float64Array {
+export function fitBalancedReadoffs(products: Products, H: Float32Array, subsets: Int32Array, m: number, s: number, d: number, ridge: number): Float64Array {
   const n = subsets.length / s;
   const { pairs } = allPairs(m);
   const P = pairs.length;
@@ -170,7 +169,7 @@ export function fitBalancedReadoffs(tf: Tf, H: Float32Array, subsets: Int32Array
     rows.forEach((r, t) => Hs.set(H.subarray(r * d, (r + 1) * d), t * d));
     const Ht = new Float32Array(d * rows.length);
     for (let t = 0; t < rows.length; t++) for (let k = 0; k < d; k++) Ht[k * rows.length + t] = Hs[t * d + k];
-    return matMul(tf, Ht, d, rows.length, Hs, d);
+    return products.gram(Ht, Hs, d, rows.length);
   };
   const rowsWith: number[][] = Array.from({ length: m }, () => []);
   for (let r = 0; r < n; r++) for (let a = 0; a < s; a++) rowsWith[subsets[r * s + a]].push(r);

@@ -9,10 +9,9 @@
  *    other features (r = s − #on in the pair); ReLU is monotone, so Rᵀh lies between the sums of the per-neuron ends.
  * The tests check lower ≤ exact ≤ upper against a brute force, and lower = exact when every input is scored.
  */
-import type { Tf } from '../runtime/backend';
 import type { Rng } from '../runtime/rng';
-import { matMul } from '../lib/tfjs';
 import { allPairs, allSubsets, binomial, hiddenBlock } from './worstCase';
+import type { Products } from './wasmProducts';
 
 /** A linear readoff of a random ReLU layer: W is m×dMax (feature-major), R is d×P (row k, column = pair index). */
 export interface LinearReadoff {
@@ -142,7 +141,7 @@ export function climb(r: LinearReadoff, start: Witness, maxMoves: number): Witne
 }
 
 /** The lower bound: score `samples` inputs (or all of them) on every pair, then climb from the worst `starts`. */
-export function searchWorstCase(tf: Tf, r: LinearReadoff, rng: Rng, o: SearchOptions): { best: Witness; sampledWorst: number; exhaustive: boolean } {
+export function searchWorstCase(products: Products, r: LinearReadoff, rng: Rng, o: SearchOptions): { best: Witness; sampledWorst: number; exhaustive: boolean } {
   const { m, d } = r;
   const { s } = o;
   const { pairs, pairIndex } = allPairs(m);
@@ -163,7 +162,7 @@ export function searchWorstCase(tf: Tf, r: LinearReadoff, rng: Rng, o: SearchOpt
   for (let start = 0; start < rows; start += o.rowChunk) {
     const nr = Math.min(o.rowChunk, rows - start);
     const H = hiddenBlock(r.W, r.dMax, inputs, s, start, nr, 0, d);
-    const Y = matMul(tf, H, nr, d, r.R, P);
+    const Y = products.matMul(H, nr, d, r.R, P);
     for (let t = 0; t < nr; t++) {
       const sub = (start + t) * s;
       const ones: number[] = [];
@@ -231,27 +230,54 @@ export function intervalUpperBound(r: LinearReadoff, s: number, incumbent: numbe
     }
     return sum;
   };
+  // The same sums where neither i nor j is among the first r0 entries: the first r0 entries, added in the same order
+  // from 0, so equal bit for bit. rankTop[k·m + l]: feature l's place in neuron k's top list (keep when absent).
+  const stride = s + 1;
+  const prefTop = new Float64Array(d * stride);
+  const prefBot = new Float64Array(d * stride);
+  const rankTop = new Uint8Array(d * m).fill(keep);
+  const rankBot = new Uint8Array(d * m).fill(keep);
+  for (let k = 0; k < d; k++) {
+    let top = 0;
+    let bot = 0;
+    for (let t = 0; t < keep; t++) {
+      if (t < stride) {
+        prefTop[k * stride + t] = top;
+        prefBot[k * stride + t] = bot;
+      }
+      top += topV[k * keep + t];
+      bot += botV[k * keep + t];
+      rankTop[k * m + topI[k * keep + t]] = t;
+      rankBot[k * m + botI[k * keep + t]] = t;
+    }
+  }
+  // Readoff columns contiguous: RT[p·d + k] = R[k·P + p].
+  const RT = new Float32Array(P * d);
+  for (let k = 0; k < d; k++) for (let q = 0; q < P; q++) RT[q * d + k] = R[k * P + q];
+  const cases = [
+    [1, 1],
+    [1, 0],
+    [0, 1],
+    [0, 0],
+  ] as const;
   let bound = 0;
   let certified = 0;
   let branches = 0;
   let p = 0;
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++, p++) {
-      for (const [a, b] of [
-        [1, 1],
-        [1, 0],
-        [0, 1],
-        [0, 0],
-      ]) {
+      for (const [a, b] of cases) {
         const r0 = s - a - b;
         if (r0 > m - 2) continue;
         let yLo = 0;
         let yHi = 0;
         for (let k = 0; k < d; k++) {
           const fixed = a * W[i * dMax + k] + b * W[j * dMax + k];
-          const lo = Math.max(0, fixed + sumExcluding(botV, botI, k, r0, i, j));
-          const hi = Math.max(0, fixed + sumExcluding(topV, topI, k, r0, i, j));
-          const c = R[k * P + p];
+          const botSum = rankBot[k * m + i] < r0 || rankBot[k * m + j] < r0 ? sumExcluding(botV, botI, k, r0, i, j) : prefBot[k * stride + r0];
+          const topSum = rankTop[k * m + i] < r0 || rankTop[k * m + j] < r0 ? sumExcluding(topV, topI, k, r0, i, j) : prefTop[k * stride + r0];
+          const lo = Math.max(0, fixed + botSum);
+          const hi = Math.max(0, fixed + topSum);
+          const c = RT[p * d + k];
           if (c >= 0) {
             yLo += c * lo;
             yHi += c * hi;

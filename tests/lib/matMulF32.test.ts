@@ -40,7 +40,7 @@ describe('float32 products in WebAssembly', () => {
     const rng = new Rng(5, 'matMulF32');
     // [M, N, K]: the training step's own shapes (forward Rᵀ·hᵀ, (dLoss/dR)ᵀ = gᵀ·h, dLoss/dh = g·Rᵀ at m = 50 frozen)
     // and odd ones: rows off 4, columns off 8 and 4, K across the 128-blocks, K = 1.
-    const shapes = [[200, 100, 200], [200, 200, 100], [100, 200, 200], [7, 13, 5], [5, 7, 300], [13, 3, 129], [1, 1, 1], [3, 12, 257], [66, 20, 12], [9, 1, 40]];
+    const shapes = [[200, 100, 200], [200, 200, 100], [100, 200, 200], [7, 13, 5], [5, 7, 300], [13, 3, 129], [1, 1, 1], [3, 12, 257], [66, 20, 12], [9, 1, 40], [5, 37, 130], [4, 48, 3]];
     for (const [M, N, K] of shapes) {
       const { memory, A, B, C, guard } = setup(rng, M, N, K);
       const matMul = await createMatMulF32(memory);

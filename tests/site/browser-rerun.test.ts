@@ -1,11 +1,12 @@
 /**
  * "Re-run in your browser" in Chromium (playwright-core), on the quick build the site tests share: for one figure of
- * each writeup, open the form, change the seed, run, wait, and check that the figure was redrawn, that the reader's
- * results equal the build's runner on Node for the same config, seed and backend (wasm), and that the page's claim
- * badges give the verdicts those results imply. Before the click the page downloads no tfjs, worker or experiment
- * code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
- * every page in its pass without JavaScript.) One browser context serves every case, so the re-run code and the
- * tfjs wasm binary come from its cache after the first writeup.
+ * each writeup, open the form, change the seed (and for sae-toy-d64 its sizes, see CASES), run, wait, and check that
+ * the figure was redrawn, that the reader's results equal the build's runner on Node for the same config, seed and
+ * backend (wasm), and that the page's claim badges give the verdicts those results imply. Before the click the page
+ * downloads no tfjs, worker or experiment code; no request leaves the site. (With JavaScript off there is no control at all: browser.test checks that on
+ * every page without JavaScript.) One browser context serves every case, so the re-run code and the tfjs wasm
+ * binary (and its compiled code) come from its cache after the first writeup; requests to other hosts are not
+ * routed (routing turns the cache off) but fail (chromiumArgs) and are checked below.
  *
  * Tolerance. Both sides run the same JavaScript (bundled by Vite here, by tsx in Node), the same seeded streams
  * and the same tfjs wasm SIMD binary, single-threaded. What differs is the JavaScript engine's own Math library:
@@ -25,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBuild } from '../helpers/siteBuild';
 import { registry } from '../../experiments/index';
 import { runExperiments } from '../../experiments/runtime/runner';
+import { resolveConfig } from '../../experiments/runtime/plan';
 import { readArtifact } from '../../experiments/runtime/artifacts';
 import { toleranceFor } from '../../experiments/runtime/tolerance';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
@@ -37,13 +39,28 @@ const built = build.status === 0;
 
 /**
  * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest).
+ * `set` changes fields of the form besides the seed (dotted paths, as the form names its inputs), and Node's run gets
+ * the same changes: sae-toy-d64's quick profile costs about 4 CPU-s a side at rest, and these sizes (d = 128's quick
+ * sizes, each within the form's bounds) run the same code, every stage of it, in well under one. Typing them into the
+ * form also checks that the form carries nested fields and lists into the config.
  */
-const CASES: { route: string; experiment: string; seed: number }[] = [
+const CASES: { route: string; experiment: string; seed: number; set?: { [path: string]: number | number[] } }[] = [
   { route: '/superposition/', experiment: 'kaarel-calibration-mismatch', seed: 11 },
   { route: '/superposition-attention/', experiment: 'attention-token-projection', seed: 14 },
   { route: '/superposition-limits/', experiment: 'uand-depth', seed: 15 },
   { route: '/simplicity-bias/', experiment: 'simplicity-mlp-prior', seed: 12 },
-  { route: '/sae-errors/', experiment: 'sae-toy-d64', seed: 13 },
+  {
+    route: '/sae-errors/',
+    experiment: 'sae-toy-d64',
+    seed: 13,
+    set: {
+      'headTrain.maxSteps': 10, 'headTrain.batch': 32, 'headTrain.evalEvery': 5, 'headTrain.patience': 1, 'headTrain.heldOut': 64,
+      'saeTrain.steps': 4, 'saeTrain.batch': 32, 'saeTrain.auxK.deadAfter': 128,
+      nEval: 8, randomDraws: 1, resamples: 50,
+      'scan.samples': 2, 'scan.randomDirs': 8, 'scan.perClass': 2, 'scan.radii': [0.5],
+      'angle.samples': 1, 'angle.steps': 8, 'line.samples': 2, 'line.tMax': 1,
+    },
+  },
 ];
 
 let browser: Browser;
@@ -52,11 +69,26 @@ let origin: string;
 let close: () => Promise<void>;
 let scratch: string;
 
-async function nodeRun(experiment: string, seed: number) {
+/** The quick profile's config with the case's seed and changes: what the form should produce, and Node's run. */
+function caseConfig(c: (typeof CASES)[number]): { [key: string]: unknown } {
+  const def = registry.find((d) => d.id === c.experiment)!;
+  const config = structuredClone(resolveConfig(def, 'quick')) as { [key: string]: any };
+  config.seed = c.seed;
+  for (const [dotted, value] of Object.entries(c.set ?? {})) {
+    const keys = dotted.split('.');
+    let at = config;
+    for (const k of keys.slice(0, -1)) at = at[k];
+    if (!(keys[keys.length - 1] in at)) throw new Error(`${c.experiment} has no config field ${dotted}`);
+    at[keys[keys.length - 1]] = value;
+  }
+  return config;
+}
+
+async function nodeRun(experiment: string, config: { [key: string]: unknown }) {
   const def = registry.find((d) => d.id === experiment)!;
-  const dir = path.join(scratch, `${experiment}-${seed}`);
+  const dir = path.join(scratch, `${experiment}-${config.seed}`);
   await runExperiments({
-    registry, root: repoRoot, profile: 'quick', ids: [experiment], overrides: { seed }, force: true, backend: 'wasm',
+    registry, root: repoRoot, profile: 'quick', ids: [experiment], overrides: config, force: true, backend: 'wasm',
     artifactsDir: dir, storeDir: path.join(dir, 'units'), log: () => {}, sink: { write: () => {}, isTTY: false },
   });
   const read = await readArtifact(dir, experiment, def.result);
@@ -106,7 +138,6 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
     ({ browser, origin, close } = await openSite(out));
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     context.setDefaultTimeout(120_000); // a loaded 2-core machine can take longer than 30 s to load a long page
-    await context.route((url) => url.origin !== origin, (route) => route.abort());
     scratch = await mkdtemp(path.join(repoRoot, '.test-tmp', 'rerun-'));
   });
   afterAll(async () => {
@@ -136,6 +167,7 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
       const panel = fig.locator('.rerun-panel');
       await panel.locator('input[name="seed"]').waitFor({ timeout: 60_000 });
       await panel.locator('input[name="seed"]').fill(String(c.seed));
+      for (const [name, value] of Object.entries(c.set ?? {})) await panel.locator(`[name="${name}"]`).fill(Array.isArray(value) ? value.join(', ') : String(value));
       await panel.locator('.rerun-run').click();
       await page.waitForSelector(`figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="done"], figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="error"]`, { timeout: 180_000 });
       const status = await panel.locator('.rerun-status').textContent();
@@ -150,7 +182,9 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
 
       // The same numbers as the build's runner on Node for this config and seed (run after the browser's: an
       // experiment in this process blocks the event loop that talks to the browser).
-      const { def, artifact } = await nodeRun(c.experiment, c.seed);
+      const config = caseConfig(c);
+      expect(run.config).toEqual(config);
+      const { def, artifact } = await nodeRun(c.experiment, config);
       expect(run.config).toEqual(artifact.config);
       const d = drift(def, artifact.results, run.results);
       console.log(`${c.experiment} seed ${c.seed}: browser ${run.wallSeconds.toFixed(2)} s on ${run.backend} (${run.backendDetail}), Node ${artifact.provenance.wallSeconds.toFixed(2)} s; ${d.fields} fields, ${d.differing} differ within tolerance, max relative difference ${d.maxRel.toExponential(2)}`);

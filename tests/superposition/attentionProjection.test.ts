@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
 import { firstFromWhichAlways, hardTemperature, projectedScores, scanContexts, scanTokens, tieVerdict } from '../../experiments/superposition/attentionProjection';
+import { randomUnitVectors } from '../../experiments/lib/unitVectors';
 
 const gaussianUnitRows = (rng: Rng, n: number, d: number) => {
   const t = new Float64Array(n * d);
@@ -64,6 +65,39 @@ describe('the projection construction for random tokens', () => {
     const tau = hardTemperature(Float64Array.from([1, a, a, 1]), 2, m);
     expect(tau).toBeCloseTo((1 - a) / Math.log((1 - m) / m), 6);
     expect(hardTemperature(Float64Array.from([1, 1, 1, 1]), 2, m)).toBe(0);
+  });
+
+  it('hard temperature: the same τ, bit for bit, as bisecting on the maximum over every query', () => {
+    const reference = (S: Float64Array, n: number, mass: number) => {
+      const worstOff = (tau: number) => {
+        let worst = 0;
+        for (let i = 0; i < n; i++) {
+          let rest = 0;
+          for (let j = 0; j < n; j++) if (j !== i) rest += Math.exp((S[i * n + j] - S[i * n + i]) / tau);
+          worst = Math.max(worst, rest / (1 + rest));
+        }
+        return worst;
+      };
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i && S[i * n + j] >= S[i * n + i]) return 0;
+      let [lo, hi] = [1e-6, 1e3];
+      if (worstOff(lo) > mass) return 0;
+      for (let it = 0; it < 50; it++) {
+        const mid = Math.sqrt(lo * hi);
+        if (worstOff(mid) <= mass) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const rng = new Rng(21, 'hardTemperature');
+    for (const [n, d] of [[6, 4], [24, 8], [40, 40], [64, 16]]) {
+      const t = Float64Array.from(randomUnitVectors(rng, n, d));
+      for (const k of [2, d]) {
+        const S = projectedScores(t, n, d, k, d / k);
+        for (const mass of [0.01, 0.05, 0.3]) expect(Object.is(hardTemperature(S, n, mass), reference(S, n, mass))).toBe(true);
+      }
+    }
+    const withNaN = Float64Array.from([1, 0.2, NaN, 0.1, 1, 0.3, 0, 0.4, 1]);
+    expect(Object.is(hardTemperature(withNaN, 3, 0.05), reference(withNaN, 3, 0.05))).toBe(true);
   });
 
   it('first k from which a condition always holds', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../experiments/runtime/rng';
-import { fillTargets } from '../../experiments/superposition/jakeReplication';
+import { bernoulliBatchSampler, fillBernoulli, fillTargets } from '../../experiments/superposition/jakeReplication';
 
 describe('jake-replication inputs', () => {
   it('fillTargets writes AND and XOR of each pair (hand-made 2-input batch)', () => {
@@ -100,6 +100,34 @@ describe('fillTargets against the pair-by-pair definition', () => {
             expect(y[r * pairs.length + o]).toBe(fn === 'and' ? a * b : (a + b) % 2);
           });
         }
+      }
+    }
+  });
+});
+
+describe('bernoulliBatchSampler against fillBernoulli then fillTargets', () => {
+  it('gives the same batches from the same stream, batch after batch, for all pairs, a subset and repeated pairs', () => {
+    const m = 14;
+    const n = 30;
+    const all: [number, number][] = [];
+    for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) all.push([i, j]);
+    const subset = all.filter((_, o) => o % 3 === 1).map(([i, j], o) => (o % 2 ? [j, i] : [i, j]) as [number, number]);
+    const repeated = [...subset, subset[0]]; // not distinct: the sampler falls back to fillTargets
+    for (const pairs of [all, subset, repeated]) {
+      const pi = Int32Array.from(pairs, (p) => p[0]);
+      const pj = Int32Array.from(pairs, (p) => p[1]);
+      for (const fn of ['and', 'xor'] as const) {
+        const [refRng, rng] = [new Rng(5, 'batches'), new Rng(5, 'batches')];
+        const sample = bernoulliBatchSampler(fn, rng, 0.25, m, pi, pj);
+        const [x, y, xRef, yRef] = [new Float32Array(n * m), new Float32Array(n * pairs.length).fill(7), new Float32Array(n * m), new Float32Array(n * pairs.length)];
+        for (let batch = 0; batch < 20; batch++) {
+          fillBernoulli(refRng, 0.25, xRef);
+          fillTargets(fn, xRef, m, pi, pj, yRef);
+          sample(x, y);
+          expect(x).toEqual(xRef);
+          expect(y).toEqual(yRef);
+        }
+        expect(rng.nextUint32()).toBe(refRng.nextUint32());
       }
     }
   });

@@ -12,6 +12,7 @@ import { CASES, pairCaseActive } from '../../experiments/superposition/sparseInp
 import { crossing, gaussianQuantilePrediction } from '../../experiments/superposition/superpositionInputs';
 import { embedInputs, gaussianProjections } from '../../experiments/superposition/superpositionInputsEmbedding';
 import { randomUnitVectors } from '../../experiments/lib/unitVectors';
+import { createProducts } from '../../experiments/superposition/wasmProducts';
 
 const dot = (A: Float32Array, d0: number, a: number, b: number) => {
   let s = 0;
@@ -56,16 +57,34 @@ describe('features in superposition', () => {
     });
   });
 
-  it('draws Gaussian-layer projections g_k·φ_α with covariance ⟨φ_α, φ_β⟩ by either route', async () => {
+  it('multiplies (products and symmetric Gram matrices) bit for bit as tfjs-wasm does, on shapes off every block size', async () => {
     const { loadBackend } = await import('../../experiments/runtime/backend');
     const { tf } = await loadBackend('wasm');
+    const products = await createProducts();
+    // Entries that differ (as Object.is sees them): a count, since toEqual on large arrays is slow.
+    const differing = (a: Float32Array, b: Float32Array) => (a.length !== b.length ? -1 : a.reduce((n, v, t) => n + (Object.is(v, b[t]) ? 0 : 1), 0));
+    for (const [m, d0] of [[7, 5], [37, 130], [300, 61], [521, 200]]) {
+      const Phi = randomUnitVectors(new Rng(4, `prod/${m}`), m, d0);
+      const PhiT = transpose(Phi, m, d0);
+      const G = products.gram(Phi, PhiT, m, d0);
+      expect(differing(G, matMul(tf, Phi, m, d0, PhiT, m))).toBe(0);
+      const X = embedInputs(Phi, d0, [[0, 3], [1, 2, 4], [5], [6, 0]]);
+      expect(differing(products.matMul(X, 4, d0, PhiT, m), matMul(tf, X, 4, d0, PhiT, m))).toBe(0);
+      // A large product before a small one: views of the grown memory, no stale entries.
+      expect(products.gram(Phi.subarray(0, 3 * d0), transpose(Phi.subarray(0, 3 * d0), 3, d0), 3, d0)).toEqual(G.filter((_, t) => t % m < 3 && t < 3 * m));
+    }
+  });
+
+  it('draws Gaussian-layer projections g_k·φ_α with covariance ⟨φ_α, φ_β⟩ by either route', async () => {
+    const products = await createProducts();
     const d = 20_000;
     for (const [m, d0] of [
       [4, 40],
       [12, 16],
     ]) {
       const Phi = randomUnitVectors(new Rng(3, `phi/${m}`), m, d0);
-      const PT = gaussianProjections(tf, new Rng(3, `g/${m}`), Phi, transpose(Phi, m, d0), m, d0, d);
+      const PhiT = transpose(Phi, m, d0);
+      const PT = gaussianProjections(products, new Rng(3, `g/${m}`), PhiT, m, d0, d, () => products.gram(Phi, PhiT, m, d0));
       for (const [a, b] of [
         [0, 0],
         [0, 1],

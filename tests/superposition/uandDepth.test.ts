@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tf } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
-import { rethreshold, runStack } from '../../experiments/superposition/uandDepth';
+import { createSignReadoffSums } from '../../experiments/superposition/signReadoffSums';
+import { createStackKernels, rethreshold, runStack, runStacks, type StackKernels } from '../../experiments/superposition/uandDepth';
 
-let tf: Tf;
+let kernels: StackKernels;
 beforeAll(async () => {
-  const { loadBackend } = await import('../../experiments/runtime/backend');
-  tf = (await loadBackend('wasm')).tf;
+  kernels = await createStackKernels();
 });
 
 const layer = (rng: Rng, rows: number, d: number) => Float32Array.from({ length: rows * d }, () => rng.normal());
@@ -30,7 +29,7 @@ describe('stacked U-AND layers', () => {
       [{ i: 2, j: 5, c: 3 }, { i: 6, j: 5, c: 2 }, { i: 0, j: 1, c: 0 }],
       [{ i: 1, j: 6, c: 3 }, { i: 1, j: 0, c: 1 }, { i: 3, j: 4, c: 0 }],
     ];
-    const [stats] = runStack({ tf, W: [W], m, d, s, mode: 'raw', actives, pairs });
+    const [stats] = runStack({ kernels, W: [W], m, d, s, mode: 'raw', actives, pairs });
     const c = signConstant(s + 1);
     const sq = [0, 0, 0, 0];
     const n = [0, 0, 0, 0];
@@ -60,10 +59,45 @@ describe('stacked U-AND layers', () => {
     const W2 = layer(rng, m + 1, d);
     const actives = [[0, 1], [2, 4], [3, 5], [1, 4]];
     const pairs = actives.map((on) => [{ i: on[0], j: on[1], c: 3 }]);
-    const two = runStack({ tf, W: [W1, W2], m, d, s, mode: 'rethreshold', actives, pairs });
-    const one = runStack({ tf, W: [W2], m, d, s, mode: 'rethreshold', actives, pairs });
+    const two = runStack({ kernels, W: [W1, W2], m, d, s, mode: 'rethreshold', actives, pairs });
+    const one = runStack({ kernels, W: [W2], m, d, s, mode: 'rethreshold', actives, pairs });
     expect(two[0].carriedRms).toBeLessThan(1 / 9); // errors well below 1/3, so every bit is restored exactly
     expect(two[1].andWorst).toBeCloseTo(one[0].andWorst, 5);
     expect(two[1].carriedRms).toBeCloseTo(one[0].carriedRms, 5);
+  });
+
+  it('runs both modes at once as it runs each alone (the shared first layer changes nothing)', () => {
+    const m = 9;
+    const s = 2;
+    const d = 64;
+    const rng = new Rng(6, 'modes');
+    const W = [layer(rng, m + 1, d), layer(rng, m + 1, d), layer(rng, m + 1, d)];
+    const actives = [[0, 3], [2, 5], [1, 8], [4, 7]];
+    const pairs = actives.map((on) => [{ i: on[0], j: on[1], c: 3 }, { i: on[0], j: 6, c: 1 }]);
+    const both = runStacks({ kernels, W, m, d, s, modes: ['raw', 'rethreshold'], actives, pairs });
+    expect(both.raw).toEqual(runStack({ kernels, W, m, d, s, mode: 'raw', actives, pairs }));
+    expect(both.rethreshold).toEqual(runStack({ kernels, W, m, d, s, mode: 'rethreshold', actives, pairs }));
+    expect(both.raw![1]).not.toEqual(both.rethreshold![1]);
+  });
+});
+
+describe('signReadoffSums', () => {
+  it('sums Σ_k ±h_k as the float64 loop does, bit for bit: zeros of both signs, odd widths, odd pair counts', async () => {
+    const sums = await createSignReadoffSums();
+    const rng = new Rng(8, 'signSums');
+    for (const [n, rows, d, count] of [[3, 5, 7, 5], [4, 6, 64, 8], [2, 4, 1, 1], [5, 9, 203, 13]]) {
+      const H = Float32Array.from({ length: n * d }, (_, t) => (t % 5 === 0 ? 0 : t % 7 === 0 ? -0 : Math.max(0, rng.normal()) * 1e3 ** rng.normal()));
+      const W = Float32Array.from({ length: rows * d }, (_, t) => (t % 11 === 0 ? 0 : t % 13 === 0 ? -0 : rng.normal()));
+      const pairs = Array.from({ length: count }, () => ({ t: rng.int(n), i: rng.int(rows), j: rng.int(rows) }));
+      const got = sums(H, n, W, rows, d, pairs);
+      pairs.forEach(({ t, i, j }, p) => {
+        let y = 0;
+        for (let k = 0; k < d; k++) {
+          const hk = H[t * d + k];
+          if (hk !== 0) y += W[i * d + k] * W[j * d + k] > 0 ? hk : -hk;
+        }
+        expect(Object.is(got[p], y)).toBe(true);
+      });
+    }
   });
 });

@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tf } from '../../experiments/runtime/backend';
+import { createProducts, type Products } from '../../experiments/superposition/wasmProducts';
 import { Rng } from '../../experiments/runtime/rng';
 import { expectedMaxAbsNormal, signConstant } from '../../experiments/superposition/kaarelReadoff';
 import { choleskySolve } from '../../experiments/lib/linalg';
 import { WorstCaseTally, allPairs, allSubsets, binomial, expectedMaxOfGaussians, fitBalancedReadoffs, hiddenBlock, kaarelWorstCase } from '../../experiments/superposition/worstCase';
 
-let tf: Tf;
+let products: Products;
 beforeAll(async () => {
-  const { loadBackend } = await import('../../experiments/runtime/backend');
-  tf = (await loadBackend('wasm')).tf;
+  products = await createProducts();
 });
 
 /** Every s-subset by brute force over all 2^m bit patterns, in the order of their sorted index lists. */
@@ -54,7 +53,7 @@ describe("Kaarel's readoff: worst case against a float64 brute force", () => {
     const widths = [8, 20, 48];
     const W = layer(new Rng(3, 'wc'), m, dMax);
     const c = signConstant(s);
-    const tallies = kaarelWorstCase(tf, W, m, dMax, s, c, widths, 9);
+    const tallies = kaarelWorstCase(products, W, m, dMax, s, c, widths, 9);
     widths.forEach((d, w) => {
       let ones = 0;
       let zeros = 0;
@@ -87,7 +86,7 @@ describe('balanced least-squares readoffs', () => {
     const subsets = allSubsets(m, s);
     const n = subsets.length / s;
     const H = hiddenBlock(W, d, subsets, s, 0, n, 0, d);
-    const R = fitBalancedReadoffs(tf, H, subsets, m, s, d, ridge);
+    const R = fitBalancedReadoffs(products, H, subsets, m, s, d, ridge);
     const { pairs } = allPairs(m);
     const rows = subsetsByBits(m, s);
     pairs.forEach(([i, j], p) => {

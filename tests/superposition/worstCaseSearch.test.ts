@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tf } from '../../experiments/runtime/backend';
+import { createProducts, type Products } from '../../experiments/superposition/wasmProducts';
 import { Rng } from '../../experiments/runtime/rng';
 import { signConstant } from '../../experiments/superposition/kaarelReadoff';
 import { climb, intervalUpperBound, pairError, searchWorstCase, type LinearReadoff } from '../../experiments/superposition/worstCaseSearch';
 
-let tf: Tf;
+let products: Products;
 beforeAll(async () => {
-  const { loadBackend } = await import('../../experiments/runtime/backend');
-  tf = (await loadBackend('wasm')).tf;
+  products = await createProducts();
 });
 
 /** Kaarel's sign readoff, or a random dense one, on a Gaussian layer (feature-major m×d). */
@@ -54,7 +53,7 @@ describe('worst-case bounds beyond enumeration', () => {
       const r = readoff(new Rng(m * 100 + d), m, d, s, kind);
       const exact = bruteWorst(r, s);
       for (const samples of [3, 20]) {
-        const found = searchWorstCase(tf, r, new Rng(samples), { s, samples, starts: 3, maxMoves: 3, rowChunk: 7 });
+        const found = searchWorstCase(products, r, new Rng(samples), { s, samples, starts: 3, maxMoves: 3, rowChunk: 7 });
         expect(found.exhaustive).toBe(false);
         expect(found.best.error).toBeLessThanOrEqual(exact + 1e-5);
         // The witness is a real input: re-scoring it in float64 gives its error.
@@ -78,10 +77,10 @@ describe('worst-case bounds beyond enumeration', () => {
     for (const [m, s, d, kind] of cases) {
       const r = readoff(new Rng(7 + m), m, d, s, kind);
       const exact = bruteWorst(r, s);
-      const all = searchWorstCase(tf, r, new Rng(1), { s, samples: 1e6, starts: 1, maxMoves: 1, rowChunk: 16 });
+      const all = searchWorstCase(products, r, new Rng(1), { s, samples: 1e6, starts: 1, maxMoves: 1, rowChunk: 16 });
       expect(all.exhaustive).toBe(true);
       expect(all.best.error).toBeCloseTo(exact, 5);
-      const few = searchWorstCase(tf, r, new Rng(2), { s, samples: 2, starts: 2, maxMoves: 6, rowChunk: 16 });
+      const few = searchWorstCase(products, r, new Rng(2), { s, samples: 2, starts: 2, maxMoves: 6, rowChunk: 16 });
       expect(few.best.error).toBeGreaterThanOrEqual(few.sampledWorst - 1e-12);
       const again = climb(r, few.best, 6);
       expect(again.error).toBeGreaterThanOrEqual(few.best.error - 1e-12);
@@ -93,4 +92,55 @@ describe('worst-case bounds beyond enumeration', () => {
     const r = readoff(rng, 4, 1, 2, 'random');
     expect(intervalUpperBound(r, 2, 0).bound).toBeCloseTo(bruteWorst(r, 2), 6);
   });
+  it('bounds bit for bit as the straightforward interval loop does (the oracle the faster sums replaced)', () => {
+    const more: typeof cases = [[16, 3, 40, 'kaarel'], [13, 2, 33, 'random']];
+    for (const [m, s, d, kind] of [...cases, ...more]) {
+      const r = readoff(new Rng(11 + m), m, d, s, kind);
+      for (const incumbent of [0, 0.3]) expect(intervalUpperBound(r, s, incumbent)).toEqual(intervalBoundReference(r, s, incumbent));
+    }
+  });
 });
+
+/** intervalUpperBound as first written: every sum walks its list, R read by column. */
+function intervalBoundReference(r: LinearReadoff, s: number, incumbent: number): { bound: number; certifiedShare: number } {
+  const { W, m, dMax, d, R } = r;
+  const P = (m * (m - 1)) / 2;
+  const keep = s + 2;
+  const [topV, botV] = [new Float64Array(d * keep), new Float64Array(d * keep)];
+  const [topI, botI] = [new Int32Array(d * keep), new Int32Array(d * keep)];
+  const col = new Float64Array(m);
+  const ids = Array.from({ length: m }, (_, l) => l);
+  for (let k = 0; k < d; k++) {
+    for (let l = 0; l < m; l++) col[l] = W[l * dMax + k];
+    ids.sort((a, b) => col[b] - col[a]);
+    for (let t = 0; t < keep; t++) [topV[k * keep + t], topI[k * keep + t], botV[k * keep + t], botI[k * keep + t]] = [col[ids[t]], ids[t], col[ids[m - 1 - t]], ids[m - 1 - t]];
+  }
+  const sumExcluding = (V: Float64Array, I: Int32Array, k: number, r0: number, i: number, j: number) => {
+    let sum = 0;
+    for (let t = 0, taken = 0; t < keep && taken < r0; t++) if (I[k * keep + t] !== i && I[k * keep + t] !== j) (sum += V[k * keep + t]), taken++;
+    return sum;
+  };
+  let [bound, certified, branches, p] = [0, 0, 0, 0];
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++, p++) {
+      for (const [a, b] of [[1, 1], [1, 0], [0, 1], [0, 0]]) {
+        const r0 = s - a - b;
+        if (r0 > m - 2) continue;
+        let [yLo, yHi] = [0, 0];
+        for (let k = 0; k < d; k++) {
+          const fixed = a * W[i * dMax + k] + b * W[j * dMax + k];
+          const lo = Math.max(0, fixed + sumExcluding(botV, botI, k, r0, i, j));
+          const hi = Math.max(0, fixed + sumExcluding(topV, topI, k, r0, i, j));
+          const c = R[k * P + p];
+          yLo += c >= 0 ? c * lo : c * hi;
+          yHi += c >= 0 ? c * hi : c * lo;
+        }
+        const e = Math.max(yHi - (a & b), (a & b) - yLo);
+        branches++;
+        if (e <= incumbent) certified++;
+        if (e > bound) bound = e;
+      }
+    }
+  }
+  return { bound, certifiedShare: certified / branches };
+}
