@@ -1,5 +1,5 @@
 import type { AstroIntegration } from 'astro';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,30 +10,33 @@ import { stagingDir } from '../lib/figureDownloads';
 import { projectRoot } from '../lib/projectRoot';
 import * as pagefind from 'pagefind';
 import { lightTestBuild } from './lightTestBuild';
+import { clearInterruptedBuild, removeContentLayerFiles } from './outOfTreeBuild';
 
 /**
  * The reader's site: adds the writeups' numbering (continued across a writeup's parts), cross-reference and sidenote plugins, publishes the figures'
  * downloads staged while pages rendered, and builds the offline search index (Pagefind) over the finished pages.
  */
 export default function site(): AstroIntegration {
-  let dotAstroEntries: string[] = [];
+  let contentEntries: string[] = [];
+  let siteNames = { assetsDir: '_astro', publicDir: path.join(projectRoot(), 'public') };
   return {
     name: 'readoff-site',
     hooks: {
       'astro:config:setup': ({ updateConfig }) => {
         updateConfig({ markdown: { remarkPlugins: [[remarkReadoffLabels, numberingOfFile]], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
       },
+      'astro:config:done': ({ config }) => {
+        siteNames = { assetsDir: config.build.assets, publicDir: fileURLToPath(config.publicDir) };
+      },
       'astro:build:start': async () => {
         await rm(stagingDir(), { recursive: true, force: true });
-        dotAstroEntries = existsSync(dotAstroDir()) ? readdirSync(dotAstroDir()) : [];
+        contentEntries = await clearInterruptedBuild(path.join(process.cwd(), '.astro'), siteNames);
       },
-      'astro:build:done': async ({ dir, logger }) => {
+      'astro:build:done': async ({ dir, pages, logger }) => {
         const out = fileURLToPath(dir);
         // An out dir outside the working directory: Astro built the site in <cwd>/.astro/ and moved all of that
         // folder over, its content-layer files (collections/, content-modules.mjs, ...) too. They are not the site.
-        if (!out.startsWith(process.cwd())) {
-          for (const entry of dotAstroEntries) await rm(path.join(out, entry), { recursive: true, force: true });
-        }
+        if (!out.startsWith(process.cwd())) await removeContentLayerFiles(out, contentEntries, pages);
         if (existsSync(stagingDir())) await cp(stagingDir(), out, { recursive: true });
         if (lightTestBuild) return logger.info('search index: left out (READOFF_TEST_LIGHT_BUILD=1, a throwaway test build)');
         const started = Date.now();
@@ -52,5 +55,3 @@ export default function site(): AstroIntegration {
     },
   };
 }
-
-const dotAstroDir = () => path.join(projectRoot(), '.astro');

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadScaled } from './load';
@@ -72,7 +72,7 @@ export interface CopyOptions {
  */
 export async function projectCopy(opts: CopyOptions = {}) {
   const t = await reusableRoot();
-  for (const item of ['src', 'content', 'experiments', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
+  for (const item of ['src', 'content', 'experiments', 'public', 'astro.config.mjs', 'package.json', 'tsconfig.json']) await cp(path.join(repoRoot, item), path.join(t.root, item), { recursive: true });
   if (opts.quickArtifacts ?? true) await cp(path.join(repoRoot, 'artifacts/quick'), path.join(t.root, 'artifacts/quick'), { recursive: true }).catch(() => {});
   await symlink(path.join(repoRoot, 'node_modules'), path.join(t.root, 'node_modules'));
   if (opts.registry) {
@@ -95,7 +95,7 @@ export async function projectCopy(opts: CopyOptions = {}) {
   const env = (extra: NodeJS.ProcessEnv = {}) => ({ ...process.env, READOFF_PROFILE: 'quick', READOFF_OUT_DIR: dist, READOFF_TEST_LIGHT_BUILD: '1', ...extra });
   const astro = path.join(repoRoot, 'node_modules/astro/astro.js');
   // Node runs Astro itself (no npx in between: one process start less per build).
-  const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [astro, 'build'], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: loadScaled(200_000) });
+  const buildIt = (extra: NodeJS.ProcessEnv = {}) => spawnAsync(process.execPath, [astro, 'build'], { cwd: t.root, env: env(extra), timeout: loadScaled(200_000) });
   /** Start `astro <args>` in its own process group (so a test can kill everything it started). */
   const start = (args: string[], extra: NodeJS.ProcessEnv = {}) => {
     // Node runs Astro itself (no npx in between), so a signal sent to child.pid reaches Astro.
@@ -105,12 +105,28 @@ export async function projectCopy(opts: CopyOptions = {}) {
     child.stderr!.on('data', (c) => (output += c));
     return { child, output: () => output };
   };
-  const runCli = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', ...args], { cwd: t.root, encoding: 'utf8', env: env(extra), timeout: 60_000 });
+  const runCli = (args: string[], extra: NodeJS.ProcessEnv = {}) => spawnAsync(process.execPath, ['--import', 'tsx', 'experiments/cli.ts', ...args], { cwd: t.root, env: env(extra), timeout: 60_000 });
   const cleanup = async () => {
     await t.cleanup();
     await outside?.cleanup();
   };
   return { ...t, dist, cleanup, buildIt, start, runCli };
+}
+
+/**
+ * spawnSync's result, without blocking the test file's worker while the command runs: a worker blocked for a
+ * minute-long build misses vitest's RPC deadlines on a loaded machine ("Timeout calling onTaskUpdate").
+ */
+export function spawnAsync(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeout: number }) {
+  return new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
 }
 
 /** Wait until `test()` holds, polling; false after `ms`. */

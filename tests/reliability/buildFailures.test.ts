@@ -31,7 +31,7 @@ describe('a build that fails while rendering', () => {
       pages: { 'zz.mdx': page('<Claim experiment="toy" holds="and.rms > 10">AND is <Value experiment="toy" path="and.nope" /> terrible</Claim>') },
     });
     try {
-      const r = t.buildIt();
+      const r = await t.buildIt();
       const out = `${r.stdout}${r.stderr}`;
       expect(r.status, out).not.toBe(0);
       expect(out).toMatch(/Claim failed on \/zz\/: "and\.rms > 10" does not hold for experiment "toy" \(quick profile\): and\.rms = 0\.25/);

@@ -101,14 +101,14 @@ describe.skipIf(!canListProcesses)('one build at a time, then SIGKILL', () => {
   it('a second build (or experiments run) in the same clone is refused, naming the running one', async () => {
     const { t, build: first, running } = b;
     expect(running, first.output()).toBe(true);
-    const second = t.buildIt();
+    const second = await t.buildIt();
     expect(second.status).not.toBe(0);
     expect(`${second.stdout}${second.stderr}`).toContain(`another Readoff process is using this project's artifacts and dist/: pid ${first.child.pid} (\`astro build\``);
-    const cli = t.runCli(['--profile', 'quick']);
+    const cli = await t.runCli(['--profile', 'quick']);
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain(`pid ${first.child.pid} (\`astro build\``);
     // Usage errors still say what is wrong with the command, lock or not.
-    expect(t.runCli(['no-such-id']).status).toBe(2);
+    expect((await t.runCli(['no-such-id'])).status).toBe(2);
     // The refused build leaves the running one alone.
     expect(processesUnder(t.root).length).toBeGreaterThanOrEqual(3);
   }, 200_000);

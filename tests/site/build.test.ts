@@ -37,7 +37,10 @@ describe('adding a page, and build failures (one project copy, builds that rende
 
   it('a new page with one experiment builds from its own folders, its MDX and one registry line', async () => {
     await t.write('content/zz-throwaway.mdx', mdx('draws.mean > 0 && draws.sd < 1'));
-    const r = t.buildIt();
+    // What a build killed midway leaves in .astro/ (issue 8): its assets and public/ files must still be published.
+    await t.write('.astro/_astro/killed-build.js', '');
+    await t.write('.astro/favicon.svg', '<svg/>');
+    const r = await t.buildIt();
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     const html = await readFile(path.join(t.dist, 'zz-throwaway/index.html'), 'utf8');
     expect(html).toContain('class="value"');
@@ -47,6 +50,8 @@ describe('adding a page, and build failures (one project copy, builds that rende
     expect(svgLink, 'a download link in the page').not.toBeNull();
     expect((await readFile(path.join(t.dist, svgLink![1]), 'utf8')).startsWith('<?xml')).toBe(true);
     expect((await readdir(t.dist)).filter((f) => /^(readoff-downloads|site-downloads|collections|content-.*\.mjs|\.astro)$/.test(f))).toEqual([]);
+    expect(await readdir(t.dist)).toContain('favicon.svg');
+    expect(await readdir(path.join(t.dist, '_astro'))).not.toContain('killed-build.js');
     const manifest = JSON.parse(await readFile(path.join(t.root, '.readoff/manifest.quick.json'), 'utf8'));
     expect(manifest.experiments.find((e: { id: string }) => e.id === 'zz-toy')).toMatchObject({ page: 'zz-throwaway', stale: false, ranThisBuild: true });
   }, loadScaled(240_000));
@@ -54,7 +59,7 @@ describe('adding a page, and build failures (one project copy, builds that rende
   it('a failing experiment fails the build before any page renders, naming the experiment and its error', async () => {
     await t.write('content/zz-throwaway.mdx', mdx('draws.mean > 0'));
     await t.write('experiments/zz-throwaway/zzToy.ts', THROWAWAY['experiments/zz-throwaway/zzToy.ts'].replace('cfg.n < 0', 'cfg.n > 0'));
-    const r = t.buildIt();
+    const r = await t.buildIt();
     expect(r.status).not.toBe(0);
     expect(`${r.stdout}${r.stderr}`).toMatch(/Readoff experiments failed \(exit 1\): error: experiment "zz-toy" failed: matrix is singular/);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/generating static routes/);
