@@ -1,4 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 
 export const BACKENDS = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
@@ -90,6 +92,39 @@ export async function loadBackend(request: BackendRequest): Promise<LoadedBacken
     }
   }
   throw new Error(`READOFF_BACKEND=auto: no backend could load:\n  ${skipped.join('\n  ')}\nTo fix, ${INSTALL_HELP.wasm}.`);
+}
+
+/**
+ * The backend an experiment that never reads `ctx.tf` (`tensorflow: false`) records, without loading TensorFlow.js.
+ * `auto` names wasm when no GPU package is installed, as `loadBackend` would; with one installed, whether it works
+ * decides, so this loads it. Its `tf` throws, naming the experiment's declaration.
+ */
+export async function backendWithoutTensorflow(request: BackendRequest): Promise<LoadedBackend> {
+  // A default install has @tensorflow/tfjs-node-gpu (an optional dependency) without its native addon, which its
+  // blocked install script would have downloaded: the package counts as installed only with the addon.
+  const installed = (pkg: string) => {
+    try {
+      const lib = path.join(path.dirname(requirePackage.resolve(`${pkg}/package.json`)), 'lib');
+      return readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(path.join(lib, d, 'tfjs_binding.node')));
+    } catch {
+      return false;
+    }
+  };
+  const gpuPackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+  if (request === 'node-gpu' || request === 'node' || (request === 'auto' && gpuPackages.some(installed))) return loadBackend(request);
+  const name = request === 'cpu' ? 'cpu' : 'wasm';
+  const skipped = request === 'auto' ? gpuPackages.map((p, i) => `${i ? 'node' : 'node-gpu'}: Cannot find module '${p}' (or its native addon)`) : [];
+  return {
+    get tf(): Tf {
+      throw new Error('ctx.tf: this experiment declares `tensorflow: false`, so TensorFlow.js was not loaded; remove that line to use it');
+    },
+    name, tfjsVersion: (requirePackage('@tensorflow/tfjs/package.json') as { version: string }).version, skipped, summary: backendSummary(name, skipped),
+  };
+}
+
+/** `loadBackend`, or `backendWithoutTensorflow` for an experiment that declares it never reads `ctx.tf`. */
+export function backendFor(def: { tensorflow?: false }, request: BackendRequest): Promise<LoadedBackend> {
+  return def.tensorflow === false ? backendWithoutTensorflow(request) : loadBackend(request);
 }
 
 function firstLine(s: string): string {

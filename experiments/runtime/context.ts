@@ -55,7 +55,10 @@ export function createRunContext(o: ContextOptions): BuiltContext {
   const sideFiles: Record<string, string> = {};
   const prefix = `[${o.def.id}]`;
   const ctx: RunContext = {
-    tf: o.backend.tf,
+    // A getter: an experiment declared `tensorflow: false` runs without TensorFlow.js, and only reading it throws.
+    get tf() {
+      return o.backend.tf;
+    },
     backend: o.backend.name,
     profile: o.profile,
     rng: (label) => streamFor(o.seed, label),

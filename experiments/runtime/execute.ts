@@ -53,14 +53,14 @@ export async function computeUnit(
     upstreams,
     timeLimitSeconds: task.timeLimitSeconds,
   });
-  const ctx: UnitContext = {
-    ...built.ctx,
+  // Copied by descriptors, not spread: spreading would read `ctx.tf`, which throws without TensorFlow.js.
+  const ctx = Object.defineProperties(Object.defineProperties({}, Object.getOwnPropertyDescriptors(built.ctx)), Object.getOwnPropertyDescriptors({
     unit: task.unit,
-    writeSideFile: async (name, data) => {
+    writeSideFile: async (name: string, data: Uint8Array) => {
       if (!/^[\w.-]+$/.test(name)) throw new Error(`side file name "${name}" may use letters, digits, '.', '_' and '-' only`);
       sideFiles[name] = Buffer.from(data).toString('base64');
     },
-  };
+  })) as UnitContext;
   try {
     const work = def.runUnit && task.unit.label !== WHOLE.label ? def.runUnit(task.config, task.unit, ctx) : def.run!(task.config, ctx);
     const partial = await Promise.race([work, built.aborted]);

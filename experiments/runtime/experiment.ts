@@ -83,6 +83,11 @@ export interface ExperimentDefinition<
   result: R;
   /** Experiments whose results this one consumes. */
   upstream?: readonly string[];
+  /**
+   * `false` when the experiment never reads `ctx.tf`: its processes then skip loading TensorFlow.js and its backend
+   * (about 0.8 CPU-s each), and `ctx.tf` throws. Its provenance still names the backend a run would use.
+   */
+  tensorflow?: false;
   /** Per-profile time limit in seconds, after which `ctx.signal` aborts. */
   timeLimitSeconds?: Record<Profile, number>;
   /** The whole computation in one call. An experiment defines either `run`, or `units` + `runUnit` + `merge`. */

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactPath, readArtifact, sideFileDir, type Artifact } from './artifacts';
-import { loadBackend, type BackendRequest, type LoadedBackend } from './backend';
+import { backendFor, type BackendRequest, type LoadedBackend } from './backend';
 import { cacheKey, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import { computeUnit, writeMergedArtifact, type UnitOutcome, type UnitTask } from './execute';
 import type { AnyExperiment, Profile, UnitDescriptor } from './experiment';
@@ -159,7 +159,9 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
           onEnd: (w) => board?.remove(workerLine(w)),
         })
       : undefined;
-  let inProcessBackend: Promise<LoadedBackend> | undefined;
+  // With and without TensorFlow.js (experiments that declare `tensorflow: false`), each loaded once.
+  const inProcessBackends = new Map<boolean, Promise<LoadedBackend>>();
+  let backendLogged = false;
   const limitOf = (def: AnyExperiment) => opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile];
 
   const compute = async (job: Job, i: number): Promise<UnitOutcome> => {
@@ -174,12 +176,15 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     };
     if (pool) return pool.run(task, deadline);
     deadline();
-    inProcessBackend ??= loadBackend(backendRequest).then((b) => {
-      if (b.skipped.length) log(`backend: ${b.summary}`);
-      if (b.skipped.length && opts.explain) for (const x of b.skipped) log(`  skipped ${x}`);
-      return b;
-    });
-    return computeUnit(def, task, { backend: await inProcessBackend, sink, log });
+    const withTf = def.tensorflow !== false;
+    if (!inProcessBackends.has(withTf)) inProcessBackends.set(withTf, backendFor(def, backendRequest));
+    const backend = await inProcessBackends.get(withTf)!;
+    if (!backendLogged && backend.skipped.length) {
+      backendLogged = true;
+      log(`backend: ${backend.summary}`);
+      if (opts.explain) for (const x of backend.skipped) log(`  skipped ${x}`);
+    }
+    return computeUnit(def, task, { backend, sink, log });
   };
 
   // Ready an experiment whose upstreams are done: key it on their results, take what the store has.

@@ -14,14 +14,14 @@ const runtime = JSON.stringify(path.join(repoRoot, 'experiments/runtime/experime
 const toys = `import { z } from 'zod';
 import { defineExperiment } from ${runtime};
 export const source = defineExperiment({
-  id: 'source', title: 'S', description: 'numbers', module: import.meta.url,
+  id: 'source', title: 'S', description: 'numbers', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int(), n: z.number().int() }).strict(),
   profiles: { quick: { seed: 1, n: 5 }, full: { seed: 1, n: 5 } },
   result: z.object({ post: z.object({ pAtDim: z.number(), other: z.number() }), list: z.array(z.number()) }),
   async run(cfg, ctx) { const r = ctx.rng('x'); return { post: { pAtDim: 2.12, other: r.uniform() }, list: [1, 2, cfg.n] }; },
 });
 export const consumer = defineExperiment({
-  id: 'consumer', title: 'C', description: 'reads source', module: import.meta.url, upstream: ['source'],
+  id: 'consumer', title: 'C', description: 'reads source', module: import.meta.url, tensorflow: false, upstream: ['source'],
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ seen: z.number() }),
   async run(cfg, ctx) { return { seen: (ctx.upstream('source').results as any).post.pAtDim }; },

@@ -8,7 +8,7 @@ import { projectCopy } from '../helpers/projectCopy';
 const toy = `import { z } from 'zod';
 import { defineExperiment } from './runtime/experiment';
 export const toy = defineExperiment({
-  id: 'toy', title: 'toy', description: 'one number', module: import.meta.url,
+  id: 'toy', title: 'toy', description: 'one number', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ and: z.object({ rms: z.number() }) }),
   async run() { return { and: { rms: 0.25 } }; },

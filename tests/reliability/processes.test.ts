@@ -9,7 +9,7 @@ import { killGroup, projectCopy, waitFor } from '../helpers/projectCopy';
 const slowToys = `import { z } from 'zod';
 import { defineExperiment } from './runtime/experiment';
 const slow = (id: string) => defineExperiment({
-  id, title: id, description: 'ticks for half an hour: every test stops it, however loaded the machine', module: import.meta.url,
+  id, title: id, description: 'ticks for half an hour: every test stops it, however loaded the machine', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ done: z.number() }), timeLimitSeconds: { quick: 3600, full: 3600 },
   async run(cfg, ctx) {

@@ -8,7 +8,7 @@ import { WHOLE } from '../../experiments/runtime/units';
 // A unit's record keeps CPU seconds beside wall seconds: waiting (a sleep here, a busy machine in practice) adds wall
 // time but no CPU time, so budgets can be judged on a loaded machine.
 const spinThenSleep = defineExperiment({
-  id: 'toy-spin-sleep', title: 'spin, then sleep', description: '0.3 s of spinning, then 0.5 s of waiting', module: import.meta.url,
+  id: 'toy-spin-sleep', title: 'spin, then sleep', description: '0.3 s of spinning, then 0.5 s of waiting', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ x: z.number() }),
   async run() {

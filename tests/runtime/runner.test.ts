@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyExperiment } from '../../experiments/runtime/experiment';
+import { backendWithoutTensorflow, loadBackend } from '../../experiments/runtime/backend';
 import { runExperiments, type RunnerOptions } from '../../experiments/runtime/runner';
 import { makeTempRoot, repoRoot } from '../helpers/tempRoot';
 
@@ -10,7 +11,7 @@ const toyA = `import { z } from 'zod';
 import { defineExperiment } from ${JSON.stringify(runtime)};
 import { scale } from './helper';
 export const toyA = defineExperiment({
-  id: 'toy-a', title: 'A', description: 'sum of uniforms', module: import.meta.url,
+  id: 'toy-a', title: 'A', description: 'sum of uniforms', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int(), n: z.number().int().min(1), mode: z.enum(['fast', 'slow']) }).strict(),
   profiles: { quick: { seed: 1, n: 10, mode: 'fast' }, full: { seed: 1, n: 100, mode: 'fast' } },
   result: z.object({ sum: z.number() }),
@@ -24,7 +25,7 @@ export const toyA = defineExperiment({
 const toyB = `import { z } from 'zod';
 import { defineExperiment } from ${JSON.stringify(runtime)};
 export const toyB = defineExperiment({
-  id: 'toy-b', title: 'B', description: 'doubles A', module: import.meta.url,
+  id: 'toy-b', title: 'B', description: 'doubles A', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(),
   profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ double: z.number() }), upstream: ['toy-a'],
@@ -40,25 +41,25 @@ export const toyB = defineExperiment({
 const toyBad = `import { z } from 'zod';
 import { defineExperiment } from ${JSON.stringify(runtime)};
 export const toySlow = defineExperiment({
-  id: 'toy-slow', title: 'slow', description: 'never ends', module: import.meta.url,
+  id: 'toy-slow', title: 'slow', description: 'never ends', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({}),
   async run(cfg, ctx) { for (;;) { await new Promise((r) => setTimeout(r, 5)); ctx.signal.throwIfAborted(); } },
 });
 export const toyFail = defineExperiment({
-  id: 'toy-fail', title: 'fail', description: 'throws', module: import.meta.url,
+  id: 'toy-fail', title: 'fail', description: 'throws', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({}),
   async run() { throw new Error('division by zero in layer 3'); },
 });
 export const toyInfinite = defineExperiment({
-  id: 'toy-infinite', title: 'inf', description: 'non-finite result', module: import.meta.url,
+  id: 'toy-infinite', title: 'inf', description: 'non-finite result', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ ratio: z.number() }),
   async run() { return { ratio: 1 / 0 }; },
 });
 export const toyBusy = defineExperiment({
-  id: 'toy-busy', title: 'busy', description: 'a synchronous loop that ticks progress', module: import.meta.url,
+  id: 'toy-busy', title: 'busy', description: 'a synchronous loop that ticks progress', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({}),
   async run(cfg, ctx) {
@@ -68,8 +69,14 @@ export const toyBusy = defineExperiment({
     return {};
   },
 });
+export const toyReadsTf = defineExperiment({
+  id: 'toy-reads-tf', title: 'tf', description: 'reads ctx.tf though it declares it does not', module: import.meta.url, tensorflow: false,
+  config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
+  result: z.object({ v: z.string() }),
+  async run(cfg, ctx) { return { v: ctx.tf.version.tfjs }; },
+});
 export const toyWrongResult = defineExperiment({
-  id: 'toy-wrong', title: 'wrong', description: 'bad result', module: import.meta.url,
+  id: 'toy-wrong', title: 'wrong', description: 'bad result', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int() }).strict(), profiles: { quick: { seed: 0 }, full: { seed: 0 } },
   result: z.object({ x: z.number() }),
   async run() { return { x: 'not a number' } as any; },
@@ -93,7 +100,7 @@ serveWorker([toyA, toyB, ...Object.values(bad)]);
   const a = await import(path.join(t.root, 'exp/toyA.ts'));
   const b = await import(path.join(t.root, 'exp/toyB.ts'));
   const bad = await import(path.join(t.root, 'exp/toyBad.ts'));
-  registry = [b.toyB, a.toyA, bad.toySlow, bad.toyFail, bad.toyWrongResult, bad.toyInfinite, bad.toyBusy];
+  registry = [b.toyB, a.toyA, bad.toySlow, bad.toyFail, bad.toyWrongResult, bad.toyInfinite, bad.toyBusy, bad.toyReadsTf];
 });
 afterAll(() => t.cleanup());
 
@@ -128,6 +135,15 @@ describe('runner', () => {
     expect(lines.join('\n')).toMatch(/run\s+toy-b\s+upstream toy-a changed/);
     // Restore it: this process keeps the module it imported first, while worker processes read the file.
     await t.write('exp/helper.ts', 'export const scale = (x: number) => x;\n');
+  });
+
+  it('runs an experiment that declares `tensorflow: false` without TensorFlow.js: its provenance names the backend, ctx.tf throws', async () => {
+    const none = await backendWithoutTensorflow('auto');
+    const loaded = await loadBackend('auto');
+    expect({ name: none.name, summary: none.summary, tfjsVersion: none.tfjsVersion }).toEqual({ name: loaded.name, summary: loaded.summary, tfjsVersion: loaded.tfjsVersion });
+    expect(() => none.tf).toThrow(/declares `tensorflow: false`/);
+    const r = await run({ ids: ['toy-reads-tf'], backend: 'auto', force: true }).catch((e: Error) => e);
+    expect(String(r)).toMatch(/toy-reads-tf.*ctx\.tf: this experiment declares `tensorflow: false`, so TensorFlow\.js was not loaded/s);
   });
 
   it('keys every experiment on the random streams, and on no other runtime module', async () => {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineExperiment } from ${rt('experiment.ts')};
 export const toyBars = defineExperiment({
-  id: 'toy-bars', title: 'bars', description: 'two units that tick until both run', module: import.meta.url,
+  id: 'toy-bars', title: 'bars', description: 'two units that tick until both run', module: import.meta.url, tensorflow: false,
   config: z.object({ seed: z.number().int(), dir: z.string() }).strict(),
   profiles: { quick: { seed: 0, dir: '' }, full: { seed: 0, dir: '' } }, result: z.object({ n: z.number() }),
   units: () => [{ label: 'left' }, { label: 'right' }],

@@ -16,14 +16,14 @@ const toys = `import { z } from 'zod';
 import { defineExperiment } from ${rt('experiment.ts')};
 const seedOnly = z.object({ seed: z.number().int() }).strict();
 export const toyBase = defineExperiment({
-  id: 'toy-base', title: 'base', description: 'one uniform', module: import.meta.url,
+  id: 'toy-base', title: 'base', description: 'one uniform', module: import.meta.url, tensorflow: false,
   config: seedOnly, profiles: { quick: { seed: 5 }, full: { seed: 5 } }, result: z.object({ offset: z.number() }),
   async run(cfg, ctx) { return { offset: ctx.rng('offset').uniform() }; },
 });
 const grid = z.object({ seed: z.number().int(), points: z.array(z.number().int()), reps: z.number().int(), n: z.number().int(),
   sleepMs: z.number(), failAt: z.string() }).strict();
 export const toyGrid = defineExperiment({
-  id: 'toy-grid', title: 'grid', description: 'means of scaled normals', module: import.meta.url, upstream: ['toy-base'],
+  id: 'toy-grid', title: 'grid', description: 'means of scaled normals', module: import.meta.url, tensorflow: false, upstream: ['toy-base'],
   config: grid, profiles: { quick: { seed: 3, points: [1, 2, 3, 4, 5], reps: 2, n: 2000, sleepMs: 0, failAt: '' }, full: { seed: 3, points: [1, 2], reps: 1, n: 10, sleepMs: 0, failAt: '' } },
   result: z.object({ rows: z.array(z.object({ point: z.number(), rep: z.number(), mean: z.number() })), total: z.number() }),
   unitGrid: ['points', 'reps'],
@@ -44,13 +44,13 @@ export const toyGrid = defineExperiment({
 });
 const oneUnit = { units: () => [{ label: 'u0' }, { label: 'u1' }], merge: () => ({}) };
 export const toySpin = defineExperiment({
-  id: 'toy-spin', title: 'spin', description: 'a unit that never ticks nor checks its signal', module: import.meta.url,
+  id: 'toy-spin', title: 'spin', description: 'a unit that never ticks nor checks its signal', module: import.meta.url, tensorflow: false,
   config: seedOnly, profiles: { quick: { seed: 0 }, full: { seed: 0 } }, result: z.object({}), timeLimitSeconds: { quick: 1, full: 1 },
   ...oneUnit,
   async runUnit(cfg, unit) { if (unit.label === 'u1') for (;;) {} },
 });
 export const toyOom = defineExperiment({
-  id: 'toy-oom', title: 'oom', description: 'a unit killed as the OS kills a process out of memory', module: import.meta.url,
+  id: 'toy-oom', title: 'oom', description: 'a unit killed as the OS kills a process out of memory', module: import.meta.url, tensorflow: false,
   config: seedOnly, profiles: { quick: { seed: 0 }, full: { seed: 0 } }, result: z.object({}),
   ...oneUnit,
   async runUnit(cfg, unit) { if (unit.label === 'u1') process.kill(process.pid, 'SIGKILL'); await new Promise((r) => setTimeout(r, 200)); },
