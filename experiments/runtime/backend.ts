@@ -110,10 +110,10 @@ export async function backendWithoutTensorflow(request: BackendRequest): Promise
       return false;
     }
   };
-  const gpuPackages = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
-  if (request === 'node-gpu' || request === 'node' || (request === 'auto' && gpuPackages.some(installed))) return loadBackend(request);
+  const gpuPackages = [['node-gpu', '@tensorflow/tfjs-node-gpu'], ['node', '@tensorflow/tfjs-node']] as const;
+  if (request === 'node-gpu' || request === 'node' || (request === 'auto' && gpuPackages.some(([, pkg]) => installed(pkg)))) return loadBackend(request);
   const name = request === 'cpu' ? 'cpu' : 'wasm';
-  const skipped = request === 'auto' ? gpuPackages.map((p, i) => `${i ? 'node' : 'node-gpu'}: Cannot find module '${p}' (or its native addon)`) : [];
+  const skipped = request === 'auto' ? gpuPackages.map(([backend, pkg]) => `${backend}: Cannot find module '${pkg}' (or its native addon)`) : [];
   return {
     get tf(): Tf {
       throw new Error('ctx.tf: this experiment declares `tensorflow: false`, so TensorFlow.js was not loaded; remove that line to use it');
@@ -122,9 +122,16 @@ export async function backendWithoutTensorflow(request: BackendRequest): Promise
   };
 }
 
-/** `loadBackend`, or `backendWithoutTensorflow` for an experiment that declares it never reads `ctx.tf`. */
+const loaded = new Map<string, Promise<LoadedBackend>>();
+
+/**
+ * The backend for one of `def`'s units, loaded once per process and request: `loadBackend`, or
+ * `backendWithoutTensorflow` for an experiment that declares it never reads `ctx.tf`.
+ */
 export function backendFor(def: { tensorflow?: false }, request: BackendRequest): Promise<LoadedBackend> {
-  return def.tensorflow === false ? backendWithoutTensorflow(request) : loadBackend(request);
+  const which = `${request}${def.tensorflow === false ? ' without tfjs' : ''}`;
+  if (!loaded.has(which)) loaded.set(which, def.tensorflow === false ? backendWithoutTensorflow(request) : loadBackend(request));
+  return loaded.get(which)!;
 }
 
 function firstLine(s: string): string {

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { artifactPath, readArtifact, sideFileDir, type Artifact } from './artifacts';
-import { backendFor, type BackendRequest, type LoadedBackend } from './backend';
+import { backendFor, type BackendRequest } from './backend';
 import { cacheKey, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import { computeUnit, writeMergedArtifact, type UnitOutcome, type UnitTask } from './execute';
 import type { AnyExperiment, Profile, UnitDescriptor } from './experiment';
@@ -159,8 +159,6 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
           onEnd: (w) => board?.remove(workerLine(w)),
         })
       : undefined;
-  // With and without TensorFlow.js (experiments that declare `tensorflow: false`), each loaded once.
-  const inProcessBackends = new Map<boolean, Promise<LoadedBackend>>();
   let backendLogged = false;
   const limitOf = (def: AnyExperiment) => opts.timeLimitSeconds ?? def.timeLimitSeconds?.[opts.profile];
 
@@ -176,9 +174,7 @@ export async function runExperiments(opts: RunnerOptions): Promise<RunSummary> {
     };
     if (pool) return pool.run(task, deadline);
     deadline();
-    const withTf = def.tensorflow !== false;
-    if (!inProcessBackends.has(withTf)) inProcessBackends.set(withTf, backendFor(def, backendRequest));
-    const backend = await inProcessBackends.get(withTf)!;
+    const backend = await backendFor(def, backendRequest);
     if (!backendLogged && backend.skipped.length) {
       backendLogged = true;
       log(`backend: ${backend.summary}`);

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { backendFor, type BackendRequest, type LoadedBackend } from './backend';
+import { backendFor, type BackendRequest } from './backend';
 import { computeUnit, unitName, type UnitOutcome, type UnitTask } from './execute';
 import type { AnyExperiment } from './experiment';
 import { exitWithParent, killWithMe } from './lifeline';
@@ -126,7 +126,6 @@ export class WorkerPool {
 export function serveWorker(registry: readonly AnyExperiment[]): void {
   exitWithParent();
   process.on('disconnect', () => process.exit(1));
-  const backends = new Map<string, Promise<LoadedBackend>>();
   let queue = Promise.resolve();
   process.on('message', (raw) => {
     const m = raw as ToWorker;
@@ -138,9 +137,7 @@ export function serveWorker(registry: readonly AnyExperiment[]): void {
         outcome = { ok: false, message: `worker: unknown experiment "${m.task.experiment}"` };
       } else {
         try {
-          const which = `${m.backend}${def.tensorflow === false ? ' without tfjs' : ''}`;
-          if (!backends.has(which)) backends.set(which, backendFor(def, m.backend));
-          const backend = await backends.get(which)!;
+          const backend = await backendFor(def, m.backend);
           process.send!({ type: 'started', id: m.id } satisfies FromWorker);
           const send = (text: string) => process.send!({ type: 'progress', id: m.id, text } satisfies FromWorker);
           outcome = await computeUnit(def, m.task, { backend, sink: { write: send, isTTY: m.tty }, log: (l) => send(`${l}\n`) });
