@@ -8,7 +8,8 @@
  * samples serves every pair and both functions, and nested widths are the leading blocks.
  */
 import type { Rng } from '../runtime/rng';
-import { choleskyFactor, solveWithCholeskyFactor } from '../lib/linalg';
+import { createCholeskyKernel } from '../lib/choleskyWasm';
+import { solveWithCholeskyFactor } from '../lib/linalg';
 import { createRowSubsetGram, upperSize } from '../lib/rowSubsetGram';
 
 export interface NaturalLeastSquaresOptions {
@@ -49,6 +50,21 @@ function drawChunk(rng: Rng, W: Float32Array, m: number, dMax: number, q: number
       }
     }
     for (let k = row; k < row + dMax; k++) if (H[k] < 0) H[k] = 0;
+  }
+}
+
+/**
+ * The class-balanced ridge normal equations' matrix, mean over y = 0 rows + mean over y = 1 rows + ridge·I, from the
+ * Gram over all rows and over the y = 1 rows (packed upper triangles), written by columns into the lower triangle of
+ * A (column stride ld). A function of its own so that V8 optimises the loop.
+ */
+function assembleNormalEquations(all: Float64Array, ones: Float64Array, n0: number, n1: number, ridge: number, n: number, A: Float64Array, ld: number): void {
+  for (let c = 0, t = 0; c < n; c++) {
+    for (let r = c, at = c * ld + c; r < n; r++, t++, at++) {
+      const o = ones[t];
+      A[at] = (n0 > 0 ? (all[t] - o) / n0 : 0) + (n1 > 0 ? o / n1 : 0);
+    }
+    A[c * ld + c] += ridge;
   }
 }
 
@@ -96,9 +112,12 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
 
   // For each pair and function, the normal equations at the widest width, factored once: a nested width's system is
   // the leading block, whose Cholesky factor is the leading block of this one (the same operations), so its solve
-  // equals a separate factorisation's bit for bit. Only the lower triangle is built: the factor reads no other.
+  // equals a separate factorisation's bit for bit. Only the lower triangle is built, by columns (the packed upper
+  // triangle's order), straight into the WebAssembly factor's memory; its factor equals lib/linalg's bit for bit.
   const out = { and: o.widths.map((d) => new Float64Array(d * P)), xor: o.widths.map((d) => new Float64Array(d * P)), onesCount: { and: [] as number[], xor: [] as number[] } };
-  const A = new Float64Array(dd);
+  const cholesky = await createCholeskyKernel(dMax);
+  const xorOnes = new Float64Array(packed);
+  const L = new Float64Array(dd);
   const S1 = new Float64Array(dMax);
   o.pairs.forEach(([i, j], p) => {
     for (const fn of ['and', 'xor'] as const) {
@@ -107,16 +126,15 @@ export async function naturalLeastSquares(o: NaturalLeastSquaresOptions): Promis
       for (let k = 0; k < dMax; k++) S1[k] = and ? Sp[p][k] : Sl[i][k] + Sl[j][k] - 2 * Sp[p][k];
       out.onesCount[fn].push(n1);
       const n0 = samples - n1;
-      const [Gi, Gj, Gij] = [Gl[i], Gl[j], Gp[p]];
-      for (let c = 0, t = 0; c < dMax; c++) {
-        for (let r = c; r < dMax; r++, t++) {
-          const all = G[t];
-          const ones = and ? Gij[t] : Gi[t] + Gj[t] - 2 * Gij[t];
-          A[r * dMax + c] = (n0 > 0 ? (all - ones) / n0 : 0) + (n1 > 0 ? ones / n1 : 0);
-        }
-        A[c * dMax + c] += o.ridge;
+      let ones = Gp[p];
+      if (!and) {
+        ones = xorOnes;
+        const [Gi, Gj, Gij] = [Gl[i], Gl[j], Gp[p]];
+        for (let t = 0; t < packed; t++) xorOnes[t] = Gi[t] + Gj[t] - 2 * Gij[t];
       }
-      const L = choleskyFactor(A, dMax);
+      assembleNormalEquations(G, ones, n0, n1, o.ridge, dMax, cholesky.A, cholesky.ld);
+      cholesky.factor();
+      cholesky.lowerRowMajor(L);
       o.widths.forEach((d, w) => {
         const b = new Float64Array(d);
         for (let r = 0; r < d; r++) b[r] = n1 > 0 ? S1[r] / n1 : 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { choleskyFactor, choleskySolve, solveWithCholeskyFactor } from '../../experiments/lib/linalg';
 import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
-import { choleskyFactorOneByOne } from './linalgReference';
+import { choleskyFactorOneByOne, spd } from './linalgReference';
 
 const { tf } = await loadBackend('wasm');
 
@@ -79,20 +79,6 @@ describe('one implementation of the triangular solves', () => {
 });
 
 describe('the blocked Cholesky factor', () => {
-  /** A seeded SPD matrix XXᵀ/cols + ridge·I (n×n, float64) from a Gaussian X with `cols` columns; few columns make it ill-conditioned. */
-  function spd(n: number, cols: number, ridge: number, seed: number): Float64Array {
-    const rng = new Rng(seed, `spd${n}`);
-    const X = Float64Array.from({ length: n * cols }, () => rng.normal());
-    const G = new Float64Array(n * n);
-    for (let a = 0; a < n; a++) {
-      for (let b = 0; b <= a; b++) {
-        let t = 0;
-        for (let c = 0; c < cols; c++) t += X[a * cols + c] * X[b * cols + c];
-        G[a * n + b] = G[b * n + a] = t / cols + (a === b ? ridge : 0);
-      }
-    }
-    return G;
-  }
   const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, t) => Object.is(v, b[t]));
 
   it('is bit-identical to the one-entry-at-a-time factor on random SPD matrices of many sizes, even and odd', () => {
