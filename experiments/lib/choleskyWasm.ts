@@ -44,7 +44,7 @@ const choleskyWat = `(module
     (local $cp i32) (local $vp i32) (local $rj i32) (local $rk i32) (local $e i32)
     (local $x v128) (local $y v128)
     ${Array.from({ length: 4 }, (_, k) => `(local $s${k} v128) (local $t${k} v128) (local $v${k} v128)`).join(' ')}
-    (local $d f64) (local $l f64) (local $m f64)
+    (local $m f64)
     (local.set $colBytes (i32.shl (local.get $ld) (i32.const 3)))
     (loop $cols
       ;; Columns j (at $cj) and j + 1 (at $ck; past the last column when n is odd, scratch space then).
@@ -68,17 +68,8 @@ const choleskyWat = `(module
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $rows2)))
       ;; Column j: the pivot, then the rows below it divided by it.
-      (local.set $d (f64.load (i32.add (local.get $cj) (local.get $dj))))
-      (if (i32.eqz (f64.gt (local.get $d) (f64.const 0))) (then (return (local.get $j))))
-      (local.set $l (f64.sqrt (local.get $d)))
-      (f64.store (i32.add (local.get $cj) (local.get $dj)) (local.get $l))
       (local.set $e (i32.add (local.get $cj) (i32.shl (local.get $n) (i32.const 3))))
-      (local.set $rj (i32.add (i32.add (local.get $cj) (local.get $dj)) (i32.const 8)))
-      (block $divided (loop $div
-        (br_if $divided (i32.ge_u (local.get $rj) (local.get $e)))
-        (f64.store (local.get $rj) (f64.div (f64.load (local.get $rj)) (local.get $l)))
-        (local.set $rj (i32.add (local.get $rj) (i32.const 8)))
-        (br $div)))
+      (if (i32.eqz (call $pivot (i32.add (local.get $cj) (local.get $dj)) (local.get $e))) (then (return (local.get $j))))
       ;; Column j + 1, if any, still owes its term p = j: s -= L[i][j]·L[j+1][j] for rows i ≥ j + 1.
       (if (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $n)) (then
         (local.set $m (f64.load offset=8 (i32.add (local.get $cj) (local.get $dj))))
@@ -90,20 +81,25 @@ const choleskyWat = `(module
           (local.set $rj (i32.add (local.get $rj) (i32.const 8)))
           (local.set $rk (i32.add (local.get $rk) (i32.const 8)))
           (br $owe)))
-        (local.set $d (f64.load offset=8 (i32.add (local.get $ck) (local.get $dj))))
-        (if (i32.eqz (f64.gt (local.get $d) (f64.const 0))) (then (return (i32.add (local.get $j) (i32.const 1)))))
-        (local.set $l (f64.sqrt (local.get $d)))
-        (f64.store offset=8 (i32.add (local.get $ck) (local.get $dj)) (local.get $l))
         (local.set $e (i32.add (local.get $ck) (i32.shl (local.get $n) (i32.const 3))))
-        (local.set $rk (i32.add (i32.add (local.get $ck) (local.get $dj)) (i32.const 16)))
-        (block $divided1 (loop $div1
-          (br_if $divided1 (i32.ge_u (local.get $rk) (local.get $e)))
-          (f64.store (local.get $rk) (f64.div (f64.load (local.get $rk)) (local.get $l)))
-          (local.set $rk (i32.add (local.get $rk) (i32.const 8)))
-          (br $div1)))))
+        (if (i32.eqz (call $pivot (i32.add (i32.add (local.get $ck) (local.get $dj)) (i32.const 8)) (local.get $e)))
+          (then (return (i32.add (local.get $j) (i32.const 1)))))))
       (local.set $j (i32.add (local.get $j) (i32.const 2)))
       (br_if $cols (i32.lt_u (local.get $j) (local.get $n))))
-    (i32.const -1)))`;
+    (i32.const -1))
+  ;; The diagonal entry at $at becomes its square root and the column's entries below it, up to $end, are divided by
+  ;; it; returns 0, changing nothing, when the entry is not positive (NaN included), else 1.
+  (func $pivot (param $at i32) (param $end i32) (result i32)
+    (local $l f64)
+    (if (i32.eqz (f64.gt (f64.load (local.get $at)) (f64.const 0))) (then (return (i32.const 0))))
+    (local.set $l (f64.sqrt (f64.load (local.get $at))))
+    (f64.store (local.get $at) (local.get $l))
+    (block $divided (loop $div
+      (local.set $at (i32.add (local.get $at) (i32.const 8)))
+      (br_if $divided (i32.ge_u (local.get $at) (local.get $end)))
+      (f64.store (local.get $at) (f64.div (f64.load (local.get $at)) (local.get $l)))
+      (br $div)))
+    (i32.const 1)))`;
 
 interface CholeskyExports {
   memory: WebAssembly.Memory;
