@@ -6,10 +6,11 @@ import { assembleWat } from './wat';
  *
  * The matrix is stored by columns (the lower triangle: entry (r, c), r ≥ c, at c·ld + r), so a column's entries
  * below the diagonal are contiguous. Column j is then G[·][j] − Σ_{p<j} L[·][p]·L[j][p], the sum taken in order of p,
- * for every row at once: two float64 rows per SIMD lane pair, eight rows and two columns per pass over p. Each entry
+ * for every row at once: two float64 rows per SIMD register, eight rows and two columns per pass over p. Each entry
  * gets the same float64 operations in the same order as `choleskyFactor` (a separate multiply and subtract, no fused
  * multiply-add; division and square root are correctly rounded in both), so the factors are equal bit for bit.
- * Measured: about 2.5× faster than the JS factor at n = 200, the size of the superposition readoff fits.
+ * Measured: about 4× faster than the JS factor at n = 200, the size of the superposition readoff fits (400 factors:
+ * 80–145 ms against 290–690 ms, varying with the machine's load).
  */
 
 const block = (count: number, op: (k: number) => string) => Array.from({ length: count }, (_, k) => op(k)).join('\n        ');
