@@ -7,7 +7,9 @@ set -u
 cd "$(dirname "$0")/.."
 # The project's own binaries, as npm puts them on PATH (no npx: about 1 CPU-s less per command).
 PATH="$PWD/node_modules/.bin:$PATH"
-tsc --noEmit &
+# Incremental: a repeat run re-checks only what changed since the last (measured: 23 CPU-s for the whole project,
+# 10 when nothing changed). The state lives under node_modules, so a fresh clone starts from nothing.
+tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/readoff/tsc.tsbuildinfo &
 tsc=$!
 vitest run "$@"
 vitest=$?
