@@ -156,8 +156,14 @@ const config = z
     expectedActive: z.number().positive(),
     /** Loss settings, each trained separately; results are keyed by `lossKey`. */
     losses: z.array(lossSchema).min(1),
-    /** Step cap of each training run; the stopping rule usually ends it earlier. */
+    /** Step cap of each training run: a guard, set above where the stopping rule ends every run (the page checks it). */
     maxSteps: z.number().int().min(1),
+    /**
+     * Inputs the least-squares readoffs are fitted on. Its budget: at least as many inputs as the median training run
+     * sees (median steps × batch; the page checks it). Fixed rather than cap × batch, so that raising the guard above
+     * does not change this baseline.
+     */
+    leastSquaresSamples: z.number().int().min(1),
     /** Inputs per step. */
     batch: z.number().int().min(1),
     /** Adam's initial step size; halved at each plateau (see `stopping`). */
@@ -513,7 +519,7 @@ export function defineJakeExperiment(spec: { id: string; title: string; descript
       if (unit.kind === 'leastSquares') {
         // Class-balanced least squares on the natural (Bernoulli) inputs the other conditions train and are scored on.
         const fit = await naturalLeastSquares({
-          W: s.W0, m, dMax, widths: unit.widths, q: s.q, samples: cfg.maxSteps * cfg.batch, pairs: s.evalPairs, ridge: cfg.ridge,
+          W: s.W0, m, dMax, widths: unit.widths, q: s.q, samples: cfg.leastSquaresSamples, pairs: s.evalPairs, ridge: cfg.ridge,
           rng: ctx.rng(`${s.label}/leastSquares`), onChunk: () => ctx.signal.throwIfAborted(),
         });
         const records: JakePartial['records'] = [];
@@ -652,7 +658,7 @@ export function defineJakeExperiment(spec: { id: string; title: string; descript
         q: cfg.expectedActive / m,
         pairsTotal: K,
         pairsEvaluated: cfg.evalPairs >= K ? K : cfg.evalPairs,
-        leastSquaresSamples: cfg.maxSteps * cfg.batch,
+        leastSquaresSamples: cfg.leastSquaresSamples,
         affine,
         byLoss,
         histograms,
@@ -673,8 +679,8 @@ export const jakeReplication = defineJakeExperiment({
   description:
     "A one-hidden-layer ReLU network must output every pairwise AND (or XOR) of m = d0 sparse Bernoulli features. Three conditions: the whole network trained with Adam on a class-weighted L_6 loss; the first layer frozen at its N(0,1), zero-bias initialisation and only the readoffs trained; and the same frozen layer with class-balanced least-squares readoffs fitted on the same input distribution. Training runs to a stated stopping rule, and every quantity is also measured along the way. Compares error sizes with the comment's claims and with the affine readoffs' worst cases (1/4 for AND, 1/2 for XOR).",
   profiles: {
-    quick: { ...common, replicates: 1, m: 24, widths: [24, 48], expectedActive: 2 * Math.sqrt(Math.log(24)), losses: p6, maxSteps: 200, stopping: quickStop, checkpoints: [50, 100], evalPairs: 100, testSamples: 500 },
-    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    quick: { ...common, replicates: 1, m: 24, widths: [24, 48], expectedActive: 2 * Math.sqrt(Math.log(24)), losses: p6, maxSteps: 200, leastSquaresSamples: 20_000, stopping: quickStop, checkpoints: [50, 100], evalPairs: 100, testSamples: 500 },
+    full: { ...common, replicates: 2, m: 50, widths: [50, 100, 200], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: p6, maxSteps: 10_000, leastSquaresSamples: 400_000, stopping: fullStop, checkpoints: [100, 300, 900, 1800, 3600], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
@@ -685,8 +691,8 @@ export const jakeReplicationM100 = defineJakeExperiment({
   description:
     'The same three conditions as jake-replication at the size of the comment\'s figure: 100 features with identity embeddings, 4,950 pairwise outputs, 100 hidden neurons; class-weighted L_6 loss, trained to the same stopping rule.',
   profiles: {
-    quick: { ...common, replicates: 1, m: 30, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(30)), losses: p6, maxSteps: 150, stopping: quickStop, checkpoints: [50], evalPairs: 100, testSamples: 400 },
-    full: { ...common, replicates: 3, m: 100, widths: [100], expectedActive: 2 * Math.sqrt(Math.log(100)), losses: p6, maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    quick: { ...common, replicates: 1, m: 30, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(30)), losses: p6, maxSteps: 150, leastSquaresSamples: 15_000, stopping: quickStop, checkpoints: [50], evalPairs: 100, testSamples: 400 },
+    full: { ...common, replicates: 3, m: 100, widths: [100], expectedActive: 2 * Math.sqrt(Math.log(100)), losses: p6, maxSteps: 10_000, leastSquaresSamples: 400_000, stopping: fullStop, checkpoints: [100, 300, 900, 1800, 3600], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });
@@ -697,8 +703,8 @@ export const jakeLossSweep = defineJakeExperiment({
   description:
     'The jake-replication setup at one width (m = d = 50), trained to the same stopping rule under each of several class-weighted L_p losses: p = 2, 4 and 6 with the two classes weighted equally, and p = 6 with the targets that should be 1 weighted 4 times.',
   profiles: {
-    quick: { ...common, replicates: 1, m: 20, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(20)), losses: [{ p: 2, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 100, stopping: quickStop, checkpoints: [50], evalPairs: 60, testSamples: 300 },
-    full: { ...common, replicates: 3, m: 50, widths: [50], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: [{ p: 2, onesWeight: 1 }, { p: 4, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 3000, stopping: fullStop, checkpoints: [100, 300, 900, 1800], evalPairs: 200, testSamples: 1200 },
+    quick: { ...common, replicates: 1, m: 20, widths: [30], expectedActive: 2 * Math.sqrt(Math.log(20)), losses: [{ p: 2, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 100, leastSquaresSamples: 10_000, stopping: quickStop, checkpoints: [50], evalPairs: 60, testSamples: 300 },
+    full: { ...common, replicates: 3, m: 50, widths: [50], expectedActive: 2 * Math.sqrt(Math.log(50)), losses: [{ p: 2, onesWeight: 1 }, { p: 4, onesWeight: 1 }, { p: 6, onesWeight: 1 }, { p: 6, onesWeight: 4 }], maxSteps: 10_000, leastSquaresSamples: 400_000, stopping: fullStop, checkpoints: [100, 300, 900, 1800, 3600], evalPairs: 200, testSamples: 1200 },
   },
   timeLimitSeconds: { quick: 120, full: 1800 },
 });

@@ -37,6 +37,7 @@ const config = z
         epsilon: z.number().positive(),
         /** Steps per segment; the exhaustive loss and worst case are measured after each. */
         segment: z.number().int().min(1),
+        /** A guard, set above where the stopping rule ends every run (the page checks it). */
         maxSegments: z.number().int().min(1),
         /** Stop when the exhaustive loss fell by less than this fraction over the last segment. */
         tolerance: z.number().positive(),
@@ -100,6 +101,8 @@ const result = z.object({
     fittedWorstOverRmsAtMaxD: z.number(),
     /** Share of trained networks whose training stopped by the rule rather than the segment cap. */
     trainedStoppedByRuleShare: z.number(),
+    /** The most steps any trained run took. */
+    trainedStepsMax: z.number().int(),
   }),
 });
 /** The experiment's results, as stored in its artifact and read by its figures. */
@@ -160,7 +163,7 @@ export const uandWorstCase = defineExperiment({
       ridge: 1e-6,
       trainedWidths: [32, 64, 128],
       trainedLayers: 2,
-      train: { p: 6, batch: 100, lr: 1e-3, epsilon: 1e-10, segment: 500, maxSegments: 6, tolerance: 0.02 },
+      train: { p: 6, batch: 100, lr: 1e-3, epsilon: 1e-10, segment: 500, maxSegments: 16, tolerance: 0.02 },
       rowChunk: 512,
       epsilon: 0.25,
     },
@@ -338,6 +341,7 @@ export const uandWorstCase = defineExperiment({
         kaarelWorstOverRmsAtMaxD: common > 0 ? at('kaarel', common)!.worst.mean / at('kaarel', common)!.rms.mean : NaN,
         fittedWorstOverRmsAtMaxD: common > 0 ? at('fitted', common)!.worst.mean / at('fitted', common)!.rms.mean : NaN,
         trainedStoppedByRuleShare: finals.filter((f) => f.stoppedByRule).length / finals.length,
+        trainedStepsMax: Math.max(...finals.map((f) => f.steps)),
       },
     };
   },
