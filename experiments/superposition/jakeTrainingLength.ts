@@ -33,8 +33,9 @@ const comparison = z.object({ early: point, final: point });
 const result = z.object({
   /** Keyed by size (`m50`, `m100`), width (`d100`), function (`and`, `xor`). */
   sizes: z.record(z.string(), z.record(z.string(), z.record(z.string(), comparison))),
-  /** Each size's widest width (the only one at m = 100), keyed size then function, named so that prose can cite it in every profile. */
+  /** Each size's widest and narrowest width (one and the same at m = 100), keyed size then function, named so that prose can cite them in every profile. */
   widest: z.record(z.string(), z.record(z.string(), comparison)),
+  narrowest: z.record(z.string(), z.record(z.string(), comparison)),
   /** Over every size, width and function: the extremes the prose cites. */
   summary: z.object({
     /** Smallest and largest trained-layer change at the end, and the largest at the early checkpoint. */
@@ -108,13 +109,14 @@ export const jakeTrainingLength = defineExperiment({
     const all = Object.values(sizes).flatMap((bySize) => Object.values(bySize).flatMap((byFn) => Object.entries(byFn)));
     const and = all.filter(([fn]) => fn === 'and').map(([, c]) => c);
     const cs = all.map(([, c]) => c);
-    const widestOf = (bySize: Record<string, Record<string, z.input<typeof comparison>>>) => {
-      const keys = Object.keys(bySize).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-      return bySize[keys[keys.length - 1]];
-    };
+    const byWidth = (bySize: Record<string, Record<string, z.input<typeof comparison>>>) =>
+      Object.keys(bySize).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((k) => bySize[k]);
+    const widestOf = (bySize: Record<string, Record<string, z.input<typeof comparison>>>) => byWidth(bySize).at(-1)!;
+    const narrowestOf = (bySize: Record<string, Record<string, z.input<typeof comparison>>>) => byWidth(bySize)[0];
     return {
       sizes,
       widest: { m50: widestOf(sizes.m50), m100: widestOf(sizes.m100) },
+      narrowest: { m50: narrowestOf(sizes.m50), m100: narrowestOf(sizes.m100) },
       summary: {
         finalLayerChangeMin: Math.min(...cs.map((c) => c.final.layerChange)),
         finalLayerChangeMax: Math.max(...cs.map((c) => c.final.layerChange)),
