@@ -101,10 +101,10 @@ export interface TrainResult {
 /**
  * Adam on y = R·ReLU(x W + b) with the class-weighted L_p loss, gradients written out by hand rather than taped. The
  * whole step runs in WebAssembly (trainStepWasm.ts), on buffers that live in the kernel's memory for the whole run:
- * the hidden layer over the inputs' nonzero entries; the three products predᵀ = Rᵀ·hᵀ, (dLoss/dR)ᵀ = gᵀ·h and, when
- * the first layer trains, dLoss/dh = g·Rᵀ, each summed as tfjs-wasm's matMul sums it (lib/matMulF32.ts); the loss
- * and its gradient, the first layer's gradient and Adam as tfjs's AdamOptimizer computes it, in float64 arithmetic
- * with float32 storage. With a frozen layer no hidden-layer gradient is computed at all.
+ * the hidden layer over the inputs' nonzero entries; the three products pred = h·R, dLoss/dR = hᵀ·g (both skipping
+ * the layer's zeros) and, when the first layer trains, (dLoss/dh)ᵀ = R·gᵀ, each summed as tfjs-wasm's matMul sums it;
+ * the loss and its gradient, the first layer's gradient and Adam as tfjs's AdamOptimizer computes it, in float64
+ * arithmetic with float32 storage. With a frozen layer no hidden-layer gradient is computed at all.
  * tests/superposition/trainReadoffs.test.ts checks the steps against autodiff with tf.train.adam, and bit for bit
  * against the loop this kernel replaced (JavaScript elementwise work around tfjs's matMul), which a test passes in
  * as `createStep`. `tf` is not used by the step itself.
@@ -117,31 +117,26 @@ export async function trainNetwork(_tf: Tf, opt: TrainOptions, createStep: StepF
   const b2 = 0.999;
   // Every float32 buffer of the run, in the kernel's memory.
   const lengths = {
-    W: m * d, bias: d, Rt: k * d, x: batch * m, y: batch * k, h: batch * d, hT: d * batch, predT: k * batch, gT: k * batch, gRt: k * d,
-    rM1: k * d, rM2: k * d,
-    ...(trainFirst ? { dh: batch * d, g: batch * k, gW: m * d, gB: d, wM1: m * d, wM2: m * d, bM1: d, bM2: d } : {}),
+    W: m * d, bias: d, R: d * k, x: batch * m, y: batch * k, h: batch * d, hT: d * batch, pred: batch * k, g: batch * k, gR: d * k,
+    rM1: d * k, rM2: d * k,
+    ...(trainFirst ? { gT: k * batch, dhT: d * batch, dh: batch * d, gW: m * d, gB: d, wM1: m * d, wM2: m * d, bM1: d, bM2: d } : {}),
   };
   const names = Object.keys(lengths) as (keyof typeof lengths)[];
-  const step0 = await createStep(names.map((n) => lengths[n]!), m);
+  const step0 = await createStep(names.map((n) => lengths[n]!), { m, d, k, batch });
   const buf = Object.fromEntries(names.map((n, i) => [n, step0.arrays[i]])) as Record<keyof typeof lengths, Float32Array>;
   const ops = step0.ops;
-  const { W, bias, Rt, x, y, h, hT, predT, gT, gRt } = buf; // W: m×d; Rt: Rᵀ, k×d; h: batch×d; gRt: (dLoss/dR)ᵀ
+  const { W, bias, R, x, y, h, hT, pred, g, gR } = buf; // W: m×d; R: d×k; h: batch×d; pred, g = dLoss/dpred: batch×k
   W.set(opt.init.W);
   bias.set(opt.init.bias);
-  for (let a = 0; a < d; a++) for (let o = 0; o < k; o++) Rt[o * d + a] = opt.init.R[a * k + o];
+  R.set(opt.init.R);
   const adamR: AdamState = { m1: buf.rM1, m2: buf.rM2 };
   const adamW: AdamState | null = trainFirst ? { m1: buf.wM1, m2: buf.wM2 } : null;
   const adamB: AdamState | null = trainFirst ? { m1: buf.bM1, m2: buf.bM2 } : null;
-  const dh = trainFirst ? buf.dh : null; // dLoss/dh, batch×d
-  const g = trainFirst ? buf.g : null; // dLoss/dpred, batch×k
+  const gT = trainFirst ? buf.gT : null; // gᵀ, k×batch
   const tail = Math.max(1, Math.min(50, Math.floor(opt.steps / 10)));
   const stop = opt.stopping;
   const checkpoints = new Set(opt.checkpoints ?? []);
-  const snapshot = (): TwoLayerNet => {
-    const R = new Float32Array(d * k);
-    for (let o = 0; o < k; o++) for (let a = 0; a < d; a++) R[a * k + o] = Rt[o * d + a];
-    return { m, d, k, W: W.slice(), bias: bias.slice(), R };
-  };
+  const snapshot = (): TwoLayerNet => ({ m, d, k, W: W.slice(), bias: bias.slice(), R: R.slice() });
   const recent: number[] = []; // the last `tail` losses
   const windowLosses: number[] = [];
   let windowSum = 0;
@@ -155,12 +150,12 @@ export async function trainNetwork(_tf: Tf, opt: TrainOptions, createStep: StepF
     opt.onStep?.(step);
     opt.sampleBatch(x, y);
     ops.hidden(x, W, bias, batch, m, d, h, hT);
-    ops.matMul(Rt, hT, predT, k, batch, d);
-    const loss = ops.lossAndGradient(predT, y, opt.onesWeight, p, k, batch, gT, g);
-    ops.matMul(gT, h, gRt, k, d, batch);
+    ops.matMulSkipZeros(h, R, pred, batch, k, d);
+    const loss = ops.lossAndGradient(pred, y, opt.onesWeight, p, k, batch, g, gT);
+    ops.matMulSkipZeros(hT, g, gR, d, k, batch);
     if (trainFirst) {
-      ops.matMul(g!, Rt, dh!, batch, d, k);
-      ops.firstLayerGradient(h, dh!, x, batch, m, d, buf.gW, buf.gB);
+      ops.matMul(R, gT!, buf.dhT, d, batch, k);
+      ops.firstLayerGradient(h, buf.dhT, x, batch, m, d, buf.dh, buf.gW, buf.gB);
     }
     const lr = stop ? plateauLr : opt.lr + ((opt.lrFinal - opt.lr) * step) / Math.max(1, opt.steps - 1);
     const c1 = 1 - b1 ** (step + 1);
@@ -169,7 +164,7 @@ export async function trainNetwork(_tf: Tf, opt: TrainOptions, createStep: StepF
       ops.adam(W, buf.gW, adamW!, b1, b2, c1, c2, lr, opt.epsilon);
       ops.adam(bias, buf.gB, adamB!, b1, b2, c1, c2, lr, opt.epsilon);
     }
-    ops.adam(Rt, gRt, adamR, b1, b2, c1, c2, lr, opt.epsilon);
+    ops.adam(R, gR, adamR, b1, b2, c1, c2, lr, opt.epsilon);
     stepsTaken = step + 1;
     if (step === 0) initialLoss = loss;
     recent.push(loss);

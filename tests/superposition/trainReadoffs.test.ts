@@ -167,8 +167,8 @@ describe('the WebAssembly step', () => {
   const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
   /** The kernel with its products summed in float64 and rounded once: close to tfjs's, but not its bits. */
-  const float64Products: StepFactory = async (lengths, maxInputs) => {
-    const step = await createWasmStep(lengths, maxInputs);
+  const float64Products: StepFactory = async (lengths, shape) => {
+    const step = await createWasmStep(lengths, shape);
     const matMul: StepOps['matMul'] = (A, B, C, M, N, K) => {
       for (let i = 0; i < M; i++)
         for (let j = 0; j < N; j++) {
@@ -177,7 +177,7 @@ describe('the WebAssembly step', () => {
           C[i * N + j] = s;
         }
     };
-    return { arrays: step.arrays, ops: { ...step.ops, matMul } };
+    return { arrays: step.arrays, ops: { ...step.ops, matMul, matMulSkipZeros: matMul } };
   };
 
   /**
@@ -219,11 +219,13 @@ describe('the WebAssembly step', () => {
     return weights + losses;
   }
 
-  it('takes bit-identical steps to the reference for p = 2, 4, 6 (and 3, by Math.pow), trained and frozen, on odd shapes', async () => {
+  it('takes bit-identical steps to the reference for p = 2, 4, 6 (and 3, by Math.pow), trained and frozen, on odd shapes and across the loss\'s blocks', async () => {
     for (const p of [2, 4, 6, 3]) {
       for (const trainFirstLayer of [true, false]) {
         expect(await differingBits({ seed: 20 + p, trainFirstLayer, p, shape: [7, 13, 5, 9], real: false, steps: 12 })).toBe(0);
         expect(await differingBits({ seed: 30 + p, trainFirstLayer, p, shape: [12, 16, 66, 20], real: false, steps: 8 })).toBe(0);
+        // Two whole blocks of the loss's 64 outputs and a tail, with a ReLU layer wider than one band of the products.
+        expect(await differingBits({ seed: 70 + p, trainFirstLayer, p, shape: [10, 37, 131, 17], real: false, steps: 6 })).toBe(0);
       }
     }
   });

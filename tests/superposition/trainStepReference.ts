@@ -7,20 +7,21 @@
 import type { Tf } from '../../experiments/runtime/backend';
 import type { StepFactory, StepOps } from '../../experiments/superposition/trainStepWasm';
 
-/** The reference step on plain Float32Arrays, its products by `tf.matMul` on the given backend. */
+/**
+ * The reference step on plain Float32Arrays, its products by `tf.matMul` on the given backend (the zero-skipping
+ * product too: the kernel's must give tfjs's bits).
+ */
 export function referenceStep(tf: Tf): StepFactory {
-  const ops: StepOps = {
-    ...jsStepOps,
-    matMul(A, B, C, M, N, K) {
-      const c = tf.tidy(() => tf.matMul(tf.tensor2d(A, [M, K]), tf.tensor2d(B, [K, N])));
-      C.set(c.dataSync());
-      c.dispose();
-    },
+  const matMul: StepOps['matMul'] = (A, B, C, M, N, K) => {
+    const c = tf.tidy(() => tf.matMul(tf.tensor2d(A.subarray(0, M * K), [M, K]), tf.tensor2d(B.subarray(0, K * N), [K, N])));
+    C.set(c.dataSync());
+    c.dispose();
   };
+  const ops: StepOps = { ...jsStepOps, matMul, matMulSkipZeros: matMul };
   return async (lengths) => ({ arrays: lengths.map((n) => new Float32Array(n)), ops });
 }
 
-const jsStepOps: Omit<StepOps, 'matMul'> = {
+const jsStepOps: Omit<StepOps, 'matMul' | 'matMulSkipZeros'> = {
   hidden(x, W, bias, batch, m, d, h, hT) {
     const active = new Int32Array(m);
     for (let r = 0; r < batch; r++) {
@@ -44,12 +45,12 @@ const jsStepOps: Omit<StepOps, 'matMul'> = {
 
   lossAndGradient: lossAndGradientJs,
 
-  firstLayerGradient(h, dh, x, batch, m, d, gW, gB) {
+  firstLayerGradient(h, dhT, x, batch, m, d, dh, gW, gB) {
     gW.fill(0);
     gB.fill(0);
     for (let r = 0; r < batch; r++) {
       for (let a = 0; a < d; a++) {
-        const v = h[r * d + a] > 0 ? dh[r * d + a] : 0;
+        const v = h[r * d + a] > 0 ? dhT[a * batch + r] : 0;
         dh[r * d + a] = v;
         gB[a] += v;
       }
@@ -81,7 +82,7 @@ const jsStepOps: Omit<StepOps, 'matMul'> = {
  * Σ w·|e|^p with each class averaged over its own entries and the ones weighted by onesWeight (classWeights), and the
  * gradient p·w·|e|^(p−2)·e.
  */
-function lossAndGradientJs(predT: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, gT: Float32Array, g: Float32Array | null): number {
+function lossAndGradientJs(pred: Float32Array, y: Float32Array, onesWeight: number, p: number, k: number, batch: number, g: Float32Array, gT: Float32Array | null): number {
   let ones = 0;
   for (let t = 0; t < y.length; t++) ones += y[t];
   const wOne = ones > 0 ? onesWeight / ones : 0;
@@ -92,13 +93,13 @@ function lossAndGradientJs(predT: Float32Array, y: Float32Array, onesWeight: num
     for (let r = 0; r < batch; r++) {
       const t = y[r * k + o];
       const w = t === 1 ? wOne : wZero;
-      const e = predT[o * batch + r] - t;
+      const e = pred[r * k + o] - t;
       const e2 = e * e;
       const eb = half === 2 ? e2 * e2 : half === 1 ? e2 : half === 0 ? 1 : Math.pow(e2, half);
       loss += w * e2 * eb;
       const grad = p * w * eb * e;
-      gT[o * batch + r] = grad;
-      if (g !== null) g[r * k + o] = grad;
+      g[r * k + o] = grad;
+      if (gT !== null) gT[o * batch + r] = grad;
     }
   }
   return loss;
