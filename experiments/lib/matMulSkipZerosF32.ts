@@ -1,3 +1,4 @@
+import { createMatMulF32 } from './matMulF32';
 import { assembleWat } from './wat';
 
 /**
@@ -10,7 +11,9 @@ import { assembleWat } from './wat';
  *
  * Two phases: the nonzero entries of every row of A are listed (value, and the byte offset of B's matching row), then
  * C is filled one band of 16 columns at a time, row after row, so the band of B (K rows × 64 bytes) stays in the
- * first-level cache while every row of A reads it. Bands of 4 and single columns finish the width.
+ * first-level cache while every row of A reads it. Bands of 4 and single columns finish the width. Where A is mostly
+ * nonzero (a trained layer whose biases switched most units on), the dense kernel computes the product instead: the
+ * same bits, faster there.
  */
 
 const WIDTH = 16;
@@ -53,21 +56,22 @@ const bandLoop = (width: number, test: string) => `(block $b${width} (loop $l${w
       (local.set $j (i32.add (local.get $j) (i32.const ${width})))
       (br $l${width})))`;
 
+/** Where a scratch area's row counts and lists start. */
+const scratchLayout = `(local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $counts (local.get $scratch))
+    (local.set $lists (i32.add (local.get $scratch) (i32.and (i32.add (i32.shl (local.get $M) (i32.const 2)) (i32.const 15)) (i32.const -16))))`;
+
 const WAT = `(module
   (import "env" "memory" (memory 1))
   ${[WIDTH, 4, 1].map(band).join('\n')}
-  ;; C (M×N) = A (M×K) · B (K×N), pointers in bytes, row strides in floats; $scratch holds M·K (value, offset) pairs and M counts.
-  (func (export "matMul") (param $a i32) (param $b i32) (param $c i32) (param $M i32) (param $N i32) (param $K i32)
-      (param $lda i32) (param $ldb i32) (param $ldc i32) (param $scratch i32)
-    (local $i i32) (local $t i32) (local $j i32) (local $n i32) (local $arow i32) (local $e i32) (local $v f32)
+  ;; Lists each row's nonzero entries of A (M×K, row stride in floats), in order along the shared dimension, into
+  ;; $scratch: M counts, then M·K (value, byte offset of B's row) pairs. Returns how many entries are nonzero.
+  (func (export "list") (param $a i32) (param $M i32) (param $K i32) (param $lda i32) (param $ldb i32) (param $scratch i32) (result i32)
+    (local $i i32) (local $t i32) (local $n i32) (local $total i32) (local $arow i32) (local $e i32) (local $v f32)
     (local $lists i32) (local $counts i32) (local $K8 i32)
     (local.set $lda (i32.shl (local.get $lda) (i32.const 2)))
     (local.set $ldb (i32.shl (local.get $ldb) (i32.const 2)))
-    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
-    (local.set $K8 (i32.shl (local.get $K) (i32.const 3)))
-    (local.set $counts (local.get $scratch))
-    (local.set $lists (i32.add (local.get $scratch) (i32.and (i32.add (i32.shl (local.get $M) (i32.const 2)) (i32.const 15)) (i32.const -16))))
-    ;; Each row's nonzero entries, in order along the shared dimension.
+    ${scratchLayout}
     (block $listed (loop $list
       (br_if $listed (i32.ge_u (local.get $i) (local.get $M)))
       (local.set $arow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $lda))))
@@ -86,15 +90,30 @@ const WAT = `(module
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $scan)))
       (i32.store (i32.add (local.get $counts) (i32.shl (local.get $i) (i32.const 2))) (local.get $n))
+      (local.set $total (i32.add (local.get $total) (local.get $n)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $list)))
+    (local.get $total))
+  ;; C (M×N) = A·B from the lists "list" left in $scratch; pointers in bytes, row stride in floats.
+  (func (export "product") (param $b i32) (param $c i32) (param $M i32) (param $N i32) (param $K i32) (param $ldc i32) (param $scratch i32)
+    (local $j i32) (local $lists i32) (local $counts i32) (local $K8 i32)
+    (local.set $ldc (i32.shl (local.get $ldc) (i32.const 2)))
+    ${scratchLayout}
     ${bandLoop(WIDTH, `(i32.gt_u (i32.add (local.get $j) (i32.const ${WIDTH})) (local.get $N))`)}
     ${bandLoop(4, '(i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $N))')}
     ${bandLoop(1, '(i32.ge_u (local.get $j) (local.get $N))')}))`;
 
 interface Exports {
-  matMul(a: number, b: number, c: number, M: number, N: number, K: number, lda: number, ldb: number, ldc: number, scratch: number): void;
+  list(a: number, M: number, K: number, lda: number, ldb: number, scratch: number): number;
+  product(b: number, c: number, M: number, N: number, K: number, ldc: number, scratch: number): void;
 }
+
+/**
+ * Above this share of nonzero entries in A the dense kernel is faster (it shares each load of B between two rows of
+ * A): measured at the training step's shapes, the zero-skipping product took about 1.2× the dense one's time per
+ * nonzero share (0.35 against 0.49 ms at half zeros, 0.58–0.73 against 0.52–0.61 ms at 2% zeros).
+ */
+const DENSE_ABOVE = 0.75;
 
 /** C = A·B on float32 arrays in one memory, summing over A's nonzero entries only. */
 export interface MatMulSkipZerosF32 {
@@ -114,12 +133,16 @@ export const skipZerosScratchBytes = (M: number, K: number) => Math.ceil((4 * M)
  */
 export async function createMatMulSkipZerosF32(memory: WebAssembly.Memory, scratch: number, scratchBytes: number): Promise<MatMulSkipZerosF32> {
   const k = new WebAssembly.Instance(await assembleWat('matMulSkipZerosF32', WAT), { env: { memory } }).exports as unknown as Exports;
+  const dense = await createMatMulF32(memory);
   return (A, B, C, M, N, K, lda = K, ldb = N, ldc = N) => {
     for (const [name, x, rows, cols, ld] of [['A', A, M, K, lda], ['B', B, K, N, ldb], ['C', C, M, N, ldc]] as const) {
       if (x.buffer !== memory.buffer) throw new Error(`matMulSkipZerosF32: ${name} is not a view of the kernel's memory`);
       if (rows > 0 && cols > 0 && (rows - 1) * ld + cols > x.length) throw new Error(`matMulSkipZerosF32: ${name} holds ${x.length} floats, fewer than ${rows}×${cols} at row stride ${ld}`);
     }
     if (skipZerosScratchBytes(M, K) > scratchBytes) throw new Error(`matMulSkipZerosF32: ${M}×${K} needs ${skipZerosScratchBytes(M, K)} bytes of scratch, more than the ${scratchBytes} given`);
-    if (M > 0 && N > 0) k.matMul(A.byteOffset, B.byteOffset, C.byteOffset, M, N, K, lda, ldb, ldc, scratch);
+    if (M === 0 || N === 0) return;
+    const nonzero = k.list(A.byteOffset, M, K, lda, ldb, scratch);
+    if (nonzero > DENSE_ABOVE * M * K) dense(A, B, C, M, N, K, lda, ldb, ldc);
+    else k.product(B.byteOffset, C.byteOffset, M, N, K, ldc, scratch);
   };
 }

@@ -42,7 +42,7 @@ async function setup(rng: Rng, M: number, N: number, K: number, zeros: number) {
 }
 
 describe('float32 products that skip the zeros of their left factor', () => {
-  it("are bit-identical to tfjs-wasm's matMul over every entry, on the training step's shapes and off every band width", async () => {
+  it("are bit-identical to tfjs-wasm's matMul over every entry, on the training step's shapes and off every band width, mostly zero (lists) or mostly nonzero (the dense kernel)", async () => {
     const rng = new Rng(8, 'matMulSkipZerosF32');
     // [M, N, K]: pred = h·R and dLoss/dR = hᵀ·g at m = 50 and 100, then odd ones: columns off 16 and 4, one row, K = 1.
     const shapes = [[100, 1225, 50], [50, 1225, 100], [100, 4950, 100], [7, 13, 5], [5, 37, 300], [13, 3, 129], [1, 1, 1], [3, 20, 12], [9, 1, 40], [1, 33, 7]];
