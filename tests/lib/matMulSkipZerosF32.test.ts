@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMatMulSkipZerosF32, skipZerosScratchBytes } from '../../experiments/lib/matMulSkipZerosF32';
-import { loadBackend } from '../../experiments/runtime/backend';
 import { Rng } from '../../experiments/runtime/rng';
-
-const { tf } = await loadBackend('wasm');
-
-/** tfjs-wasm's A·B (M×K by K×N), summed over every entry of A, zeros included. */
-function tfjsProduct(A: Float32Array, B: Float32Array, M: number, N: number, K: number): Float32Array {
-  const c = tf.tidy(() => tf.matMul(tf.tensor2d(A, [M, K]), tf.tensor2d(B, [K, N])));
-  const v = c.dataSync() as Float32Array;
-  c.dispose();
-  return v;
-}
-
-const differing = (a: Float32Array, b: Float32Array) => a.reduce((n, v, i) => n + (Object.is(v, b[i]) ? 0 : 1), 0);
+import { differing, tfjsProduct } from '../helpers/tfjsProduct';
 
 /**
  * A memory holding A (a ReLU layer: about `zeros` of it +0, some −0, rows that are all zero), B (signed, some large),
