@@ -114,6 +114,13 @@ interface Exports {
  * nonzero share (0.35 against 0.49 ms at half zeros, 0.58–0.73 against 0.52–0.61 ms at 2% zeros).
  */
 const DENSE_ABOVE = 0.75;
+/**
+ * The dense kernel reads all of B for every pair of A's rows; above this size of B it runs on bands of DENSE_BAND
+ * columns (each entry's sum unchanged). Measured on 100×K·K×N products: 4.45 → 3.63 ms at K = 100, N = 4,950 (B 2 MB),
+ * 2.09 → 1.88 ms at K = 200, N = 1,225 (1 MB), no gain at K = 50, N = 1,225 (245 kB).
+ */
+const BAND_ABOVE_BYTES = 512 * 1024;
+const DENSE_BAND = 128;
 
 /** C = A·B on float32 arrays in one memory, summing over A's nonzero entries only. */
 export interface MatMulSkipZerosF32 {
@@ -142,7 +149,11 @@ export async function createMatMulSkipZerosF32(memory: WebAssembly.Memory, scrat
     if (skipZerosScratchBytes(M, K) > scratchBytes) throw new Error(`matMulSkipZerosF32: ${M}×${K} needs ${skipZerosScratchBytes(M, K)} bytes of scratch, more than the ${scratchBytes} given`);
     if (M === 0 || N === 0) return;
     const nonzero = k.list(A.byteOffset, M, K, lda, ldb, scratch);
-    if (nonzero > DENSE_ABOVE * M * K) dense(A, B, C, M, N, K, lda, ldb, ldc);
+    if (nonzero > DENSE_ABOVE * M * K) {
+      // A B larger than the second-level cache goes in bands of columns, each read by every pair of A's rows from cache.
+      const band = 4 * K * N > BAND_ABOVE_BYTES ? DENSE_BAND : N;
+      for (let j = 0; j < N; j += band) dense(A, B.subarray(j), C.subarray(j), M, Math.min(band, N - j), K, lda, ldb, ldc);
+    }
     else k.product(B.byteOffset, C.byteOffset, M, N, K, ldc, scratch);
   };
 }
