@@ -1,7 +1,8 @@
 /**
- * The one entry point through which a browser reaches the experiments: a Web Worker (bundled by the site's Vite
- * from these same source files) that describes an experiment's config for a form and runs it with the reader's
- * config, on WebGPU where the browser and the bundle have it, else on wasm. The browser counterpart of `worker.ts`.
+ * The one entry point through which a browser reaches the experiments: a Web Worker (bundled by esbuild when the
+ * site builds, src/rerun/workerBundle.ts, and served by Vite under `astro dev`, from these same source files) that
+ * describes an experiment's config for a form and runs it with the reader's config, on WebGPU where the browser and
+ * the bundle have it, else on wasm. The browser counterpart of `worker.ts`.
  *
  * Messages in: `{ type: 'describe', req, id }`, `{ type: 'run', req, id, config }`.
  * Messages out, each with the request's `req`: `describe`, `progress`, `log`, `done`, `error` (see `WorkerReply`).

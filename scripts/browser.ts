@@ -13,7 +13,7 @@ export const chromiumPath = '/usr/bin/chromium';
  */
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
 /** Requests that may only happen after a reader asks for a re-run: tfjs and its wasm, the worker (experiments), the panel. */
-export const RERUN_CODE = /tfjs|\.wasm|browserWorker|panel\.|\/dist-/;
+export const RERUN_CODE = /tfjs|\.wasm|browserWorker|panel\.|\/dist-|\/rerun\//;
 /** Skipped only outside CI when Chromium is absent; .ci/run installs it. */
 export const haveChromium = existsSync(chromiumPath) || !!process.env.CI;
 

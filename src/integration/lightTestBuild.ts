@@ -1,7 +1,7 @@
 // READOFF_TEST_LIGHT_BUILD=1: for the tests' throwaway builds (a project copy that renders one page and never opens
-// it in a browser), leave out what only a reader's browser uses: the "Re-run in your browser" panel with its worker
-// bundle (TensorFlow.js, every experiment, every figure spec: most of the client build's time), and the Pagefind
-// search index (src/integration/site.ts). Pages, figures, values, claims and the published artifacts are built as
+// it in a browser), leave out what only a reader's browser uses: the "Re-run in your browser" panel with its
+// figure specs and its worker (TensorFlow.js and every experiment, bundled by esbuild: src/rerun/workerBundle.ts),
+// and the Pagefind search index (src/integration/site.ts). Pages, figures, values, claims and the published artifacts are built as
 // always. Never set for `npm run build` or the tests' shared quick build, which the browser tests read.
 
 import type { Plugin } from 'vite';

@@ -11,26 +11,49 @@ import { projectRoot } from '../lib/projectRoot';
 import * as pagefind from 'pagefind';
 import { lightTestBuild } from './lightTestBuild';
 import { clearInterruptedBuild, removeContentLayerFiles } from './outOfTreeBuild';
+import { builtWorkerModule, bundleRerunWorker } from '../rerun/workerBundle';
 
 /**
  * The reader's site: adds the writeups' numbering (continued across a writeup's parts), cross-reference and sidenote plugins, publishes the figures'
  * downloads staged while pages rendered, and builds the offline search index (Pagefind) over the finished pages.
+ * On `astro build` it also bundles the browser re-run's worker (src/rerun/workerBundle.ts) into the staged files.
  */
 export default function site(): AstroIntegration {
   let contentEntries: string[] = [];
   let siteNames = { assetsDir: '_astro', publicDir: path.join(projectRoot(), 'public') };
+  let base = '/';
+  /** The bundled worker's site path, known once it is bundled (build:start), before Vite bundles the client. */
+  let workerPath: string | undefined;
   return {
     name: 'readoff-site',
     hooks: {
-      'astro:config:setup': ({ updateConfig }) => {
+      'astro:config:setup': ({ command, updateConfig }) => {
         updateConfig({ markdown: { remarkPlugins: [[remarkReadoffLabels, numberingOfFile]], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
+        // A light test build has no panel (src/integration/lightTestBuild.ts), so no worker either.
+        if (command === 'build' && !lightTestBuild) {
+          updateConfig({
+            vite: {
+              plugins: [builtWorkerModule(() => {
+                if (!workerPath) throw new Error('the re-run worker was not bundled before the client (astro:build:start)');
+                return workerPath;
+              })],
+            },
+          });
+        }
       },
       'astro:config:done': ({ config }) => {
         siteNames = { assetsDir: config.build.assets, publicDir: fileURLToPath(config.publicDir) };
+        base = config.base.replace(/\/?$/, '/');
       },
-      'astro:build:start': async () => {
+      'astro:build:start': async ({ logger }) => {
         await rm(stagingDir(), { recursive: true, force: true });
         contentEntries = await clearInterruptedBuild(path.join(process.cwd(), '.astro'), siteNames);
+        if (lightTestBuild) return;
+        const started = Date.now();
+        const folder = `${siteNames.assetsDir}/rerun`;
+        const bundled = await bundleRerunWorker(path.join(stagingDir(), folder));
+        workerPath = `${base}${folder}/${bundled.entry}`;
+        logger.info(`re-run worker: ${bundled.files} files, ${(bundled.bytes / 1024).toFixed(0)} kB, in ${Date.now() - started} ms`);
       },
       'astro:build:done': async ({ dir, pages, logger }) => {
         const out = fileURLToPath(dir);

@@ -12,6 +12,7 @@ import { themeSafe } from '../lib/plotTheme';
 import { sitePath } from '../lib/sitePath';
 import { fieldDocs } from './configDocs';
 import { checkLive } from './liveClaims';
+import { startWorker } from './worker';
 import css from './panel.css?inline';
 
 type FigureData = RerunData;
@@ -39,7 +40,7 @@ let busy: string | undefined;
 
 function getWorker(): Worker {
   if (worker) return worker;
-  worker = new Worker(new URL('../../experiments/browserWorker.ts', import.meta.url), { type: 'module', name: 'readoff-rerun' });
+  worker = startWorker();
   worker.onmessage = (e: MessageEvent<WorkerReply>) => {
     const l = listeners.get(e.data.req);
     if (e.data.type === 'describe' || e.data.type === 'done' || e.data.type === 'error') listeners.delete(e.data.req);
