@@ -5,23 +5,13 @@
 // always. Never set for `npm run build` or the tests' shared quick build, which the browser tests read.
 
 import type { Plugin } from 'vite';
+import { replaceImport } from './replaceImport';
 
 /** Whether this build is a light test build. */
 export const lightTestBuild = process.env.READOFF_TEST_LIGHT_BUILD === '1';
 
-const STUB = '\0readoff-light-test-build:panel';
-
 /** Vite plugin: the client's import of the re-run panel (src/rerun/loader.ts → ./panel) becomes a stub that says why. */
 export function lightTestBuildPlugin(): Plugin {
-  return {
-    name: 'readoff-light-test-build',
-    enforce: 'pre',
-    resolveId(id: string, importer: string | undefined) {
-      return id === './panel' && importer?.replace(/\\/g, '/').endsWith('/src/rerun/loader.ts') ? STUB : null;
-    },
-    load(id: string) {
-      if (id !== STUB) return null;
-      return "export async function togglePanel() { throw new Error('this test build has no re-run panel (READOFF_TEST_LIGHT_BUILD=1)'); }\n";
-    },
-  };
+  return replaceImport('readoff-light-test-build', './panel', '/src/rerun/loader.ts', () =>
+    "export async function togglePanel() { throw new Error('this test build has no re-run panel (READOFF_TEST_LIGHT_BUILD=1)'); }\n");
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Plugin } from 'vite';
 import { projectRoot } from '../lib/projectRoot';
+import { replaceImport } from '../integration/replaceImport';
 import { NODE_STUBS, stubSource } from './nodeStubs';
 
 const BARE_BUILTINS = new RegExp(`^(${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
@@ -58,19 +59,8 @@ export async function bundleRerunWorker(outDir: string): Promise<{ entry: string
   return { entry: path.basename(entry[0]), files: outputs.length, bytes: outputs.reduce((s, [, o]) => s + o.bytes, 0) };
 }
 
-const BUILT = '\0readoff-built-rerun-worker';
-
 /** Vite plugin for `astro build`: the panel's `./worker` starts the bundled worker at the URL `url()` gives when the client is bundled. */
 export function builtWorkerModule(url: () => string): Plugin {
-  return {
-    name: 'readoff-built-rerun-worker',
-    enforce: 'pre',
-    resolveId(id: string, importer: string | undefined) {
-      return id === './worker' && importer?.replace(/\\/g, '/').endsWith('/src/rerun/panel.ts') ? BUILT : null;
-    },
-    load(id: string) {
-      if (id !== BUILT) return null;
-      return `export function startWorker() { return new Worker(${JSON.stringify(url())}, { type: 'module', name: 'readoff-rerun' }); }\n`;
-    },
-  };
+  return replaceImport('readoff-built-rerun-worker', './worker', '/src/rerun/panel.ts', () =>
+    `export function startWorker() { return new Worker(${JSON.stringify(url())}, { type: 'module', name: 'readoff-rerun' }); }\n`);
 }
