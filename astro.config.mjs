@@ -6,7 +6,6 @@ import rehypeKatex from 'rehype-katex';
 import readoff from './src/integration/readoff.ts';
 import site from './src/integration/site.ts';
 import { remarkFigureNumbers } from './src/remark/figureNumbers.ts';
-import { nodeBuiltinStubs } from './src/rerun/nodeStubs.ts';
 import { lightTestBuild, lightTestBuildPlugin } from './src/integration/lightTestBuild.ts';
 
 // No request leaves the machine after `npm install` (README): turn off Astro's telemetry and `astro dev`'s
@@ -29,9 +28,7 @@ export default defineConfig({
     ...(lightTestBuild ? { plugins: [lightTestBuildPlugin()], build: { reportCompressedSize: false } } : {}),
     // Experiments and tfjs never load in the site's bundle; components only read JSON.
     ssr: { external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'] },
-    // `astro dev` serves the browser re-run's worker (experiments/browserWorker.ts) from source; `astro build` has
-    // esbuild bundle it instead (src/rerun/workerBundle.ts, wired in src/integration/site.ts).
-    // Node built-ins imported by an experiment resolve to stubs that throw when called (see src/rerun/nodeStubs.ts).
-    worker: { format: 'es', plugins: () => [nodeBuiltinStubs()] },
+    // No worker is bundled by Vite: `astro dev` serves the browser re-run's worker (experiments/browserWorker.ts)
+    // from source, and `astro build` has esbuild bundle it (src/rerun/workerBundle.ts, wired in src/integration/site.ts).
   },
 });
