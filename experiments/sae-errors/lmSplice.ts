@@ -533,7 +533,7 @@ export function lmSpliceExperiment(o: { id: string; model: LmTrainDefinition; ho
     config: lmSpliceConfig,
     upstream: [o.model.id],
     profiles: {
-      quick: { ...base, ...hooked, bankWindows: 64, saes: [...[4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })), { name: 'l1', kind: 'l1' as const, width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 40, batch: 256, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 2048 } }, evalWindows: 16, randomDraws: 1, resamples: 100, scan: { samples: 3, randomDirs: 16, perClass: 4, radii: [1] } },
+      quick: { ...base, ...hooked, bankWindows: 32, saes: [...[4, 8, 16, 32].map((k) => ({ ...topk(k), width: 128 })), { name: 'l1', kind: 'l1' as const, width: 128, k: 0, l1: 0.05 }], saeTrain: { steps: 20, batch: 128, lr: 2e-3, auxK: { k: 16, coef: 1 / 32, deadAfter: 1024 } }, evalWindows: 8, randomDraws: 1, resamples: 50, scan: { samples: 2, randomDirs: 8, perClass: 2, radii: [1] } },
       full: { ...base, ...hooked },
     },
     result: lmSpliceResult,

@@ -168,7 +168,7 @@ export const qkBigramCapacity = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, repeats: 1, dResids: [8, 12], dHeads: [2, 4], featuresPerDims: [2, 3], accuracy: 0.95, steps: 150, learningRate: 0.05, searchRounds: 3, resamples: 200 },
+    quick: { seed: 0, repeats: 1, dResids: [8, 12], dHeads: [2, 4], featuresPerDims: [2, 3], accuracy: 0.95, steps: 80, learningRate: 0.05, searchRounds: 2, resamples: 200 },
     full: { seed: 0, repeats: 2, dResids: [16, 32], dHeads: [2, 4, 8], featuresPerDims: [2, 4], accuracy: 0.95, steps: 500, learningRate: 0.05, searchRounds: 6, resamples: 2000 },
   },
   result,

@@ -434,7 +434,7 @@ export const superpositionInputs = defineExperiment({
     quick: {
       seed: 0,
       replicates: 2,
-      ms: [150, 600],
+      ms: [150, 300],
       ds: [1024, 1448, 2048, 2896, 4096],
       ps: [0.064, 0.085],
       s: 3,

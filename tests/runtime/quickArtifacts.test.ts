@@ -57,7 +57,7 @@ describe('committed quick artifacts', () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'readoff-determinism-'));
     try {
       const report = await verifyExperiments({
-        registry, root: repoRoot, profile: 'quick', backend: await committedBackend(), jobs: 2, workerScript: path.join(repoRoot, 'experiments/worker.ts'),
+        registry, root: repoRoot, profile: 'quick', backend: await committedBackend(), jobs: 1,
         committedDir: committed, reportFile: path.join(tmp, 'report.json'), log: () => {}, sink: { write: () => {}, isTTY: false },
       });
       expect(report.experiments.map((e) => e.experiment).sort()).toEqual(registry.map((d) => d.id).sort());

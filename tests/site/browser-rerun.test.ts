@@ -40,9 +40,9 @@ const built = build.status === 0;
 /**
  * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest).
  * `set` changes fields of the form besides the seed (dotted paths, as the form names its inputs), and Node's run gets
- * the same changes: sae-toy-d64's quick profile costs about 4 CPU-s a side at rest, and these sizes (d = 128's quick
- * sizes, each within the form's bounds) run the same code, every stage of it, in well under one. Typing them into the
- * form also checks that the form carries nested fields and lists into the config.
+ * the same changes: sizes a little below sae-toy-d64's quick ones (each within the form's bounds, and each differing
+ * from the quick value, so that a field the form dropped would show), which run the same code, every stage of it.
+ * Typing them into the form checks that the form carries nested fields and lists into the config.
  */
 const CASES: { route: string; experiment: string; seed: number; set?: { [path: string]: number | number[] } }[] = [
   { route: '/superposition/', experiment: 'kaarel-calibration-mismatch', seed: 11 },
@@ -54,11 +54,11 @@ const CASES: { route: string; experiment: string; seed: number; set?: { [path: s
     experiment: 'sae-toy-d64',
     seed: 13,
     set: {
-      'headTrain.maxSteps': 10, 'headTrain.batch': 32, 'headTrain.evalEvery': 5, 'headTrain.patience': 1, 'headTrain.heldOut': 64,
-      'saeTrain.steps': 4, 'saeTrain.batch': 32, 'saeTrain.auxK.deadAfter': 128,
-      nEval: 8, randomDraws: 1, resamples: 50,
-      'scan.samples': 2, 'scan.randomDirs': 8, 'scan.perClass': 2, 'scan.radii': [0.5],
-      'angle.samples': 1, 'angle.steps': 8, 'line.samples': 2, 'line.tMax': 1,
+      'headTrain.maxSteps': 8, 'headTrain.batch': 24, 'headTrain.evalEvery': 4, 'headTrain.patience': 2, 'headTrain.heldOut': 48,
+      'saeTrain.steps': 3, 'saeTrain.batch': 24, 'saeTrain.auxK.deadAfter': 96,
+      nEval: 6, resamples: 40,
+      'scan.samples': 1, 'scan.randomDirs': 6, 'scan.perClass': 1, 'scan.radii': [0.5],
+      'angle.steps': 6, 'line.samples': 1, 'line.tMax': 0.75,
     },
   },
 ];
