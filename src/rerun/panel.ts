@@ -301,9 +301,14 @@ export async function togglePanel(fig: HTMLElement, bar: HTMLElement, button: HT
     cancel.addEventListener('click', () => {
       stopWorker('cancelled');
     });
+    // A field outside its bounds stops the submit before it happens (the browser points at the field and fires
+    // 'invalid' instead): the status names every such field, and the state says so (tests wait on it).
+    form.addEventListener('invalid', () => {
+      status.textContent = [...form.querySelectorAll<HTMLInputElement>('input:invalid')].map((i) => `${i.name}: ${i.validationMessage}`).join('; ');
+      setState('invalid');
+    }, true);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      if (!form.reportValidity()) return;
       const { config, errors } = read();
       if (errors.length) {
         status.textContent = errors.join('; ');

@@ -1,6 +1,6 @@
 /**
  * Setting A's dimension sweep: every d (128 included) has both seeds and the same full configuration apart from d and
- * the seed (every head, SAE and control), the sweep collects all of them, and d = 128's quick profile stays small.
+ * the seed (every head, SAE and control), the sweep collects all of them, and the quick profiles stay small.
  */
 import { describe, expect, it } from 'vitest';
 import { saeErrorsPage } from '../../experiments/sae-errors';
@@ -36,14 +36,22 @@ describe('Setting A sweep settings', () => {
     expect(repRest).toEqual(primaryRest);
   });
 
-  it("keeps d = 128's quick profile small: fewer training steps and evaluation rows than the other d's quick profile", () => {
+  it("keeps the quick profiles small: every d runs the same heads and SAEs as in full, on fewer steps and rows; d = 128 scans one radius", () => {
     const q128 = toyConfig.parse(toyD128.profiles.quick);
     const q64 = toyConfig.parse(toyD64.profiles.quick);
-    expect(q128.d).toBe(128);
-    expect(q128.headTrain.maxSteps * q128.headTrain.batch).toBeLessThan(q64.headTrain.maxSteps * q64.headTrain.batch);
-    expect(q128.saeTrain.steps * q128.saeTrain.batch).toBeLessThan(q64.saeTrain.steps * q64.saeTrain.batch);
-    expect(q128.nEval).toBeLessThan(q64.nEval);
+    const f64 = toyConfig.parse(toyD64.profiles.full);
+    expect([q64.d, q128.d]).toEqual([64, 128]);
+    expect(q64.headTrain.maxSteps * q64.headTrain.batch).toBeLessThan(f64.headTrain.maxSteps * f64.headTrain.batch / 10);
+    expect(q64.saeTrain.steps * q64.saeTrain.batch).toBeLessThan(f64.saeTrain.steps * f64.saeTrain.batch / 10);
+    expect(q64.nEval).toBeLessThan(f64.nEval / 10);
+    // The page reads four scan radii of d = 64 in quick too; d = 128's scan (most of its cost) has one.
+    expect(q64.scan.radii).toHaveLength(4);
+    expect(q128.scan.radii).toHaveLength(1);
+    const { d: _d128, scan: _s128, ...rest128 } = q128;
+    const { d: _d64, scan: _s64, ...rest64 } = q64;
+    expect(rest128).toEqual(rest64);
     // The same heads and SAEs as the full profile: the quick run exercises every code path.
     expect(q128.saes).toEqual(toyConfig.parse(toyD128.profiles.full).saes);
+    expect(q64.saes).toEqual(f64.saes);
   });
 });

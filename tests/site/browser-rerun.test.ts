@@ -40,9 +40,10 @@ const built = build.status === 0;
 /**
  * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest).
  * `set` changes fields of the form besides the seed (dotted paths, as the form names its inputs), and Node's run gets
- * the same changes: sizes a little below sae-toy-d64's quick ones (each within the form's bounds, and each differing
- * from the quick value, so that a field the form dropped would show), which run the same code, every stage of it.
- * Typing them into the form checks that the form carries nested fields and lists into the config.
+ * the same changes: sizes near sae-toy-d64's quick ones, within the form's bounds (its quick profile is already at the
+ * schema's minimum for the scan sizes, nEval and the angle sweep), each different from the quick value, so that a
+ * field the form dropped would show in the config compared below. They run the same code, every stage of it, and
+ * typing them into the form checks that the form carries nested fields and lists into the config.
  */
 const CASES: { route: string; experiment: string; seed: number; set?: { [path: string]: number | number[] } }[] = [
   { route: '/superposition/', experiment: 'kaarel-calibration-mismatch', seed: 11 },
@@ -56,9 +57,8 @@ const CASES: { route: string; experiment: string; seed: number; set?: { [path: s
     set: {
       'headTrain.maxSteps': 8, 'headTrain.batch': 24, 'headTrain.evalEvery': 4, 'headTrain.patience': 2, 'headTrain.heldOut': 48,
       'saeTrain.steps': 3, 'saeTrain.batch': 24, 'saeTrain.auxK.deadAfter': 96,
-      nEval: 6, resamples: 40,
-      'scan.samples': 1, 'scan.randomDirs': 6, 'scan.perClass': 1, 'scan.radii': [0.5],
-      'angle.steps': 6, 'line.samples': 1, 'line.tMax': 0.75,
+      nEval: 10, resamples: 60, 'scan.radii': [0.5],
+      'line.samples': 1, 'line.tMax': 0.75,
     },
   },
 ];
@@ -169,7 +169,8 @@ describe.skipIf(!haveChromium || !built)('re-run in the browser (Chromium)', () 
       await panel.locator('input[name="seed"]').fill(String(c.seed));
       for (const [name, value] of Object.entries(c.set ?? {})) await panel.locator(`[name="${name}"]`).fill(Array.isArray(value) ? value.join(', ') : String(value));
       await panel.locator('.rerun-run').click();
-      await page.waitForSelector(`figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="done"], figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="error"]`, { timeout: 180_000 });
+      // Done, failed, or refused by the form (a value outside its bounds): the status says which.
+      await page.waitForSelector(['done', 'error', 'invalid'].map((s) => `figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="${s}"]`).join(', '), { timeout: 180_000 });
       const status = await panel.locator('.rerun-status').textContent();
       expect(await panel.getAttribute('data-state'), status ?? '').toBe('done');
 
