@@ -115,7 +115,7 @@ export const kaarelWidthSweep = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024], layers: 3, samplesPerCase: 800 },
+    quick: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024], layers: 3, samplesPerCase: 400 },
     full: { seed: 0, m: 200, sValues: [2, 3, 4, 6], widths: [64, 128, 256, 512, 1024, 2048, 4096], layers: 5, samplesPerCase: 1200 },
   },
   result,

@@ -81,7 +81,7 @@ export const uandFrozenLayer = defineExperiment({
   module: import.meta.url,
   config,
   profiles: {
-    quick: { seed: 0, layers: 2, m: 40, d: 100, s: 3, pairs: 150, trainPerCase: 250, testPerCase: 50, ridge: 1e-3, pairBatch: 60, histBins: 60, histRange: 0.75 },
+    quick: { seed: 0, layers: 2, m: 40, d: 100, s: 3, pairs: 90, trainPerCase: 250, testPerCase: 50, ridge: 1e-3, pairBatch: 45, histBins: 60, histRange: 0.75 },
     full: { seed: 0, layers: 5, m: 50, d: 100, s: 3, pairs: 400, trainPerCase: 250, testPerCase: 100, ridge: 1e-3, pairBatch: 50, histBins: 60, histRange: 0.75 },
   },
   result,
