@@ -60,7 +60,11 @@ export default async function setup(project: TestProject) {
   const started = Date.now();
   // bash only to report the CPU time of the build and everything it started (`times`), for READOFF_TEST_CPU_LOG.
   // Node runs Astro itself, as `npm run build` does (no npx in between: one Node process less).
-  const build = spawn('bash', ['-c', '"$READOFF_NODE" node_modules/astro/astro.js build; s=$?; times > "$READOFF_BUILD_CPU"; exit $s'], {
+  // Under `npm test`, `astro sync` runs beside vitest's start (tests/run.sh) and writes .astro/, as the build does: the
+  // build waits for it to end (whatever its outcome: run.sh reports a failed sync; at most 2 minutes), so that the
+  // two never write there at once. The wait is in the build's shell: vitest runs no file until this setup returns.
+  const waitForSync = 'for i in $(seq 2400); do [ -z "${READOFF_SYNC_DONE:-}" ] || [ -e "$READOFF_SYNC_DONE" ] && break; sleep 0.05; done';
+  const build = spawn('bash', ['-c', `${waitForSync}; "$READOFF_NODE" node_modules/astro/astro.js build; s=$?; times > "$READOFF_BUILD_CPU"; exit $s`], {
     cwd: repoRoot,
     // Its own process group, so the teardown can stop all of it.
     detached: true,
