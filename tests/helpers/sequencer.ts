@@ -8,35 +8,38 @@ import { SITE_BUILD_FILES } from './siteFiles';
  * what runs.
  */
 const SECONDS: Record<string, number> = {
-  'tests/runtime/quickArtifacts.test.ts': 75,
-  'tests/site/browser.test.ts': 90,
-  'tests/site/browser-rerun.test.ts': 65,
-  'tests/runtime/units.test.ts': 30,
-  'tests/site/build.test.ts': 28,
-  'tests/reliability/processes.test.ts': 20,
-  'tests/reliability/buildFailures.test.ts': 18,
-  'tests/reliability/network.test.ts': 15,
-  'tests/runtime/runner.test.ts': 9,
-  'tests/runtime/statusBoard.test.ts': 7,
-  'tests/site/buildPages.test.ts': 6,
-  'tests/runtime/cli.test.ts': 5,
-  'tests/superposition/superpositionInputs.test.ts': 4,
-  'tests/site/quickBuild.test.ts': 3,
+  'tests/site/browser.test.ts': 66,
+  'tests/runtime/quickArtifacts.test.ts': 40,
+  'tests/site/browser-rerun.test.ts': 36,
+  'tests/site/build.test.ts': 20,
+  'tests/runtime/units.test.ts': 13,
+  'tests/reliability/processes.test.ts': 11,
+  'tests/reliability/buildFailures.test.ts': 10,
+  'tests/reliability/network.test.ts': 8,
+  'tests/runtime/runner.test.ts': 6,
+  'tests/superposition/superpositionInputs.test.ts': 5,
+  'tests/runtime/cli.test.ts': 4,
+  'tests/site/buildPages.test.ts': 4,
   'tests/runtime/committedArtifacts.test.ts': 3,
-  'tests/runtime/cacheKeyScope.test.ts': 3,
+  'tests/runtime/statusBoard.test.ts': 3,
+  'tests/lib/sampling.test.ts': 3,
+  'tests/site/quickBuild.test.ts': 2,
+  'tests/runtime/cacheKeyScope.test.ts': 2,
 };
 
 /**
  * Core-seconds of other files to hand out before each file that reads the shared quick build starts: the build
- * (about 55 CPU-s, most of one core at raised priority: tests/site/globalSetup.ts) runs meanwhile, and a file that
+ * (about 35 CPU-s, most of one core at raised priority: tests/site/globalSetup.ts) runs meanwhile, and a file that
  * starts before it ends holds a worker while it waits. The two Chromium files start apart: side by side they cost
  * about a quarter more CPU than one after the other (measured: 192 core-s against about 150).
  */
 const START_AFTER: Record<string, number> = {
-  'tests/site/browser.test.ts': 80,
-  'tests/site/quickBuild.test.ts': 80,
-  'tests/site/buildPages.test.ts': 80,
-  'tests/site/browser-rerun.test.ts': 170,
+  'tests/site/browser.test.ts': 60,
+  'tests/site/quickBuild.test.ts': 60,
+  'tests/site/buildPages.test.ts': 60,
+  // After buildFailures: well after the other Chromium file, and well before the end (a value above the sum of
+  // SECONDS would leave it to the very end, alone on one core).
+  'tests/site/browser-rerun.test.ts': 94,
 };
 
 /**
