@@ -19,7 +19,7 @@ rm -f "$READOFF_SYNC_DONE"
   s=$?
   echo "$s" > "$READOFF_SYNC_DONE.tmp" && mv "$READOFF_SYNC_DONE.tmp" "$READOFF_SYNC_DONE"
   if [ "$s" -ne 0 ]; then
-    cat "$sync_log" >&2
+    cat "$sync_log" >&2; rm -f "$sync_log"
     echo "npm test: astro sync failed (exit $s); see its output above" >&2
     exit 1
   fi
