@@ -49,8 +49,8 @@ describe('committed quick artifacts', () => {
     expect(report.warnings, message).toEqual([]);
   });
 
-  // The one quick run of the suite. Field by field: integers exactly, other numbers within 1e-9 relative (on one
-  // backend: equal). An experiment the check above finds stale is left to that check (its committed numbers came
+  // The one quick run of the suite, in this process (no worker pool: units.test checks that pool runs equal
+  // in-process ones). Field by field: integers exactly, other numbers within 1e-9 relative (on one backend: equal). An experiment the check above finds stale is left to that check (its committed numbers came
   // from other code), but must still have been computed.
   it('one quick run of every experiment, from scratch on the same backend, gives the committed results', async () => {
     const { stale } = await check();

@@ -38,7 +38,7 @@ const { out, build } = await siteBuild();
 const built = build.status === 0;
 
 /**
- * One small, fast figure per page (each part of /superposition/ is a page) (their quick profiles take 0.4–9 s in Node at rest).
+ * One small, fast figure per page (each part of /superposition/ is a page) (each quick profile takes under a second in Node at rest).
  * `set` changes fields of the form besides the seed (dotted paths, as the form names its inputs), and Node's run gets
  * the same changes: sizes near sae-toy-d64's quick ones, within the form's bounds (its quick profile is already at the
  * schema's minimum for the scan sizes, nEval and the angle sweep), each different from the quick value, so that a
