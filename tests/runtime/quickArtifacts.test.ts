@@ -50,8 +50,9 @@ describe('committed quick artifacts', () => {
   });
 
   // The one quick run of the suite, in this process (no worker pool: units.test checks that pool runs equal
-  // in-process ones). Field by field: integers exactly, other numbers within 1e-9 relative (on one backend: equal). An experiment the check above finds stale is left to that check (its committed numbers came
-  // from other code), but must still have been computed.
+  // in-process ones). Field by field: integers exactly, other numbers within 1e-9 relative (on one backend: equal).
+  // An experiment the check above finds stale is left to that check (its committed numbers came from other code),
+  // but must still have been computed.
   it('one quick run of every experiment, from scratch on the same backend, gives the committed results', async () => {
     const { stale } = await check();
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'readoff-determinism-'));
