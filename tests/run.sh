@@ -11,11 +11,13 @@ PATH="$PWD/node_modules/.bin:$PATH"
 mkdir -p .test-tmp
 sync_log=".test-tmp/astro-sync-$$.log"
 export READOFF_SYNC_DONE=".test-tmp/astro-sync-$$.done"
-rm -f "$READOFF_SYNC_DONE"
+# The sync's DNS lookups and connections, for tests/reliability/network.test.ts (there must be none).
+export READOFF_SYNC_NET_LOG="$PWD/.test-tmp/astro-sync-$$.net.log"
+rm -f "$READOFF_SYNC_DONE" "$READOFF_SYNC_NET_LOG"
 # Incremental typecheck: a repeat run re-checks only what changed since the last (measured: 23 CPU-s for the whole
 # project, 10 when nothing changed). The state lives under node_modules, so a fresh clone starts from nothing.
 (
-  astro sync > "$sync_log" 2>&1
+  READOFF_NET_LOG="$READOFF_SYNC_NET_LOG" NODE_OPTIONS="${NODE_OPTIONS:-} --import $PWD/tests/helpers/recordNetwork.mjs" astro sync > "$sync_log" 2>&1
   s=$?
   echo "$s" > "$READOFF_SYNC_DONE.tmp" && mv "$READOFF_SYNC_DONE.tmp" "$READOFF_SYNC_DONE"
   if [ "$s" -ne 0 ]; then
@@ -31,6 +33,6 @@ vitest run "$@"
 vitest=$?
 wait "$typecheck"
 typechecked=$?
-rm -f "$READOFF_SYNC_DONE"
+rm -f "$READOFF_SYNC_DONE" "$READOFF_SYNC_NET_LOG"
 [ "$typechecked" -eq 0 ] || exit 1
 exit "$vitest"

@@ -117,7 +117,12 @@ export function contentHash(artifact: Artifact): { sha256: string; fields: Recor
     if (at.length < FIELD_DEPTH && isPlainObject(v)) for (const k of Object.keys(v)) walk(v[k], [...at, k]);
   };
   walk(body, []);
-  return { sha256: sha256(canonicalJson(body)), fields };
+  return { sha256: contentDigest(artifact), fields };
+}
+
+/** contentHash's sha256 alone: what every read checks (the parts' hashes only name the edit once it fails). */
+function contentDigest(artifact: Artifact): string {
+  return sha256(canonicalJson(withoutContentHash(artifact)));
 }
 
 function withoutContentHash(artifact: Artifact): unknown {
@@ -137,8 +142,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 export function verifyArtifact(artifact: Artifact): { kind: 'unhashed' | 'modified'; reason: string } | undefined {
   const recorded = artifact.provenance.contentHash;
   if (!recorded) return { kind: 'unhashed', reason: 'no content hash (written before artifacts recorded one); re-run to record it' };
-  const now = contentHash(artifact);
-  if (now.sha256 !== recorded.sha256) {
+  if (contentDigest(artifact) !== recorded.sha256) {
+    const now = contentHash(artifact);
     const changed = Object.keys({ ...recorded.fields, ...now.fields }).filter((f) => recorded.fields[f] !== now.fields[f]);
     // Name the deepest changed parts: a changed leaf also changes every part above it.
     const deepest = changed.filter((f) => !changed.some((g) => g.startsWith(`${f}.`)));

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { readArtifact, formatZodIssues } from './artifacts';
 import { cacheKey, explainChange, upstreamFingerprint, type KeyInputs } from './cacheKey';
 import type { AnyExperiment, Profile } from './experiment';
-import { localModuleGraphs, type ModuleGraph } from './sourceGraph';
+import { cachedModuleGraphs, moduleGraphCacheDir } from './moduleGraphCache';
+import type { ModuleGraph } from './sourceGraph';
 
 export interface PlanEntry {
   def: AnyExperiment;
@@ -117,9 +118,10 @@ export async function planExperiments(opts: PlanOptions): Promise<PlanEntry[]> {
   if (opts.overrides && Object.keys(opts.overrides).length && asked.size !== 1) {
     throw new UsageError('--set needs exactly one experiment id, so it is clear which config it changes');
   }
-  const graphs = await localModuleGraphs(
+  const graphs = await cachedModuleGraphs(
     { ...Object.fromEntries(ordered.map((d) => [d.id, modulePath(d)])), [STREAMS_ID]: STREAMS_MODULE },
     opts.root,
+    { cacheDir: moduleGraphCacheDir(opts.root) },
   );
   const entries: PlanEntry[] = [];
   const byId = new Map<string, PlanEntry>();

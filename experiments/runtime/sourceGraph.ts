@@ -23,8 +23,19 @@ export interface ModuleGraph {
  * hash does not depend on where it or the modules it imports live: moving files changes no hash.
  */
 export async function localModuleGraphs(entries: Record<string, string>, root: string): Promise<Record<string, ModuleGraph>> {
+  return (await analyzeModuleGraphs(entries, root)).graphs;
+}
+
+/** The graphs, and every local file esbuild read to make them (root-relative, as esbuild names them). */
+export interface ModuleGraphAnalysis {
+  graphs: Record<string, ModuleGraph>;
+  /** Every local module reached, including those whose code no entry keeps (their edits can still change a graph). */
+  read: string[];
+}
+
+export async function analyzeModuleGraphs(entries: Record<string, string>, root: string): Promise<ModuleGraphAnalysis> {
   const ids = Object.keys(entries);
-  if (ids.length === 0) return {};
+  if (ids.length === 0) return { graphs: {}, read: [] };
   const entryPoints = ids.map((id) => ({ in: entries[id], out: id }));
   const result = await build({
     entryPoints,
@@ -65,7 +76,7 @@ export async function localModuleGraphs(entries: Record<string, string>, root: s
     graphs[id] = graph;
   }
   for (const id of ids) if (!graphs[id]) throw new Error(`module graph: esbuild produced no output for experiment "${id}"`);
-  return graphs;
+  return { graphs, read: Object.keys(inputs).sort() };
 }
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
