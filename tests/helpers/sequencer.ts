@@ -8,9 +8,8 @@ import { SITE_BUILD_FILES } from './siteFiles';
  * what runs.
  */
 const SECONDS: Record<string, number> = {
-  'tests/site/browser.test.ts': 66,
+  'tests/site/browser.test.ts': 95,
   'tests/runtime/quickArtifacts.test.ts': 40,
-  'tests/site/browser-rerun.test.ts': 36,
   'tests/site/build.test.ts': 20,
   'tests/runtime/units.test.ts': 13,
   'tests/reliability/processes.test.ts': 11,
@@ -30,16 +29,14 @@ const SECONDS: Record<string, number> = {
 /**
  * Core-seconds of other files to hand out before each file that reads the shared quick build starts: the build
  * (about 35 CPU-s, most of one core at raised priority: tests/site/globalSetup.ts) runs meanwhile, and a file that
- * starts before it ends holds a worker while it waits. The two Chromium files start apart: side by side they cost
- * about a quarter more CPU than one after the other (measured: 192 core-s against about 150).
+ * starts before it ends holds a worker while it waits. One file drives Chromium (the browser re-runs are part of
+ * browser.test): two side by side cost about a quarter more CPU than one after the other (measured: 192 core-s
+ * against about 150).
  */
 const START_AFTER: Record<string, number> = {
   'tests/site/browser.test.ts': 60,
   'tests/site/quickBuild.test.ts': 60,
   'tests/site/buildPages.test.ts': 60,
-  // After buildFailures: well after the other Chromium file, and well before the end (a value above the sum of
-  // SECONDS would leave it to the very end, alone on one core).
-  'tests/site/browser-rerun.test.ts': 94,
 };
 
 /**

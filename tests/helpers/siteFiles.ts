@@ -3,7 +3,7 @@
  * global setup starts that build only when one of them is selected (tests/site/globalSetup.ts), and the sequencer
  * starts them once the build should be ready (tests/helpers/sequencer.ts).
  */
-export const SITE_BUILD_FILES = ['tests/site/quickBuild.test.ts', 'tests/site/buildPages.test.ts', 'tests/site/browser.test.ts', 'tests/site/browser-rerun.test.ts'];
+export const SITE_BUILD_FILES = ['tests/site/quickBuild.test.ts', 'tests/site/buildPages.test.ts', 'tests/site/browser.test.ts'];
 
 /** Whether vitest's file filters (`npm test -- <filter>...`: substrings of a file's path) select any of them. */
 export function selectsSiteFiles(filters: string[] | undefined): boolean {

@@ -3,14 +3,17 @@
  * no console errors, no failed requests and none to other hosts; every figure a visible SVG in both themes;
  * KaTeX without error nodes; internal links and anchors resolve; axe-core finds no serious or critical violations
  * in light and dark; pages read fully with JavaScript off and offer no re-run control then; the theme toggle
- * persists; search finds a phrase from each page; a writeup prints. Screenshots (light and dark, desktop and phone)
+ * persists; search finds a phrase from each page; a writeup prints; one figure of each writeup re-runs in the
+ * browser and equals Node's run (tests/site/rerunCases.ts). Screenshots (light and dark, desktop and phone)
  * go to test-output/screenshots/.
  *
  * Cost (the test's share of `npm test`): each page is loaded twice, desktop with JavaScript and phone without, and
  * each load is looked at in both themes by switching the system colour scheme, which restyles the page without a
  * reload (asserted below). axe-core runs twice per page: all rules in the light theme, the colour rules in the dark.
+ * The re-runs use the desktop pages as loaded (one Chromium and one load per page less than a file of their own:
+ * about 8 CPU-s, and the two no longer run side by side, which cost about a quarter more).
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -18,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBuild } from '../helpers/siteBuild';
 import { repoRoot } from '../helpers/tempRoot';
 import { RERUN_CODE, chromiumArgs, chromiumPath, haveChromium, markContrastSample, serve, sitePages } from '../../scripts/browser';
+import { checkLive } from '../../src/rerun/liveClaims';
+import { CASES, caseConfig, drift, nodeRun, rerunInBrowser, type BrowserRerun } from './rerunCases';
 
 const { out, build } = await siteBuild();
 const built = build.status === 0;
@@ -48,6 +53,9 @@ let desktop: Page;
 /** Without JavaScript, per page: re-run controls shown, figures offering a re-run, and re-run code requested. */
 const rerunOff = new Map<string, { controls: number; offers: number; code: string[] }>();
 let printed: { route: string; look: { background: string; header: string; toc: string }; pdf: Buffer } | undefined;
+/** The re-run of one figure per writeup (tests/site/rerunCases.ts), by experiment; and where Node's runs go. */
+const reruns = new Map<string, BrowserRerun>();
+let scratch: string;
 
 async function newContext(theme: Theme, opts: { phone?: boolean; js?: boolean } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
@@ -154,6 +162,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     close = () => served.server.close();
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     pages = await sitePages(out);
+    scratch = await mkdtemp(path.join(repoRoot, '.test-tmp', 'rerun-'));
     await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
     // Two loads per page, one after the other (side by side they cost more CPU and save no time on 2 cores):
@@ -162,12 +171,20 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     const desktopContext = await newContext('light');
     desktop = await desktopContext.newPage();
     for (const route of pages) {
-      const { problems } = await visit(desktop, route);
+      const { problems, requested } = await visit(desktop, route);
       for (const theme of ['light', 'dark'] as const) {
         backgrounds.set(`desktop:${theme}:${route}`, await useTheme(desktop, theme));
         const facts = await inspect(desktop);
         await desktop.screenshot({ path: path.join(shots, shotName(route, theme, 'desktop')), type: 'png' });
         reports.set(`${theme}:${route}`, { ...facts, problems: theme === 'light' ? problems : [], axe: await axe(desktop, theme) });
+      }
+      // The writeup's re-run, on this page as loaded (its problems and requests join the light report's).
+      const rerun = CASES.find((c) => c.route === route);
+      if (rerun) {
+        await useTheme(desktop, 'light');
+        // A failure fails this case's test below, not every test of the file.
+        const failed = (err: unknown): BrowserRerun => ({ error: String(err), codeBeforeClick: [], state: null, status: null, redrawn: false, provenance: null, offer: null, badges: [] });
+        reruns.set(rerun.experiment, await rerunInBrowser(desktop, rerun, requested, RERUN_CODE, out).catch(failed));
       }
     }
     await desktop.emulateMedia({ colorScheme: 'light' });
@@ -204,6 +221,7 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
   afterAll(async () => {
     await browser?.close();
     close?.();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
   it('finds the pages on disk: the home page, every writeup, the ledger, reproduce and search', () => {
@@ -318,6 +336,39 @@ describe.skipIf(!haveChromium || !built)('every page in a real browser (Chromium
     }
     expect(misses).toEqual([]);
   });
+
+  // Node's runs come after every browser run: an experiment in this process blocks the event loop that talks to the browser.
+  for (const c of CASES) {
+    it(`re-runs ${c.experiment} on ${c.route} in the browser with seed ${c.seed}: redrawn, equal to Node's run, claims re-checked`, async () => {
+      const r = reruns.get(c.experiment);
+      expect(r, `${c.route} is not among the pages`).toBeDefined();
+      expect(r!.error).toBeUndefined();
+      // Before the click: no tfjs, worker, experiment or panel code.
+      expect(r!.codeBeforeClick).toEqual([]);
+      expect(r!.state, r!.status ?? '').toBe('done');
+      const run = r!.run!;
+      expect(run.config.seed).toBe(c.seed);
+      expect(run.backend).toBe('wasm');
+      expect(r!.redrawn).toBe(true);
+      expect(r!.provenance).toContain(`seed ${c.seed}`);
+      // The same numbers as the build's runner on Node for this config and seed.
+      const config = caseConfig(c);
+      expect(run.config).toEqual(config);
+      const { def, artifact } = await nodeRun(c.experiment, config, scratch);
+      expect(run.config).toEqual(artifact.config);
+      const d = drift(def, artifact.results, run.results);
+      console.log(`${c.experiment} seed ${c.seed}: browser ${run.wallSeconds.toFixed(2)} s on ${run.backend} (${run.backendDetail}), Node ${artifact.provenance.wallSeconds.toFixed(2)} s; ${d.fields} fields, ${d.differing} differ within tolerance, max relative difference ${d.maxRel.toExponential(2)}`);
+      expect(d.beyond).toEqual([]);
+      // Every claim of the page on this experiment carries the verdict the browser's results give, and Node's.
+      expect(r!.badges.length).toBeGreaterThan(0);
+      for (const { id, holds, badge } of r!.badges) {
+        const mine = checkLive(holds, run).holds;
+        expect(badge, `${id}: ${holds}`).toBe(mine === null ? 'unknown' : mine ? 'holds' : 'fails');
+        expect(run.claims[id]).toBe(mine);
+        expect(mine, `${id} on Node's results: ${holds}`).toBe(checkLive(holds, { config: artifact.config, results: artifact.results }).holds);
+      }
+    }, 300_000);
+  }
 
   it('prints a writeup as the PDF script does: light print stylesheet, no navigation, vector figures', () => {
     // Looked at in the pass without JavaScript, on the first page with figures, with print media in the dark theme.

@@ -5,7 +5,7 @@ import { bundleRerunWorker } from '../../src/rerun/workerBundle';
 import { makeTempRoot } from '../helpers/tempRoot';
 
 /**
- * The re-run worker's esbuild bundle on its own (tests/site/browser-rerun.test.ts runs it in Chromium): one hashed
+ * The re-run worker's esbuild bundle on its own (tests/site/browser.test.ts runs it in Chromium): one hashed
  * entry, tfjs's three wasm binaries beside it, and Node's file functions as stubs that say why they fail.
  */
 describe('the re-run worker bundle (src/rerun/workerBundle.ts)', () => {
