@@ -46,14 +46,25 @@ function counted(cacheDir: string) {
   };
 }
 
+/** A settled project, and cachedModuleGraphs over it with a cache folder of its own. */
+async function setup() {
+  const t = await project();
+  const cache = await makeTempRoot();
+  cleanups.push(cache.cleanup);
+  return { t, c: counted(cache.root) };
+}
+
+/** Writes a file as an editor would, then dates the project back (settle). */
+async function edit(t: Awaited<ReturnType<typeof project>>, rel: string, text: string) {
+  await t.write(rel, text);
+  await settle(t.root);
+}
+
 const fresh = async (root: string) => (await analyzeModuleGraphs({ a: `${root}/exp/a.ts`, b: `${root}/exp/b.ts` }, root)).graphs;
 
 describe('module graph cache', () => {
   it('answers a second plan from the store, with the graphs a fresh analysis gives', async () => {
-    const t = await project();
-    const cache = await makeTempRoot();
-    cleanups.push(cache.cleanup);
-    const c = counted(cache.root);
+    const { t, c } = await setup();
     const first = await c.graphs(t.root);
     const second = await c.graphs(t.root);
     expect(c.analyses()).toBe(1);
@@ -63,56 +74,34 @@ describe('module graph cache', () => {
   });
 
   it('is found by a copy of the project at another path (it compares contents, not places or times)', async () => {
-    const t = await project();
+    const { t, c } = await setup();
     const copy = await project();
-    const cache = await makeTempRoot();
-    cleanups.push(cache.cleanup);
-    const c = counted(cache.root);
     await c.graphs(t.root);
     expect(await c.graphs(copy.root)).toEqual(await fresh(copy.root));
     expect(c.analyses()).toBe(1);
   });
 
-  it('analyses again when a module no entry keeps changes so that one does (a side effect brings its code in)', async () => {
-    const t = await project();
-    const cache = await makeTempRoot();
-    cleanups.push(cache.cleanup);
-    const c = counted(cache.root);
+  // An edit that changes the graph without touching a module the graph holds: a fresh analysis must run, and see it.
+  it.each([
+    ['a module no entry keeps gains a side effect, which brings its code in', 'exp/lazy.ts', 'export const unusedHere = 1;\nglobalThis.touched = true;\n'],
+    ['a new file takes over an import (deep.ts beside deep/index.ts)', 'exp/deep.ts', 'export const deep = (x: number) => x + 3;\n'],
+  ])('analyses again when %s', async (_why, file, text) => {
+    const { t, c } = await setup();
     await c.graphs(t.root);
-    await t.write('exp/lazy.ts', 'export const unusedHere = 1;\nglobalThis.touched = true;\n');
-    await settle(t.root);
+    await edit(t, file, text);
     const after = await c.graphs(t.root);
     expect(c.analyses()).toBe(2);
     expect(after).toEqual(await fresh(t.root));
-    expect(Object.keys(after.a.modules)).toContain('exp/lazy.ts');
-  });
-
-  it('analyses again when a new file takes over an import (deep.ts beside deep/index.ts)', async () => {
-    const t = await project();
-    const cache = await makeTempRoot();
-    cleanups.push(cache.cleanup);
-    const c = counted(cache.root);
-    await c.graphs(t.root);
-    await t.write('exp/deep.ts', 'export const deep = (x: number) => x + 3;\n');
-    await settle(t.root);
-    const after = await c.graphs(t.root);
-    expect(c.analyses()).toBe(2);
-    expect(after).toEqual(await fresh(t.root));
-    expect(Object.keys(after.a.modules)).toContain('exp/deep.ts');
+    expect(Object.keys(after.a.modules)).toContain(file);
   });
 
   it('analyses again when a tsconfig.json changes, and when a module changes', async () => {
-    const t = await project();
-    const cache = await makeTempRoot();
-    cleanups.push(cache.cleanup);
-    const c = counted(cache.root);
+    const { t, c } = await setup();
     await c.graphs(t.root);
-    await t.write('tsconfig.json', '{ "compilerOptions": { "strict": true, "verbatimModuleSyntax": true } }\n');
-    await settle(t.root);
+    await edit(t, 'tsconfig.json', '{ "compilerOptions": { "strict": true, "verbatimModuleSyntax": true } }\n');
     await c.graphs(t.root);
     expect(c.analyses()).toBe(2);
-    await t.write('exp/helper.ts', 'export const helper = (x: number) => x * 3;\n');
-    await settle(t.root);
+    await edit(t, 'exp/helper.ts', 'export const helper = (x: number) => x * 3;\n');
     const after = await c.graphs(t.root);
     expect(c.analyses()).toBe(3);
     expect(after).toEqual(await fresh(t.root));
