@@ -12,6 +12,13 @@ export interface ModuleGraph {
   packages: Record<string, string[]>;
 }
 
+/** The graphs, and every local file esbuild read to make them (root-relative, as esbuild names them). */
+export interface ModuleGraphAnalysis {
+  graphs: Record<string, ModuleGraph>;
+  /** Every local module reached, including those whose code no entry keeps (their edits can still change a graph). */
+  read: string[];
+}
+
 /**
  * The local modules each entry imports, transitively, with a content hash for each.
  * esbuild resolves the graph (type-only imports are dropped, as they cannot change results);
@@ -22,17 +29,6 @@ export interface ModuleGraph {
  * local imports are blanked before hashing (the graph's edges are kept apart, in `imports`), so a module's
  * hash does not depend on where it or the modules it imports live: moving files changes no hash.
  */
-export async function localModuleGraphs(entries: Record<string, string>, root: string): Promise<Record<string, ModuleGraph>> {
-  return (await analyzeModuleGraphs(entries, root)).graphs;
-}
-
-/** The graphs, and every local file esbuild read to make them (root-relative, as esbuild names them). */
-export interface ModuleGraphAnalysis {
-  graphs: Record<string, ModuleGraph>;
-  /** Every local module reached, including those whose code no entry keeps (their edits can still change a graph). */
-  read: string[];
-}
-
 export async function analyzeModuleGraphs(entries: Record<string, string>, root: string): Promise<ModuleGraphAnalysis> {
   const ids = Object.keys(entries);
   if (ids.length === 0) return { graphs: {}, read: [] };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, explainChange } from '../../experiments/runtime/cacheKey';
 import { rename, rm } from 'node:fs/promises';
 import { keySources } from '../../experiments/runtime/plan';
-import { localModuleGraphs, packageName } from '../../experiments/runtime/sourceGraph';
+import { analyzeModuleGraphs, packageName } from '../../experiments/runtime/sourceGraph';
 import { makeTempRoot } from '../helpers/tempRoot';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -20,7 +20,7 @@ async function project() {
   });
   cleanups.push(t.cleanup);
   const key = async () => {
-    const g = await localModuleGraphs({ a: `${t.root}/exp/a.ts` }, t.root);
+    const g = (await analyzeModuleGraphs({ a: `${t.root}/exp/a.ts` }, t.root)).graphs;
     const inputs = { sources: g.a.modules, imports: g.a.imports, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} };
     return { graph: g.a.modules, inputs, key: cacheKey(inputs) };
   };
@@ -64,7 +64,7 @@ describe('module graph and cache key', () => {
     await rename(`${p.root}/exp/deep/deep.ts`, `${p.root}/exp/deeper.ts`);
     await p.write('exp/helper.ts', "import { deep } from './deeper';\nexport const helper = (x: number) => deep(x) * 2;\n");
     await rename(`${p.root}/exp/a.ts`, `${p.root}/exp/renamed-a.ts`);
-    const g = await localModuleGraphs({ a: `${p.root}/exp/renamed-a.ts` }, p.root);
+    const g = (await analyzeModuleGraphs({ a: `${p.root}/exp/renamed-a.ts` }, p.root)).graphs;
     const after = { sources: g.a.modules, imports: g.a.imports, config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} };
     expect(Object.keys(after.sources).sort()).toEqual(['exp/deeper.ts', 'exp/helper.ts', 'exp/renamed-a.ts']);
     expect(cacheKey(after)).toBe(before.key);
@@ -92,7 +92,7 @@ describe('module graph and cache key', () => {
     cleanups.push(t.cleanup);
     const none = { modules: {}, imports: {}, packages: {} };
     const inputs = async () => {
-      const g = await localModuleGraphs({ a: `${t.root}/exp/a.ts`, b: `${t.root}/exp/b.ts` }, t.root);
+      const g = (await analyzeModuleGraphs({ a: `${t.root}/exp/a.ts`, b: `${t.root}/exp/b.ts` }, t.root)).graphs;
       const keyed = (id: 'a' | 'b') => ({ ...keySources(g[id], none, t.root), config: {}, profile: 'quick', tfjsVersion: 'x', upstream: {} });
       return { a: keyed('a'), b: keyed('b') };
     };

@@ -85,8 +85,7 @@ export interface BrowserRerun {
   /** Whether the redrawn chart differs from the published one, and the provenance line under it. */
   redrawn: boolean;
   provenance: string | null;
-  /** The offer file of the figure, and each claim it lists with its condition and live badge on the page. */
-  offer: string | null;
+  /** Each claim the figure's offer lists, with its condition and live badge on the page. */
   badges: { id: string; holds: string; badge: string | null }[];
 }
 
@@ -107,7 +106,7 @@ export async function rerunInBrowser(page: Page, c: RerunCase, requested: readon
   await page.waitForSelector(['done', 'error', 'invalid'].map((s) => `figure[data-experiment="${c.experiment}"] .rerun-panel[data-state="${s}"]`).join(', '), { timeout: 180_000 });
   const state = await panel.getAttribute('data-state');
   const status = await panel.locator('.rerun-status').textContent();
-  if (state !== 'done') return { codeBeforeClick, state, status, redrawn: false, provenance: null, offer: null, badges: [] };
+  if (state !== 'done') return { codeBeforeClick, state, status, redrawn: false, provenance: null, badges: [] };
   const run: RerunRecord = await fig.evaluate((f) => (f as any).readoffRerun);
   const mine = await fig.locator('.rerun-plot svg').first().evaluate((s) => s.outerHTML);
   const offer = await fig.getAttribute('data-rerun');
@@ -117,7 +116,7 @@ export async function rerunInBrowser(page: Page, c: RerunCase, requested: readon
   for (const id of claimIds) {
     badges.push({ id, holds: (await page.locator(`[id="${id}"]`).getAttribute('data-claim'))!, badge: await page.locator(`[id="${id}"] > .claim-live`).getAttribute('data-live') });
   }
-  return { codeBeforeClick, state, status, run, redrawn: mine !== published, provenance: await panel.locator('.rerun-provenance').textContent(), offer, badges };
+  return { codeBeforeClick, state, status, run, redrawn: mine !== published, provenance: await panel.locator('.rerun-provenance').textContent(), badges };
 }
 
 /** The quick profile's config with the case's seed and changes: what the form should produce, and Node's run. */
