@@ -6,6 +6,7 @@ import rehypeKatex from 'rehype-katex';
 import readoff from './src/integration/readoff.ts';
 import site from './src/integration/site.ts';
 import { remarkFigureNumbers } from './src/remark/figureNumbers.ts';
+import { KATEX_OPTIONS } from './src/remark/mathml.ts';
 import { lightTestBuild, lightTestBuildPlugin } from './src/integration/lightTestBuild.ts';
 
 // No request leaves the machine after `npm install` (README): turn off Astro's telemetry and `astro dev`'s
@@ -20,7 +21,8 @@ export default defineConfig({
   integrations: [readoff(), site(), mdx()],
   markdown: {
     remarkPlugins: [remarkMath, remarkFigureNumbers],
-    rehypePlugins: [rehypeKatex],
+    // KaTeX writes MathML only; src/remark/mathml.ts (run next, by the site integration) says why.
+    rehypePlugins: [[rehypeKatex, KATEX_OPTIONS]],
   },
   vite: {
     // The tests' throwaway builds (READOFF_TEST_LIGHT_BUILD=1) leave out the re-run panel's bundle and, as they

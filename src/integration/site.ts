@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remarkReadoffLabels } from '../remark/labels';
 import { numberingOfFile } from '../remark/parts';
+import { rehypeMathml } from '../remark/mathml';
 import { rehypeFocusableDisplayMath, rehypeSidenotes } from '../remark/sidenotes';
 import { stagingDir } from '../lib/figureDownloads';
 import { projectRoot } from '../lib/projectRoot';
@@ -28,7 +29,7 @@ export default function site(): AstroIntegration {
     name: 'readoff-site',
     hooks: {
       'astro:config:setup': ({ command, updateConfig }) => {
-        updateConfig({ markdown: { remarkPlugins: [[remarkReadoffLabels, numberingOfFile]], rehypePlugins: [rehypeSidenotes, rehypeFocusableDisplayMath] } });
+        updateConfig({ markdown: { remarkPlugins: [[remarkReadoffLabels, numberingOfFile]], rehypePlugins: [rehypeMathml, rehypeSidenotes, rehypeFocusableDisplayMath] } });
         // A light test build has no panel (src/integration/lightTestBuild.ts), so no worker either.
         if (command === 'build' && !lightTestBuild) {
           updateConfig({

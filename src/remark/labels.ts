@@ -2,7 +2,7 @@
  * Numbers and labels in an MDX writeup, resolved at build time:
  * - sections (h2 → "3", h3 → "3.2") get a stable id and a `data-number`; label `sec:<id>`;
  * - `<Figure id="fig:…">` and `<Table id="tab:…">` are numbered in document order (attribute `number`);
- * - display equations containing `\label{eq:…}` are numbered with `\tag{n}` and get that id;
+ * - display equations containing `\label{eq:…}` are numbered, `(n)` beside them, and get that id;
  * - `<Ref to="fig:…" />` becomes a link reading "Figure 4" (a dangling label fails the build);
  * - every `<Claim>` gets an id (`claim-<n>`) so the claims ledger can link to its sentence, and each `<Figure>`
  *   receives the claims on its page that read the same experiment (attribute `claims`, JSON);
@@ -181,15 +181,17 @@ export function scanWriteup(tree: MdNode, opts: ScanOptions = {}): WriteupScan {
         const id = m[1].trim();
         add(id, { kind: 'Equation', number, id }, node.position?.start.line);
         if (opts.mutate && parent && index !== undefined) {
-          node.value = `${node.value.replace(EQ_LABEL, '')}\n\\tag{${number}}`;
+          node.value = node.value.replace(EQ_LABEL, '');
           // remark-math keeps the TeX a second time, in the hast it will become (data.hChildren): update it too.
           const setText = (h: any): void => {
             if (h?.type === 'text') h.value = node.value;
             h?.children?.forEach(setText);
           };
           node.data?.hChildren?.forEach(setText);
-          // Wrap the equation so the anchor survives rehype-katex replacing the math element.
-          parent.children![index] = { type: 'readoffEquation', data: { hName: 'div', hProperties: { id, className: ['equation'] } }, children: [node] };
+          // Wrap the equation so the anchor survives rehype-katex replacing the math element. The number is HTML beside
+          // it, not a \tag: KaTeX sets a tag in a MathML table that MathML Core does not lay out (src/remark/mathml.ts).
+          const numberNode = { type: 'readoffEquationNumber', data: { hName: 'span', hProperties: { className: ['equation-number'] } }, children: [{ type: 'text', value: `(${number})` }] };
+          parent.children![index] = { type: 'readoffEquation', data: { hName: 'div', hProperties: { id, className: ['equation'] } }, children: [node, numberNode] };
         }
       }
     }

@@ -217,9 +217,9 @@ function checkClaims(data: FigureData, d: Done, list: HTMLElement): Record<strin
     span.querySelector(':scope > .claim-live')?.remove();
     const mark = el('sup', { class: `claim-live ${v.holds === null ? 'unknown' : v.holds ? 'holds' : 'fails'}`, 'data-live': v.holds === null ? 'unknown' : v.holds ? 'holds' : 'fails', title, 'aria-label': `${verdict}, seed ${d.config.seed}` }, v.holds === null ? '?' : v.holds ? '✓ yours' : '✗ yours');
     span.append(mark);
-    // The sentence as read: without KaTeX's MathML copy and without the marks.
+    // The sentence as read: without the TeX source KaTeX keeps in the MathML (<annotation>) and without the marks.
     const copy = span.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.katex-mathml, sup').forEach((x) => x.remove());
+    copy.querySelectorAll('annotation, sup').forEach((x) => x.remove());
     const sentence = (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
     items.push(el('li', {}, el('a', { href: `#${c.id}` }, sentence.length > 140 ? `${sentence.slice(0, 137)}…` : sentence), ': ', el('span', { class: v.holds ? 'holds' : 'fails' }, verdict), values ? ` (${values})` : '', v.error ? ` (${v.error})` : '', scope));
   }

@@ -57,16 +57,28 @@ describe('quick-profile site build', () => {
     }
   });
 
-  it('renders math with KaTeX, styled from the site itself (no CDN)', async () => {
+  it('renders math as KaTeX\'s MathML in the font the site serves itself (no CDN), every letter as Chromium draws it', async () => {
     for (const [slug, page] of pages) {
-      expect(page.querySelectorAll('.katex').length, slug).toBeGreaterThan(0);
+      expect(page.querySelectorAll('.katex > math').length, slug).toBeGreaterThan(0);
+      // No HTML rendering beside the MathML (src/remark/mathml.ts).
+      expect(page.querySelectorAll('.katex-html, .katex-mathml').length, slug).toBe(0);
+      // MathML Core draws only mathvariant="normal": every other variant must have become Unicode letters.
+      const variants = [...page.querySelectorAll('[mathvariant]')].map((e) => e.getAttribute('mathvariant')).filter((v) => v !== 'normal');
+      expect(variants, slug).toEqual([]);
+      for (const d of page.querySelectorAll('math[display="block"]')) expect(d.parentElement!.parentElement!.className, slug).toBe('katex-display');
       const html = await readFile(path.join(out, slug, 'index.html'), 'utf8');
       expect(html, slug).not.toMatch(/cdn\.jsdelivr|unpkg\.com|cdnjs/);
     }
-    const css = (await readdir(path.join(out, '_astro'))).filter((f) => f.endsWith('.css'));
-    const cssText = (await Promise.all(css.map((f) => readFile(path.join(out, '_astro', f), 'utf8')))).join('');
-    expect(cssText).toContain('KaTeX_Main');
-    expect((await readdir(path.join(out, '_astro'))).some((f) => f.startsWith('KaTeX_Main-Regular') && f.endsWith('.woff2'))).toBe(true);
+    // The page the \mathcal letters come from draws them as Unicode script letters, and numbers its equations.
+    const superposition = pages.get('superposition')!;
+    expect(superposition.querySelector('main')!.textContent).toContain('𝒩');
+    expect([...superposition.querySelectorAll('.equation > .equation-number')].map((n) => n.textContent)[0]).toBe('(1)');
+    const assets = await readdir(path.join(out, '_astro'));
+    const cssText = (await Promise.all(assets.filter((f) => f.endsWith('.css')).map((f) => readFile(path.join(out, '_astro', f), 'utf8')))).join('');
+    const font = /_astro\/(latinmodern-math\.[\w-]+\.woff2)/.exec(cssText);
+    expect(cssText).toContain('Latin Modern Math');
+    expect(font, 'the math font is served from _astro/').not.toBeNull();
+    expect(assets).toContain(font![1]);
   });
 
   it('prints values read from the artifacts, and shows the quick-profile banner, on every page', async () => {
