@@ -47,6 +47,24 @@ describe('KaTeX MathML as the pages get it', () => {
     expect(html.match(/katex-display/g)).toHaveLength(1);
   });
 
+  it('spaces operators as TeX does: none around relations and commas in scripts, a thin space after a function name', () => {
+    const html = page('\\int_{K(w)<\\varepsilon} r_{i,j}\\, dw, \\quad -\\log \\varepsilon, \\log(x), \\tfrac{a+b}{2}, a < b', '\\frac{a+b}{2} < \\sum_{i<j} x^{-1}');
+    const mo = (text: string) => [...html.matchAll(new RegExp(`<mo( [^>]*)?>${text}</mo>`, 'g'))].map((m) => (m[1] ?? '').trim());
+    // Inline: < in the integral's limit (not spaced), then a < b (spaced); display: the top-level < (spaced), i<j under the sum (not).
+    expect(mo('&#x3C;')).toEqual(['lspace="0" rspace="0"', '', '', 'lspace="0" rspace="0"']);
+    // The comma in r_{i,j}; the commas between the inline parts keep their space.
+    expect(mo(',').slice(0, 2)).toEqual(['separator="true" lspace="0" rspace="0"', 'separator="true"']);
+    // + in the inline \\tfrac (script style), then in the display \\frac (text style).
+    expect(mo('\\+')).toEqual(['lspace="0" rspace="0"', '']);
+    // The function application operator (U+2061): thin space before ε, none before a bracket.
+    expect(mo('\u2061')).toEqual(['rspace="0.1667em"', '']);
+    // Display: a fraction's parts are in text style (spaced), a sum's limit in script style (not), the minus in x^{-1} too.
+    expect(mo('−')).toEqual(['', 'lspace="0" rspace="0"']);
+    // A sign: after an opening bracket or a relation; a binary minus after a closing bracket or a letter.
+    const signs = page('(-\\log x) = -1, (a) - b - c', 'x');
+    expect([...signs.matchAll(/<mo( [^>]*)?>−<\/mo>/g)].map((m) => (m[1] ?? '').trim())).toEqual(['lspace="0" rspace="0"', 'lspace="0" rspace="0"', '', '']);
+  });
+
   it('gives a claim sentence elsewhere (Sentence.astro) the same inline math', () => {
     expect(inlineMath('\\mathcal{L} + \\mathbb{E}[x]')).toContain('<mi>ℒ</mi>');
     expect(inlineMath('\\mathcal{L} + \\mathbb{E}[x]')).toContain('<mi>𝔼</mi>');
