@@ -107,10 +107,14 @@ export function rehypeMathml() {
   const visit = (n: HNode, style: Style, prev?: HNode, next?: HNode): void => {
     if (n.type === 'element' && TOKENS.has(n.tagName!)) unicodeVariant(n);
     if (n.type === 'element' && n.tagName === 'mo') spaceOperator(n, style, prev, next);
+    // Neighbours among the element children (the text between MathML elements is whitespace), counted as we go: a
+    // page's root has many children. Other nodes are visited too (MDX's JSX elements, such as <Claim>, hold math).
     const elements = n.children?.filter((c) => c.type === 'element') ?? [];
+    let at = -1;
     n.children?.forEach((c, i) => {
-      const at = elements.indexOf(c);
-      visit(c, n.type === 'element' ? childStyle(n, style, at) : style, at > 0 ? elements[at - 1] : undefined, at >= 0 ? elements[at + 1] : undefined);
+      if (c.type === 'element') at++;
+      const here = c.type === 'element' ? at : -1;
+      visit(c, n.type === 'element' ? childStyle(n, style, here) : style, here > 0 ? elements[here - 1] : undefined, here >= 0 ? elements[here + 1] : undefined);
       if (isDisplayMath(c)) n.children![i] = { type: 'element', tagName: 'span', properties: { className: ['katex-display'] }, children: [c] };
     });
   };
